@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { loadDotEnvFile } from '../config/config';
+import { registerMigrateCommand } from './migrate.command';
+
+loadDotEnvFile();
+const program = new Command('shelly-ingest').description('Shelly Integrator Ingest command line');
+registerMigrateCommand(program);
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

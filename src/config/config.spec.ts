@@ -1,0 +1,92 @@
+import { ConfigError, loadConfig, readVariables } from './config';
+
+const complete = {
+  DATABASE_URL: 'postgresql://shelly:db-password-123@127.0.0.1:5432/shelly_ingest',
+  KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092',
+  SHELLY_INTEGRATOR_TAG: 'ITG_ACME',
+  SHELLY_INTEGRATOR_TOKEN: 'token-secret',
+  API_KEY_PEPPER: 'p'.repeat(32),
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('builds a typed config with defaults from a complete environment', () => {
+    const config = loadConfig(complete);
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092', 'kafka-2:9092']);
+    expect(config.kafka.topicPrefix).toBe('shelly.');
+    expect(config.kafka.sasl).toBeUndefined();
+    expect(config.shelly.integratorTag).toBe('ITG_ACME');
+  });
+
+  it('names every missing required variable at once', () => {
+    const problems = problemsOf({
+      ...complete,
+      SHELLY_INTEGRATOR_TOKEN: undefined,
+      KAFKA_BROKERS: '',
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/KAFKA_BROKERS is required/);
+    expect(problems.join('\n')).toMatch(/SHELLY_INTEGRATOR_TOKEN is required/);
+  });
+
+  it('names a malformed variable, what it expects and what it got', () => {
+    const [problem] = problemsOf({ ...complete, HTTP_PORT: 'eighty' });
+    expect(problem).toBe('HTTP_PORT: expected an integer between 0 and 65535 (got "eighty")');
+  });
+
+  it('never echoes the value of a malformed secret', () => {
+    const [problem] = problemsOf({ ...complete, API_KEY_PEPPER: 'short-pepper' });
+    expect(problem).toMatch(/^API_KEY_PEPPER: expected at least 32 characters/);
+    expect(problem).not.toContain('short-pepper');
+  });
+
+  it('rejects a database URL that is not a Postgres URL', () => {
+    const [problem] = problemsOf({ ...complete, DATABASE_URL: 'mysql://x@y/z' });
+    expect(problem).toMatch(/^DATABASE_URL: expected a URL like postgresql:/);
+  });
+
+  it('requires SASL credentials when a SASL mechanism is chosen', () => {
+    const problems = problemsOf({ ...complete, KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+    expect(problems[0]).toMatch(/KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required/);
+  });
+
+  it('collects secret values, including the password inside the database URL', () => {
+    const config = loadConfig({
+      ...complete,
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'sasl-pw',
+    });
+    expect(config.secrets).toEqual(
+      expect.arrayContaining([
+        complete.DATABASE_URL,
+        'token-secret',
+        'sasl-pw',
+        'p'.repeat(32),
+        'db-password-123',
+      ]),
+    );
+  });
+
+  it('reads only the variables a command asks for', () => {
+    expect(
+      readVariables({ DATABASE_URL: complete.DATABASE_URL }, [
+        'DATABASE_URL',
+        'DATABASE_POOL_SIZE',
+      ]),
+    ).toEqual({
+      DATABASE_URL: complete.DATABASE_URL,
+      DATABASE_POOL_SIZE: 10,
+    });
+  });
+});

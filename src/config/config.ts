@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { Env, secretVariableNames, VariableName, variables } from './variables';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` from the working directory when present; variables already set win. */
+export function loadDotEnvFile(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/**
+ * Validates the named variables and returns them typed. Every problem is collected, so one start
+ * reports all bad variables at once; a secret's value never appears in a message.
+ */
+export function readVariables<N extends VariableName>(
+  source: Record<string, string | undefined>,
+  names: readonly N[],
+): Pick<Env, N> {
+  const values: Partial<Env> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    const definition = variables[name];
+    const raw =
+      source[name] === undefined || source[name] === '' ? definition.default : source[name];
+    if (raw === undefined) {
+      problems.push(`${name} is required: ${definition.doc}`);
+      continue;
+    }
+    const result = (definition.schema as z.ZodType).safeParse(raw);
+    if (result.success) {
+      (values as Record<string, unknown>)[name] = result.data;
+    } else {
+      const shown = 'secret' in definition && definition.secret ? '' : ` (got "${raw}")`;
+      problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}${shown}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as Pick<Env, N>;
+}
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  http: { host: string; port: number };
+  log: LogConfig;
+  database: DatabaseConfig;
+  kafka: KafkaConfig;
+  shelly: { integratorTag: string; integratorToken: string };
+  apiKeys: { pepper: string };
+  /** Values that must never reach a log line, an error body or a metric label. */
+  secrets: string[];
+}
+
+export interface LogConfig {
+  level: Env['LOG_LEVEL'];
+  format: Env['LOG_FORMAT'];
+}
+
+export interface DatabaseConfig {
+  url: string;
+  poolSize: number;
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  ssl: boolean;
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
+  topicPrefix: string;
+  topicPartitions: number;
+  topicReplicationFactor: number;
+}
+
+const allVariableNames = Object.keys(variables) as VariableName[];
+
+export function loadConfig(source: Record<string, string | undefined>): AppConfig {
+  const v = readVariables(source, allVariableNames);
+  if (v.KAFKA_SASL_MECHANISM !== 'none' && (!v.KAFKA_SASL_USERNAME || !v.KAFKA_SASL_PASSWORD)) {
+    throw new ConfigError([
+      `KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is ${v.KAFKA_SASL_MECHANISM}`,
+    ]);
+  }
+  return {
+    env: v.NODE_ENV,
+    http: { host: v.HTTP_HOST, port: v.HTTP_PORT },
+    log: logConfigFrom(v),
+    database: databaseConfigFrom(v),
+    kafka: {
+      brokers: v.KAFKA_BROKERS,
+      clientId: v.KAFKA_CLIENT_ID,
+      ssl: v.KAFKA_SSL,
+      sasl:
+        v.KAFKA_SASL_MECHANISM === 'none'
+          ? undefined
+          : {
+              mechanism: v.KAFKA_SASL_MECHANISM,
+              username: v.KAFKA_SASL_USERNAME,
+              password: v.KAFKA_SASL_PASSWORD,
+            },
+      topicPrefix: v.KAFKA_TOPIC_PREFIX,
+      topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
+      topicReplicationFactor: v.KAFKA_TOPIC_REPLICATION_FACTOR,
+    },
+    shelly: { integratorTag: v.SHELLY_INTEGRATOR_TAG, integratorToken: v.SHELLY_INTEGRATOR_TOKEN },
+    apiKeys: { pepper: v.API_KEY_PEPPER },
+    secrets: secretValues(v),
+  };
+}
+
+export function logConfigFrom(v: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): LogConfig {
+  return { level: v.LOG_LEVEL, format: v.LOG_FORMAT };
+}
+
+export function databaseConfigFrom(
+  v: Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+): DatabaseConfig {
+  return { url: v.DATABASE_URL, poolSize: v.DATABASE_POOL_SIZE };
+}
+
+/** The secret values present among `v`, plus the password inside the database URL. */
+export function secretValues(v: Partial<Env>): string[] {
+  const found = secretVariableNames
+    .map((name) => v[name])
+    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+  if (v.DATABASE_URL) {
+    const password = decodeURIComponent(new URL(v.DATABASE_URL).password);
+    if (password) found.push(password);
+  }
+  return found;
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the service reads, in one table: the schema that validates it, its
+ * default, whether it is a secret, and the sentence the README shows. The README table is checked
+ * against this list by a test.
+ */
+export interface Variable<T extends z.ZodType = z.ZodType> {
+  schema: T;
+  default?: string;
+  secret?: boolean;
+  doc: string;
+}
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected an integer between ${min} and ${max}` })
+    .int(`expected an integer between ${min} and ${max}`)
+    .min(min, `expected an integer between ${min} and ${max}`)
+    .max(max, `expected an integer between ${min} and ${max}`);
+
+const boolean = z
+  .enum(['true', 'false'], { error: 'expected true or false' })
+  .transform((v) => v === 'true');
+
+const nonEmpty = (what: string) => z.string().trim().min(1, `expected ${what}`);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
+    error: 'expected a URL like postgresql://user:password@host:5432/database',
+  });
+
+const brokerList = z
+  .string()
+  .trim()
+  .transform((value) => value.split(',').map((broker) => broker.trim()))
+  .refine((brokers) => brokers.every((b) => /^[^\s:,]+:\d{1,5}$/.test(b)), {
+    error: 'expected a comma-separated list of host:port',
+  });
+
+function variable<T extends z.ZodType>(definition: Variable<T>): Variable<T> {
+  return definition;
+}
+
+export const variables = {
+  NODE_ENV: variable({
+    schema: z.enum(['production', 'development', 'test']),
+    default: 'production',
+    doc: '`production`, `development` or `test`.',
+  }),
+  HTTP_HOST: variable({
+    schema: nonEmpty('an interface address'),
+    default: '0.0.0.0',
+    doc: 'Interface the HTTP server listens on.',
+  }),
+  HTTP_PORT: variable({
+    schema: integer(0, 65535),
+    default: '8080',
+    doc: 'Port of the HTTP server (REST API, consent callback, health, metrics). 0 picks a free port.',
+  }),
+  LOG_LEVEL: variable({
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    doc: 'Lowest level written to the log.',
+  }),
+  LOG_FORMAT: variable({
+    schema: z.enum(['json', 'pretty']),
+    default: 'json',
+    doc: '`json` (one object per line, for log collectors) or `pretty` (readable, for development; needs the dev dependency `pino-pretty`).',
+  }),
+  DATABASE_URL: variable({
+    schema: postgresUrl,
+    secret: true,
+    doc: 'Postgres connection URL. Secret: it carries the database password.',
+  }),
+  DATABASE_POOL_SIZE: variable({
+    schema: integer(1, 200),
+    default: '10',
+    doc: 'Maximum number of Postgres connections of one instance.',
+  }),
+  KAFKA_BROKERS: variable({
+    schema: brokerList,
+    doc: 'Comma-separated Kafka bootstrap brokers, `host:port`.',
+  }),
+  KAFKA_CLIENT_ID: variable({
+    schema: nonEmpty('a client id'),
+    default: 'shelly-ingest',
+    doc: 'Kafka client id, shown in broker logs and quotas.',
+  }),
+  KAFKA_SSL: variable({
+    schema: boolean,
+    default: 'false',
+    doc: 'Connect to Kafka over TLS.',
+  }),
+  KAFKA_SASL_MECHANISM: variable({
+    schema: z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']),
+    default: 'none',
+    doc: 'SASL mechanism for Kafka: `none`, `plain`, `scram-sha-256` or `scram-sha-512`.',
+  }),
+  KAFKA_SASL_USERNAME: variable({
+    schema: z.string(),
+    default: '',
+    doc: 'SASL user name (when a mechanism is set).',
+  }),
+  KAFKA_SASL_PASSWORD: variable({
+    schema: z.string(),
+    default: '',
+    secret: true,
+    doc: 'SASL password (when a mechanism is set). Secret.',
+  }),
+  KAFKA_TOPIC_PREFIX: variable({
+    schema: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
+    default: 'shelly.',
+    doc: 'Prefix of every topic name (see "Kafka topics").',
+  }),
+  KAFKA_TOPIC_PARTITIONS: variable({
+    schema: integer(1, 10000),
+    default: '12',
+    doc: 'Partitions of the topics the service creates at start. Existing topics are left as they are.',
+  }),
+  KAFKA_TOPIC_REPLICATION_FACTOR: variable({
+    schema: integer(-1, 32).refine((n) => n !== 0, 'expected -1 (broker default) or 1..32'),
+    default: '-1',
+    doc: 'Replication factor of the topics the service creates; -1 takes the broker default.',
+  }),
+  SHELLY_INTEGRATOR_TAG: variable({
+    schema: nonEmpty('the integrator tag issued by Shelly, for example ITG_ACME'),
+    doc: 'Integrator tag issued by Shelly (`itg`).',
+  }),
+  SHELLY_INTEGRATOR_TOKEN: variable({
+    schema: nonEmpty('the integrator token issued by Shelly'),
+    secret: true,
+    doc: 'Integrator token issued by Shelly with the tag. Secret.',
+  }),
+  API_KEY_PEPPER: variable({
+    schema: z.string().min(32, 'expected at least 32 characters of random data'),
+    secret: true,
+    doc: 'Server-side secret mixed into API key hashes (at least 32 characters). Secret: changing it revokes every key.',
+  }),
+} satisfies Record<string, Variable>;
+
+export type VariableName = keyof typeof variables;
+
+export type Env = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> };
+
+export const secretVariableNames: VariableName[] = (
+  Object.entries(variables) as [VariableName, Variable][]
+)
+  .filter(([, definition]) => definition.secret === true)
+  .map(([name]) => name);

@@ -1,0 +1,19 @@
+export type Topics = {
+  deviceStatus: string;
+  deviceOnline: string;
+  deviceSettings: string;
+  consent: string;
+  commandAudit: string;
+  deadLetter: string;
+};
+
+export function topicNames(prefix: string): Topics {
+  return {
+    deviceStatus: `${prefix}device-status`,
+    deviceOnline: `${prefix}device-online`,
+    deviceSettings: `${prefix}device-settings`,
+    consent: `${prefix}consent`,
+    commandAudit: `${prefix}command-audit`,
+    deadLetter: `${prefix}dead-letter`,
+  };
+}

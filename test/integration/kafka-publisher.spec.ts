@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
+import { ensureTopics } from '../../src/publish/topic-admin';
+import { topicNames } from '../../src/publish/topics';
+import { requireServices, uniqueName } from '../support/services';
+
+async function readMessages(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('it-reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const received: KafkaMessage[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`only ${received.length} of ${count} messages arrived`)),
+        30_000,
+      );
+      void consumer.run({
+        eachMessage: ({ message }) => {
+          received.push(message);
+          if (received.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}
+
+describe('publishing to a real Kafka broker', () => {
+  const { kafkaBrokers } = requireServices();
+  const kafka = new Kafka({
+    clientId: 'it',
+    brokers: kafkaBrokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const config = {
+    brokers: kafkaBrokers.split(','),
+    clientId: 'it',
+    ssl: false,
+    topicPrefix: `${uniqueName('it')}.`,
+    topicPartitions: 3,
+    topicReplicationFactor: -1,
+  };
+  const topics = topicNames(config.topicPrefix);
+
+  it('creates every configured topic with the configured partitions, and is idempotent', async () => {
+    await ensureTopics(kafka, config, pino({ level: 'silent' }));
+    await ensureTopics(kafka, config, pino({ level: 'silent' }));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: Object.values(topics) });
+      expect(metadata.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual(
+        Object.values(topics)
+          .map((t) => [t, 3])
+          .sort(),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('delivers key, headers and value intact to a real consumer, in order per key', async () => {
+    await ensureTopics(kafka, config, pino({ level: 'silent' }));
+    const publisher = new KafkaEventPublisher(kafka);
+    await publisher.onModuleInit();
+    const events = [1, 2, 3].map((n) => ({
+      topic: topics.deviceStatus,
+      key: 'cc7b5c0c5d9c',
+      type: 'device.status.v1',
+      id: randomUUID(),
+      value: JSON.stringify({ n, text: 'Küche ✓' }),
+    }));
+    try {
+      await publisher.publish(events);
+    } finally {
+      await publisher.onModuleDestroy();
+    }
+    const received = await readMessages(kafka, topics.deviceStatus, 3);
+    expect(
+      received.map((m) => ({
+        key: m.key?.toString(),
+        value: m.value?.toString(),
+        headers: Object.fromEntries(
+          Object.entries(m.headers ?? {}).map(([k, v]) => [k, v?.toString()]),
+        ),
+      })),
+    ).toEqual(
+      events.map((e) => ({
+        key: e.key,
+        value: e.value,
+        headers: { 'content-type': 'application/json', 'event-type': e.type, 'event-id': e.id },
+      })),
+    );
+  });
+});

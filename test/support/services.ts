@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { AppConfig, loadConfig } from '../../src/config/config';
+import { readMigrations } from '../../src/database/migrations';
+import { migrate } from '../../src/database/migrator';
+
+export interface TestServices {
+  databaseUrl: string;
+  kafkaBrokers: string;
+}
+
+export function requireServices(): TestServices {
+  const databaseUrl = process.env.DATABASE_URL;
+  const kafkaBrokers = process.env.KAFKA_BROKERS;
+  if (!databaseUrl || !kafkaBrokers) {
+    throw new Error(
+      'Integration tests need a real Postgres and Kafka: set DATABASE_URL and KAFKA_BROKERS ' +
+        '(`npm run test:local` installs and starts both on this machine), or run where a Docker engine answers.',
+    );
+  }
+  return { databaseUrl, kafkaBrokers };
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+/** A fresh, empty database beside the one DATABASE_URL names, so test files never share state. */
+export async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { databaseUrl } = requireServices();
+  const name = uniqueName('it');
+  await withAdmin(databaseUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await withAdmin(databaseUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
+    },
+  };
+}
+
+export async function createMigratedDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const database = await createEmptyDatabase();
+  await migrate(database.url, readMigrations());
+  return database;
+}
+
+async function withAdmin<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const testIntegratorToken = 'itg-secret-token-0123456789abcdef';
+export const testApiKeyPepper = 'pepper-0123456789abcdef0123456789abcdef';
+
+/** A complete service configuration for tests, on the real services, with a topic prefix of its own. */
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
+  const { kafkaBrokers } = requireServices();
+  return loadConfig({
+    NODE_ENV: 'test',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: `${uniqueName('it')}.`,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    SHELLY_INTEGRATOR_TAG: 'ITG_TEST',
+    SHELLY_INTEGRATOR_TOKEN: testIntegratorToken,
+    API_KEY_PEPPER: testApiKeyPepper,
+    ...overrides,
+  });
+}
