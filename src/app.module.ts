@@ -1,10 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, RouterModule } from '@nestjs/core';
 import { Logger } from 'pino';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { HttpErrorFilter } from './common/http-error.filter';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { ConsentCallbackModule, ConsentModule } from './consent/consent.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './observability/health.controller';
-import { LoggingModule } from './observability/logging.module';
+import { LoggingModule, ROOT_LOGGER } from './observability/logging.module';
 import { PublishModule } from './publish/publish.module';
 
 @Module({})
@@ -17,8 +21,21 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         DatabaseModule,
         PublishModule,
+        ApiKeysModule,
+        ConsentModule,
+        ConsentCallbackModule,
+        RouterModule.register([
+          { path: config.consent.callbackPath, module: ConsentCallbackModule },
+        ]),
       ],
       controllers: [HealthController],
+      providers: [
+        {
+          provide: APP_FILTER,
+          inject: [ROOT_LOGGER],
+          useFactory: (log: Logger) => new HttpErrorFilter(log),
+        },
+      ],
     };
   }
 }

@@ -2,11 +2,15 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadDotEnvFile } from '../config/config';
+import { registerApiKeyCommand } from './api-key.command';
+import { registerConsentCommand } from './consent.command';
 import { registerMigrateCommand } from './migrate.command';
 
 loadDotEnvFile();
 const program = new Command('shelly-ingest').description('Shelly Integrator Ingest command line');
 registerMigrateCommand(program);
+registerApiKeyCommand(program);
+registerConsentCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

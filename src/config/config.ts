@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
@@ -51,6 +52,7 @@ export interface AppConfig {
   database: DatabaseConfig;
   kafka: KafkaConfig;
   shelly: { integratorTag: string; integratorToken: string };
+  consent: ConsentConfig;
   apiKeys: { pepper: string };
   /** Values that must never reach a log line, an error body or a metric label. */
   secrets: string[];
@@ -59,6 +61,13 @@ export interface AppConfig {
 export interface LogConfig {
   level: Env['LOG_LEVEL'];
   format: Env['LOG_FORMAT'];
+}
+
+export interface ConsentConfig {
+  callbackPath: string;
+  publicKey: KeyObject;
+  clockSkewSeconds: number;
+  hostAllowlist: string[];
 }
 
 export interface DatabaseConfig {
@@ -111,6 +120,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       topicReplicationFactor: v.KAFKA_TOPIC_REPLICATION_FACTOR,
     },
     shelly: { integratorTag: v.SHELLY_INTEGRATOR_TAG, integratorToken: v.SHELLY_INTEGRATOR_TOKEN },
+    consent: {
+      callbackPath: v.CONSENT_CALLBACK_PATH,
+      publicKey: v.SHELLY_CONSENT_PUBLIC_KEY,
+      clockSkewSeconds: v.SHELLY_CONSENT_CLOCK_SKEW_SECONDS,
+      hostAllowlist: v.SHELLY_HOST_ALLOWLIST,
+    },
     apiKeys: { pepper: v.API_KEY_PEPPER },
     secrets: secretValues(v),
   };

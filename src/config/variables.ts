@@ -1,3 +1,4 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -38,6 +39,45 @@ const brokerList = z
   .transform((value) => value.split(',').map((broker) => broker.trim()))
   .refine((brokers) => brokers.every((b) => /^[^\s:,]+:\d{1,5}$/.test(b)), {
     error: 'expected a comma-separated list of host:port',
+  });
+
+/** Shelly's published key for the `SCL-Trust` header of consent callbacks (ES384, P-384). */
+export const shellyConsentPublicKeyPem = `-----BEGIN PUBLIC KEY-----
+MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE3Kx+6C/0ZbnelYUgucUo4/X4xt1NCmEL
+coyLpgkuLHume4VLZnQjtXeYgzr2FUdsO/ip8SzssSu3CEU9ArvB+yGIlW7l1yLt
+wHVs/2zXrL0riL++7jdoQCpTGanFVzpM
+-----END PUBLIC KEY-----`;
+
+/** `shelly`, a PEM (newlines real or written as `\n`), or the bare base64 SPKI body; P-384 only. */
+function parseP384PublicKey(text: string): KeyObject | undefined {
+  const unescaped =
+    text === 'shelly' ? shellyConsentPublicKeyPem : text.replace(/\\n/g, '\n').trim();
+  const pem = unescaped.startsWith('-----BEGIN')
+    ? unescaped
+    : `-----BEGIN PUBLIC KEY-----\n${unescaped.replace(/\s+/g, '')}\n-----END PUBLIC KEY-----`;
+  try {
+    const key = createPublicKey(pem);
+    return key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const p384PublicKey = z.string().transform((text, context) => {
+  const key = parseP384PublicKey(text);
+  if (!key)
+    context.addIssue({
+      code: 'custom',
+      message: 'expected `shelly` or a P-384 public key (PEM or base64 SPKI)',
+    });
+  return key as KeyObject;
+});
+
+const hostPatterns = z
+  .string()
+  .transform((value) => value.split(',').map((pattern) => pattern.trim().toLowerCase()))
+  .refine((patterns) => patterns.every((p) => /^[a-z0-9*][a-z0-9*.-]*$/.test(p)), {
+    error: 'expected comma-separated host names, `*` standing for part of one label',
   });
 
 function variable<T extends z.ZodType>(definition: Variable<T>): Variable<T> {
@@ -133,6 +173,26 @@ export const variables = {
     schema: nonEmpty('the integrator token issued by Shelly'),
     secret: true,
     doc: 'Integrator token issued by Shelly with the tag. Secret.',
+  }),
+  CONSENT_CALLBACK_PATH: variable({
+    schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),
+    default: '/v1/shelly/consent',
+    doc: 'Path of the consent callback that Shelly calls (the `cb` URL given to users ends with it).',
+  }),
+  SHELLY_CONSENT_PUBLIC_KEY: variable({
+    schema: p384PublicKey,
+    default: 'shelly',
+    doc: "Key that verifies the `SCL-Trust` header of consent callbacks: `shelly` for Shelly's published key, or a P-384 public key as PEM (`\\n` for newlines allowed) or base64 SPKI, e.g. the simulator's.",
+  }),
+  SHELLY_CONSENT_CLOCK_SKEW_SECONDS: variable({
+    schema: integer(0, 300),
+    default: '30',
+    doc: 'Seconds an `SCL-Trust` token is still accepted after its `exp`, for clock differences.',
+  }),
+  SHELLY_HOST_ALLOWLIST: variable({
+    schema: hostPatterns,
+    default: 'shelly-*.shelly.cloud',
+    doc: 'Comma-separated Shelly cloud host names a consent may point at; `*` stands for part of one label. A callback naming another host is refused, so no one can make the service connect elsewhere.',
   }),
   API_KEY_PEPPER: variable({
     schema: z.string().min(32, 'expected at least 32 characters of random data'),

@@ -7,6 +7,7 @@ import { InjectRootLogger, ROOT_LOGGER } from '../observability/logging.module';
 import { EventPublisher } from './event-publisher';
 import { createKafka } from './kafka.client';
 import { KafkaEventPublisher } from './kafka-event.publisher';
+import { OutboxRelay } from './outbox-relay';
 import { ensureTopics } from './topic-admin';
 
 @Module({
@@ -21,8 +22,9 @@ import { ensureTopics } from './topic-admin';
       inject: [Kafka],
       useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka),
     },
+    OutboxRelay,
   ],
-  exports: [EventPublisher],
+  exports: [EventPublisher, OutboxRelay],
 })
 export class PublishModule implements OnApplicationBootstrap {
   constructor(

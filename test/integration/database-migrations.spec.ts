@@ -112,7 +112,7 @@ describe('database migrations on a real Postgres', () => {
           payload: { scope: 'control' },
         },
       });
-      const pending = await prisma.outboxEvent.findMany({ where: { publishedAt: null } });
+      const pending = await prisma.outboxEvent.findMany();
       expect(pending).toHaveLength(1);
       expect(pending[0]).toMatchObject({
         key: 'cc7b5c0c5d9c',

@@ -6,11 +6,8 @@ CREATE TABLE "outbox_event" (
     "event_id" UUID NOT NULL,
     "payload" JSONB NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "outbox_event_pkey" PRIMARY KEY ("id")
 );
 
 CREATE UNIQUE INDEX "outbox_event_event_id_key" ON "outbox_event"("event_id");
-
-CREATE INDEX "outbox_event_published_at_id_idx" ON "outbox_event"("published_at", "id");

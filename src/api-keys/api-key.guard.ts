@@ -1,0 +1,54 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError } from '../common/domain-error';
+import { ApiKeyScope, grants } from './api-key';
+import { ApiKeyStore, AuthenticatedKey } from './api-key.store';
+
+const SCOPE_METADATA = 'api-key-scope';
+
+/** Marks a route (or controller) as needing an API key with this scope. */
+export const RequireScope = (scope: ApiKeyScope) => SetMetadata(SCOPE_METADATA, scope);
+
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  apiKey?: AuthenticatedKey;
+}
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeyStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(SCOPE_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!scope) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const presented = presentedKey(request.headers);
+    if (!presented) {
+      throw new DomainError(
+        'api_key_missing',
+        'an API key is required: Authorization: Bearer <key> or X-API-Key',
+      );
+    }
+    const key = await this.keys.authenticate(presented);
+    if (!key) throw new DomainError('api_key_invalid', 'the API key is unknown or revoked');
+    if (!grants(key.scopes, scope)) {
+      throw new DomainError('api_key_scope_missing', `this API key lacks the ${scope} scope`);
+    }
+    request.apiKey = key;
+    return true;
+  }
+}
+
+function presentedKey(headers: AuthenticatedRequest['headers']): string | undefined {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer '))
+    return authorization.slice(7).trim();
+  const header = headers['x-api-key'];
+  return typeof header === 'string' ? header.trim() : undefined;
+}

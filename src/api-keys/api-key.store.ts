@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { ApiKeyScope, issueKey, parseKey, secretMatches } from './api-key';
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface AuthenticatedKey {
+  id: string;
+  scopes: ApiKeyScope[];
+}
+
+/** How long a verified key is trusted without asking the database; bounds how late a revoke bites. */
+const VERIFIED_KEY_TTL_MS = 2_000;
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class ApiKeyStore {
+  private readonly verified = new Map<string, { key: AuthenticatedKey; until: number }>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pepper: string,
+  ) {}
+
+  /** The plaintext key is in the answer and nowhere else: it is not stored and cannot be shown again. */
+  async create(name: string, scopes: ApiKeyScope[]): Promise<ApiKeyInfo & { key: string }> {
+    const issued = issueKey(this.pepper);
+    const row = await this.prisma.apiKey.create({
+      data: { id: issued.id, name, scopes, secretHash: issued.secretHash },
+    });
+    return { ...toInfo(row), key: issued.plaintext };
+  }
+
+  async list(): Promise<ApiKeyInfo[]> {
+    return (await this.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } })).map(toInfo);
+  }
+
+  async revoke(id: string): Promise<ApiKeyInfo | undefined> {
+    const { count } = await this.prisma.apiKey.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    this.verified.clear();
+    const row = await this.prisma.apiKey.findUnique({ where: { id } });
+    return row && (count > 0 || row.revokedAt) ? toInfo(row) : undefined;
+  }
+
+  async authenticate(plaintext: string): Promise<AuthenticatedKey | undefined> {
+    const now = Date.now();
+    const cached = this.verified.get(plaintext);
+    if (cached && cached.until > now) return cached.key;
+    const parsed = parseKey(plaintext);
+    if (!parsed) return undefined;
+    const row = await this.prisma.apiKey.findUnique({ where: { id: parsed.id } });
+    if (!row || row.revokedAt || !secretMatches(parsed.secret, row.secretHash, this.pepper))
+      return undefined;
+    const key = { id: row.id, scopes: row.scopes as ApiKeyScope[] };
+    this.verified.set(plaintext, { key, until: now + VERIFIED_KEY_TTL_MS });
+    await this.recordUse(row.id, now);
+    return key;
+  }
+
+  private async recordUse(id: string, now: number): Promise<void> {
+    if (now - (this.lastUsedWritten.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    this.lastUsedWritten.set(id, now);
+    await this.prisma.apiKey.update({ where: { id }, data: { lastUsedAt: new Date(now) } });
+  }
+}
+
+function toInfo(row: {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}): ApiKeyInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    scopes: row.scopes as ApiKeyScope[],
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: row.revokedAt,
+  };
+}

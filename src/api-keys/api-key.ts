@@ -1,0 +1,39 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const apiKeyScopes = ['read', 'control', 'admin'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+/** `sik_<id>_<secret>`: the id finds the stored row, the secret proves possession. */
+const keyPattern = /^sik_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+
+export interface IssuedKey {
+  id: string;
+  plaintext: string;
+  secretHash: string;
+}
+
+export function issueKey(pepper: string): IssuedKey {
+  const id = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
+  const secret = randomBytes(32).toString('base64url');
+  return { id, plaintext: `sik_${id}_${secret}`, secretHash: hashSecret(secret, pepper) };
+}
+
+export function parseKey(plaintext: string): { id: string; secret: string } | undefined {
+  const match = keyPattern.exec(plaintext);
+  return match ? { id: match[1], secret: match[2] } : undefined;
+}
+
+export function hashSecret(secret: string, pepper: string): string {
+  return createHmac('sha256', pepper).update(secret).digest('hex');
+}
+
+export function secretMatches(secret: string, storedHash: string, pepper: string): boolean {
+  const given = Buffer.from(hashSecret(secret, pepper), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+/** `admin` may do everything; other scopes only what they name. */
+export function grants(scopes: readonly ApiKeyScope[], needed: ApiKeyScope): boolean {
+  return scopes.includes('admin') || scopes.includes(needed);
+}

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { PrismaService } from '../database/prisma.service';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyStore } from './api-key.store';
+import { ApiKeysController } from './api-keys.controller';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: ApiKeyStore,
+      inject: [PrismaService, APP_CONFIG],
+      useFactory: (prisma: PrismaService, config: AppConfig) =>
+        new ApiKeyStore(prisma, config.apiKeys.pepper),
+    },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+  ],
+  controllers: [ApiKeysController],
+  exports: [ApiKeyStore],
+})
+export class ApiKeysModule {}

@@ -1,0 +1,47 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ApiKeyScope, apiKeyScopes } from '../api-keys/api-key';
+import { ApiKeyStore } from '../api-keys/api-key.store';
+import { readVariables } from '../config/config';
+import { printJson, withDatabase } from './database-client';
+
+function parseScopes(value: string): ApiKeyScope[] {
+  const scopes = value.split(',').map((s) => s.trim());
+  const unknown = scopes.filter((s) => !(apiKeyScopes as readonly string[]).includes(s));
+  if (unknown.length > 0 || scopes.length === 0) {
+    throw new InvalidArgumentError(`expected a comma-separated list of ${apiKeyScopes.join(', ')}`);
+  }
+  return [...new Set(scopes)] as ApiKeyScope[];
+}
+
+function withKeys<T>(work: (keys: ApiKeyStore) => Promise<T>): Promise<T> {
+  const { API_KEY_PEPPER } = readVariables(process.env, ['API_KEY_PEPPER']);
+  return withDatabase((prisma) => work(new ApiKeyStore(prisma, API_KEY_PEPPER)));
+}
+
+export function registerApiKeyCommand(program: Command): void {
+  const apiKey = program
+    .command('api-key')
+    .description('manage API keys (needs DATABASE_URL and API_KEY_PEPPER)');
+  apiKey
+    .command('create')
+    .description('create a key and print it once; it cannot be shown again')
+    .requiredOption('--name <name>', 'who or what uses the key')
+    .requiredOption('--scopes <scopes>', `comma-separated: ${apiKeyScopes.join(', ')}`, parseScopes)
+    .action((options: { name: string; scopes: ApiKeyScope[] }) =>
+      withKeys(async (keys) => printJson(await keys.create(options.name, options.scopes))),
+    );
+  apiKey
+    .command('list')
+    .description('list keys (never their secrets)')
+    .action(() => withKeys(async (keys) => printJson(await keys.list())));
+  apiKey
+    .command('revoke <id>')
+    .description('revoke a key by its id')
+    .action((id: string) =>
+      withKeys(async (keys) => {
+        const revoked = await keys.revoke(id);
+        if (!revoked) throw new Error(`no API key ${id}`);
+        printJson(revoked);
+      }),
+    );
+}

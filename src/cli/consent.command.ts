@@ -1,0 +1,50 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConsentStore } from '../consent/consent.store';
+import { toHexDeviceId } from '../shelly/device-id';
+import { printJson, withDatabase } from './database-client';
+
+function parseUserId(value: string): number {
+  if (!/^\d{1,15}$/.test(value))
+    throw new InvalidArgumentError('expected a Shelly user id (a number)');
+  return Number(value);
+}
+
+function parseScope(value: string): 'read' | 'control' {
+  if (value !== 'read' && value !== 'control')
+    throw new InvalidArgumentError('expected read or control');
+  return value;
+}
+
+export function registerConsentCommand(program: Command): void {
+  const consent = program
+    .command('consent')
+    .description('inspect stored consent (needs DATABASE_URL)');
+  consent
+    .command('list')
+    .description('list consented devices')
+    .option('--user <id>', 'only devices of this Shelly user', parseUserId)
+    .option('--host <host>', 'only devices on this Shelly cloud host')
+    .option('--scope <scope>', 'only read or control', parseScope)
+    .action((options: { user?: number; host?: string; scope?: 'read' | 'control' }) =>
+      withDatabase(async (prisma) =>
+        printJson(
+          await new ConsentStore(prisma).list({
+            ownerUserId: options.user,
+            host: options.host?.toLowerCase(),
+            scope: options.scope,
+          }),
+        ),
+      ),
+    );
+  consent
+    .command('show <deviceId>')
+    .description("one device's consent and its whole history (hex or decimal id)")
+    .action((deviceIdArg: string) =>
+      withDatabase(async (prisma) => {
+        const deviceId = toHexDeviceId(deviceIdArg);
+        if (!deviceId) throw new Error(`${deviceIdArg} is not a Shelly device id`);
+        const store = new ConsentStore(prisma);
+        printJson({ consent: await store.find(deviceId), history: await store.history(deviceId) });
+      }),
+    );
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { PublishModule } from '../publish/publish.module';
+import { ConsentCallbackController } from './consent-callback.controller';
+import { ConsentCache } from './consent-cache';
+import { ConsentListener } from './consent-listener';
+import { ConsentStore } from './consent.store';
+import { ConsentsController } from './consents.controller';
+import { HandleConsentCallback } from './handle-consent-callback';
+import { SclTrustVerifier } from './scl-trust.verifier';
+
+@Module({
+  imports: [PublishModule],
+  controllers: [ConsentsController],
+  providers: [
+    {
+      provide: SclTrustVerifier,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new SclTrustVerifier({
+          publicKey: config.consent.publicKey,
+          integratorTag: config.shelly.integratorTag,
+          clockSkewSeconds: config.consent.clockSkewSeconds,
+        }),
+    },
+    ConsentStore,
+    ConsentCache,
+    ConsentListener,
+    HandleConsentCallback,
+  ],
+  exports: [ConsentCache, ConsentStore, HandleConsentCallback],
+})
+export class ConsentModule {}
+
+/** Holds only the callback route, so that its path can be mounted where CONSENT_CALLBACK_PATH says. */
+@Module({ imports: [ConsentModule], controllers: [ConsentCallbackController] })
+export class ConsentCallbackModule {}

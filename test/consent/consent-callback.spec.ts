@@ -1,0 +1,233 @@
+import { Client } from 'pg';
+import { ApiKeyStore } from '../../src/api-keys/api-key.store';
+import { ConsentCache } from '../../src/consent/consent-cache';
+import { topicNames } from '../../src/publish/topics';
+import { startService, RunningService } from '../support/app';
+import {
+  callbackBody,
+  callbackPublicKeyPem,
+  sendCallback,
+  Tamper,
+} from '../support/consent-callbacks';
+import { readTopic } from '../support/kafka-reader';
+
+interface ConsentView {
+  consent: Record<string, unknown> | null;
+  history: { change: string; scope: string | null }[];
+}
+
+async function count(databaseUrl: string, table: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('consent callback on real Postgres and Kafka', () => {
+  let service: RunningService;
+  let callbackUrl: string;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    service = await startService({ SHELLY_CONSENT_PUBLIC_KEY: callbackPublicKeyPem });
+    callbackUrl = `${service.url}/v1/shelly/consent`;
+    adminKey = (await service.app.get(ApiKeyStore).create('ops', ['admin'])).key;
+  });
+
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  const send = (overrides: Parameters<typeof callbackBody>[0] = {}, tamper?: Tamper) =>
+    sendCallback(callbackUrl, 'ITG_TEST', callbackBody(overrides), tamper);
+
+  async function consentOf(deviceId: string): Promise<{ status: number; body: ConsentView }> {
+    const response = await fetch(`${service.url}/v1/consents/${deviceId}`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('stores an add with control scope, lists it, and publishes consent.granted', async () => {
+    const answer = await send({ deviceId: '224830197357981' });
+    expect(answer).toEqual({ status: 200, body: { status: 'ok', change: 'granted' } });
+
+    const { body } = await consentOf('cc7b5c0c5d9d');
+    expect(body.consent).toMatchObject({
+      deviceId: 'cc7b5c0c5d9d',
+      ownerUserId: 48213,
+      scope: 'control',
+      host: 'shelly-103-eu.shelly.cloud',
+      channelNames: ['Kitchen light', 'Hall light'],
+    });
+    expect(body.history).toHaveLength(1);
+    expect(body.history[0]).toMatchObject({
+      change: 'granted',
+      scope: 'control',
+      callback: callbackBody({ deviceId: '224830197357981' }),
+      verification: { algorithm: 'ES384', integratorTag: 'ITG_TEST', deviceId: 'cc7b5c0c5d9d' },
+    });
+    expect(service.app.get(ConsentCache).get('cc7b5c0c5d9d')?.scope).toBe('control');
+
+    const messages = await readTopic(
+      service.config.kafka.brokers.join(','),
+      topicNames(service.config.kafka.topicPrefix).consent,
+      (m) => m.some((x) => x.key === 'cc7b5c0c5d9d'),
+    );
+    const event = messages.find((m) => m.key === 'cc7b5c0c5d9d');
+    expect(event?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'event-type': 'consent.granted.v1',
+    });
+    expect(event?.value).toMatchObject({
+      type: 'consent.granted.v1',
+      device: { id: 'cc7b5c0c5d9d', type: 'SHSW-25', code: 'SHSW-25' },
+      owner: 48213,
+      scope: 'control',
+      previousScope: null,
+      host: 'shelly-103-eu.shelly.cloud',
+    });
+    expect(event?.headers['event-id']).toBe((event?.value as { id: string }).id);
+  });
+
+  it('re-adds with a changed scope, then removes, keeping the whole history', async () => {
+    const deviceId = '224830197357982';
+    expect((await send({ deviceId, accessGroups: '00' })).body).toMatchObject({
+      change: 'granted',
+    });
+    expect((await send({ deviceId, accessGroups: '01' })).body).toMatchObject({
+      change: 'scope_changed',
+    });
+    expect((await send({ deviceId, action: 'remove' })).body).toMatchObject({ change: 'revoked' });
+
+    const { body } = await consentOf('cc7b5c0c5d9e');
+    expect(body.consent).toBeNull();
+    expect(
+      body.history.map((h: { change: string; scope: string | null }) => [h.change, h.scope]),
+    ).toEqual([
+      ['granted', 'read'],
+      ['scope_changed', 'control'],
+      ['revoked', null],
+    ]);
+    expect(service.app.get(ConsentCache).get('cc7b5c0c5d9e')).toBeUndefined();
+
+    const messages = await readTopic(
+      service.config.kafka.brokers.join(','),
+      topicNames(service.config.kafka.topicPrefix).consent,
+      (m) => m.filter((x) => x.key === 'cc7b5c0c5d9e').length >= 3,
+    );
+    expect(
+      messages.filter((m) => m.key === 'cc7b5c0c5d9e').map((m) => m.headers['event-type']),
+    ).toEqual(['consent.granted.v1', 'consent.scope_changed.v1', 'consent.revoked.v1']);
+  });
+
+  it('answers a repeated delivery with 200 and changes nothing', async () => {
+    const deviceId = '224830197357983';
+    await send({ deviceId });
+    const historyBefore = (await consentOf('cc7b5c0c5d9f')).body.history.length;
+    expect(await send({ deviceId })).toEqual({
+      status: 200,
+      body: { status: 'ok', change: 'unchanged' },
+    });
+    expect(await send({ deviceId })).toEqual({
+      status: 200,
+      body: { status: 'ok', change: 'unchanged' },
+    });
+    expect((await consentOf('cc7b5c0c5d9f')).body.history).toHaveLength(historyBefore);
+  });
+
+  it.each<[Tamper, number, string]>([
+    ['bad-signature', 401, 'trust_token_invalid'],
+    ['other-algorithm', 401, 'trust_token_invalid'],
+    ['expired', 401, 'trust_token_expired'],
+    ['wrong-itg', 403, 'trust_wrong_integrator'],
+    ['mismatched-did', 403, 'trust_device_mismatch'],
+    ['no-header', 401, 'trust_header_missing'],
+  ])('refuses a callback with %s (%i %s) and stores nothing', async (tamper, status, code) => {
+    const before = await count(service.databaseUrl, 'consent_history');
+    const answer = await send({ deviceId: '79530338915100' }, tamper);
+    expect(answer.status).toBe(status);
+    expect(answer.body).toMatchObject({ code });
+    expect(await count(service.databaseUrl, 'consent_history')).toBe(before);
+  });
+
+  it('refuses a host outside the allowlist and stores nothing', async () => {
+    const before = await count(service.databaseUrl, 'consent_history');
+    const answer = await send({ deviceId: '79530338915101', host: 'evil.example.com' });
+    expect(answer).toMatchObject({ status: 403, body: { code: 'host_not_allowed' } });
+    expect(await count(service.databaseUrl, 'consent_history')).toBe(before);
+  });
+
+  it('refuses a body that is not valid consent as invalid_body', async () => {
+    const answer = await send({ deviceId: '79530338915102', action: 'pause' as 'add' });
+    expect(answer).toMatchObject({ status: 400, body: { code: 'invalid_body' } });
+  });
+
+  it('refuses malformed JSON with invalid_json', async () => {
+    const response = await fetch(callbackUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'scl-trust': 'x' },
+      body: '{"userId": 1,',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'invalid_json' });
+  });
+
+  it('refuses an oversized body with payload_too_large', async () => {
+    const response = await fetch(callbackUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'scl-trust': 'x' },
+      body: JSON.stringify(callbackBody({ name: [Array(20_000).fill('x').join('')] })),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  it('lists consents filtered by user, host and scope for an admin key only', async () => {
+    await send({
+      deviceId: '79530338915200',
+      userId: 777,
+      accessGroups: '00',
+      host: 'shelly-77-eu.shelly.cloud',
+    });
+    await send({
+      deviceId: '79530338915201',
+      userId: 777,
+      accessGroups: '01',
+      host: 'shelly-77-eu.shelly.cloud',
+    });
+    const list = async (query: string, key = adminKey) => {
+      const response = await fetch(`${service.url}/v1/consents?${query}`, {
+        headers: { 'x-api-key': key },
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { consents: { deviceId: string }[] },
+      };
+    };
+    expect((await list('user=777')).body.consents).toHaveLength(2);
+    expect((await list('user=777&scope=read')).body.consents.map((c) => c.deviceId)).toEqual([
+      '485519999380',
+    ]);
+    expect((await list('host=shelly-77-eu.shelly.cloud&scope=control')).body.consents).toHaveLength(
+      1,
+    );
+    expect(await list('scope=owner')).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_body' },
+    });
+    const readKey = (await service.app.get(ApiKeyStore).create('partner', ['read'])).key;
+    expect(await list('user=777', readKey)).toMatchObject({
+      status: 403,
+      body: { code: 'api_key_scope_missing' },
+    });
+    expect(await list('user=777', 'sik_nonexistent')).toMatchObject({
+      status: 401,
+      body: { code: 'api_key_invalid' },
+    });
+  });
+});

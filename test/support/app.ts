@@ -1,0 +1,43 @@
+import { INestApplication } from '@nestjs/common';
+import { startApp } from '../../src/app';
+import { AppConfig } from '../../src/config/config';
+import { createLogger } from '../../src/observability/logger';
+import { createMigratedDatabase, testConfig } from './services';
+
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  config: AppConfig;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole service on a fresh migrated database, its own topic prefix and a free port. */
+export async function startService(
+  overrides: Record<string, string> = {},
+  database?: { url: string },
+): Promise<RunningService> {
+  const owned = database ? undefined : await createMigratedDatabase();
+  const databaseUrl = database?.url ?? (owned as { url: string }).url;
+  const config = testConfig(databaseUrl, overrides);
+  const app = await startApp(
+    config,
+    createLogger(
+      {
+        level: (process.env.TEST_LOG_LEVEL ?? 'silent') as AppConfig['log']['level'],
+        format: 'json',
+      },
+      config.secrets,
+    ),
+  );
+  return {
+    app,
+    url: await app.getUrl(),
+    config,
+    databaseUrl,
+    stop: async () => {
+      await app.close();
+      await owned?.drop();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { uniqueName } from './services';
+
+export interface ReadMessage {
+  key: string | undefined;
+  value: unknown;
+  headers: Record<string, string | undefined>;
+}
+
+function decode(message: KafkaMessage): ReadMessage {
+  return {
+    key: message.key?.toString(),
+    value: message.value ? JSON.parse(message.value.toString()) : undefined,
+    headers: Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString()]),
+    ),
+  };
+}
+
+/** Reads a topic from the beginning with a real consumer until `done` says enough, or fails after `timeoutMs`. */
+export async function readTopic(
+  brokers: string,
+  topic: string,
+  done: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  const kafka = new Kafka({
+    clientId: 'test-reader',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const received: ReadMessage[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`gave up on ${topic} after ${timeoutMs} ms with ${received.length} messages`),
+          ),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: ({ message }) => {
+          received.push(decode(message));
+          if (done(received)) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}
