@@ -26,9 +26,9 @@ export function registerConsentCommand(program: Command): void {
     .option('--host <host>', 'only devices on this Shelly cloud host')
     .option('--scope <scope>', 'only read or control', parseScope)
     .action((options: { user?: number; host?: string; scope?: 'read' | 'control' }) =>
-      withDatabase(async (prisma) =>
+      withDatabase(async (prisma, pool) =>
         printJson(
-          await new ConsentStore(prisma).list({
+          await new ConsentStore(prisma, pool).list({
             ownerUserId: options.user,
             host: options.host?.toLowerCase(),
             scope: options.scope,
@@ -40,10 +40,10 @@ export function registerConsentCommand(program: Command): void {
     .command('show <deviceId>')
     .description("one device's consent and its whole history (hex or decimal id)")
     .action((deviceIdArg: string) =>
-      withDatabase(async (prisma) => {
+      withDatabase(async (prisma, pool) => {
         const deviceId = toHexDeviceId(deviceIdArg);
         if (!deviceId) throw new Error(`${deviceIdArg} is not a Shelly device id`);
-        const store = new ConsentStore(prisma);
+        const store = new ConsentStore(prisma, pool);
         printJson({ consent: await store.find(deviceId), history: await store.history(deviceId) });
       }),
     );

@@ -5,10 +5,12 @@ import { loadDotEnvFile } from '../config/config';
 import { registerApiKeyCommand } from './api-key.command';
 import { registerConsentCommand } from './consent.command';
 import { registerMigrateCommand } from './migrate.command';
+import { registerNormalizeCommand } from './normalize.command';
 
 loadDotEnvFile();
 const program = new Command('shelly-ingest').description('Shelly Integrator Ingest command line');
 registerMigrateCommand(program);
+registerNormalizeCommand(program);
 registerApiKeyCommand(program);
 registerConsentCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
-import { DeviceConsent, Prisma } from '../generated/prisma/client';
+import { DeviceConsent } from '../generated/prisma/client';
 import { Consent, ConsentCallback, ConsentChange, ConsentScope, decideChange } from './consent';
 import { consentEvent } from './consent-event';
 import { TrustVerification } from './scl-trust.verifier';
@@ -31,6 +32,35 @@ export interface AppliedConsentChange {
   consent: Consent | null;
 }
 
+const consentColumns =
+  'device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at';
+
+interface ConsentRow {
+  device_id: string;
+  owner_user_id: string;
+  device_type: string | null;
+  device_code: string | null;
+  scope: string;
+  host: string;
+  channel_names: string[];
+  granted_at: Date;
+  updated_at: Date;
+}
+
+function rowToConsent(row: ConsentRow): Consent {
+  return toConsent({
+    deviceId: row.device_id,
+    ownerUserId: BigInt(row.owner_user_id),
+    deviceType: row.device_type,
+    deviceCode: row.device_code,
+    scope: row.scope,
+    host: row.host,
+    channelNames: row.channel_names,
+    grantedAt: row.granted_at,
+    updatedAt: row.updated_at,
+  });
+}
+
 export function toConsent(row: DeviceConsent): Consent {
   return {
     deviceId: row.deviceId,
@@ -47,75 +77,84 @@ export function toConsent(row: DeviceConsent): Consent {
 
 @Injectable()
 export class ConsentStore {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pool: PgPool,
+  ) {}
 
   /**
    * Applies one verified callback in a single transaction: the consent row, its history entry, the
-   * host's device count, the consent event in the outbox and the change notification all commit
-   * together or not at all. Callbacks for one device are serialized by an advisory lock.
+   * host record, the consent event in the outbox and the change notification all commit together or
+   * not at all. Callbacks for one device are serialized by an advisory lock.
    */
   async apply(
     callback: ConsentCallback,
     audit: { rawBody: unknown; verification: TrustVerification; topic: string },
   ): Promise<AppliedConsentChange> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`consent:${callback.deviceId}`}))`;
-      const row = await tx.deviceConsent.findUnique({ where: { deviceId: callback.deviceId } });
-      const before = row ? toConsent(row) : null;
+    return this.pool.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `consent:${callback.deviceId}`,
+      ]);
+      const existing = await db.query<ConsentRow>(
+        `SELECT ${consentColumns} FROM device_consent WHERE device_id = $1`,
+        [callback.deviceId],
+      );
+      const before = existing.rows[0] ? rowToConsent(existing.rows[0]) : null;
       const change = decideChange(before, callback);
       if (change === 'unchanged') return { change, consent: before };
 
       const now = new Date();
       let after: Consent | null = null;
       if (change === 'revoked') {
-        await tx.deviceConsent.delete({ where: { deviceId: callback.deviceId } });
+        await db.query('DELETE FROM device_consent WHERE device_id = $1', [callback.deviceId]);
       } else {
-        const data = {
-          ownerUserId: BigInt(callback.ownerUserId),
-          deviceType: callback.deviceType,
-          deviceCode: callback.deviceCode,
-          scope: callback.scope,
-          host: callback.host,
-          channelNames: callback.channelNames,
-          updatedAt: now,
-        };
-        after = toConsent(
-          await tx.deviceConsent.upsert({
-            where: { deviceId: callback.deviceId },
-            create: { deviceId: callback.deviceId, grantedAt: now, ...data },
-            update: data,
-          }),
+        const written = await db.query<ConsentRow>(
+          `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $2, device_type = $3, device_code = $4, scope = $5,
+             host = $6, channel_names = $7, updated_at = $8
+           RETURNING ${consentColumns}`,
+          [
+            callback.deviceId,
+            callback.ownerUserId,
+            callback.deviceType,
+            callback.deviceCode,
+            callback.scope,
+            callback.host,
+            callback.channelNames,
+            now,
+          ],
         );
-      }
-      if (before?.host !== after?.host) {
-        if (after) await this.countHost(tx, after.host, +1);
-        if (before) await this.countHost(tx, before.host, -1);
+        after = rowToConsent(written.rows[0]);
       }
       const current = (after ?? before) as Consent;
-      await tx.consentHistory.create({
-        data: {
-          deviceId: callback.deviceId,
+      await db.query(
+        `INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          callback.deviceId,
           change,
-          scope: after?.scope ?? null,
-          previousScope: before?.scope ?? null,
-          ownerUserId: BigInt(current.ownerUserId),
-          host: current.host,
-          callback: audit.rawBody as Prisma.InputJsonValue,
-          verification: audit.verification as unknown as Prisma.InputJsonValue,
-          recordedAt: now,
-        },
-      });
+          after?.scope ?? null,
+          before?.scope ?? null,
+          current.ownerUserId,
+          current.host,
+          JSON.stringify(audit.rawBody),
+          JSON.stringify(audit.verification),
+          now,
+        ],
+      );
       const event = consentEvent(change, before, after, { id: randomUUID(), time: now });
-      await tx.outboxEvent.create({
-        data: {
-          topic: audit.topic,
-          key: callback.deviceId,
-          eventType: event.type,
-          eventId: event.id,
-          payload: event as unknown as Prisma.InputJsonValue,
-        },
-      });
-      await tx.$executeRaw`SELECT pg_notify(${CONSENT_CHANNEL}, ${callback.deviceId})`;
+      await db.query(
+        'INSERT INTO outbox_event (topic, key, event_type, event_id, payload) VALUES ($1, $2, $3, $4, $5)',
+        [audit.topic, callback.deviceId, event.type, event.id, JSON.stringify(event)],
+      );
+      if (after && after.host !== before?.host) {
+        // DO NOTHING takes no row lock, so callbacks for devices on one host do not queue on it.
+        await db.query('INSERT INTO shelly_host (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
+          after.host,
+        ]);
+      }
+      await db.query('SELECT pg_notify($1, $2)', [CONSENT_CHANNEL, callback.deviceId]);
       return { change, consent: after };
     });
   }
@@ -152,17 +191,5 @@ export class ConsentStore {
       verification: row.verification,
       recordedAt: row.recordedAt,
     }));
-  }
-
-  private async countHost(
-    tx: Prisma.TransactionClient,
-    host: string,
-    delta: number,
-  ): Promise<void> {
-    await tx.shellyHost.upsert({
-      where: { name: host },
-      create: { name: host, deviceCount: Math.max(delta, 0) },
-      update: { deviceCount: { increment: delta } },
-    });
   }
 }

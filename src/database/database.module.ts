@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
 
 @Global()
@@ -11,7 +12,13 @@ import { PrismaService } from './prisma.service';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new PrismaService(config.database),
     },
+    {
+      provide: PgPool,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new PgPool({ connectionString: config.database.url, max: config.database.poolSize }),
+    },
   ],
-  exports: [PrismaService],
+  exports: [PrismaService, PgPool],
 })
 export class DatabaseModule {}

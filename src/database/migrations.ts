@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const defaultMigrationsDir = resolve(__dirname, '../../prisma/migrations');
+/** `prisma/migrations` of the package this file belongs to, whether it runs from src or a build output. */
+function findMigrationsDir(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`no prisma/migrations folder above ${from}`);
+}
+
+export const defaultMigrationsDir = findMigrationsDir(__dirname);
 
 export interface Migration {
   name: string;

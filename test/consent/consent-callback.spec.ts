@@ -49,7 +49,7 @@ describe('consent callback on real Postgres and Kafka', () => {
     const response = await fetch(`${service.url}/v1/consents/${deviceId}`, {
       headers: { authorization: `Bearer ${adminKey}` },
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as ConsentView };
   }
 
   it('stores an add with control scope, lists it, and publishes consent.granted', async () => {

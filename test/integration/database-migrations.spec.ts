@@ -118,7 +118,6 @@ describe('database migrations on a real Postgres', () => {
         key: 'cc7b5c0c5d9c',
         eventId,
         payload: { scope: 'control' },
-        publishedAt: null,
       });
       expect(pending[0].id).toBe(1n);
     } finally {

@@ -53,15 +53,24 @@ async function trustToken(itg: string, body: CallbackBody, tamper?: Tamper): Pro
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES384', typ: 'JWT' }).sign(signer);
 }
 
-/** Sends a consent callback the way Shelly's cloud does, optionally tampered with. */
+/** The headers and body of a consent callback as Shelly's cloud sends it, optionally tampered with. */
+export async function signedCallback(
+  itg: string,
+  body: CallbackBody,
+  tamper?: Tamper,
+): Promise<{ headers: Record<string, string>; body: string }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (tamper !== 'no-header') headers['scl-trust'] = await trustToken(itg, body, tamper);
+  return { headers, body: JSON.stringify(body) };
+}
+
 export async function sendCallback(
   url: string,
   itg: string,
   body: CallbackBody,
   tamper?: Tamper,
 ): Promise<{ status: number; body: unknown }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (tamper !== 'no-header') headers['scl-trust'] = await trustToken(itg, body, tamper);
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const request = await signedCallback(itg, body, tamper);
+  const response = await fetch(url, { method: 'POST', ...request });
   return { status: response.status, body: await response.json() };
 }

@@ -37,8 +37,6 @@ CREATE INDEX "consent_history_device_id_id_idx" ON "consent_history"("device_id"
 CREATE TABLE "shelly_host" (
     "name" TEXT NOT NULL,
     "first_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "device_count" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "shelly_host_pkey" PRIMARY KEY ("name"),
-    CONSTRAINT "shelly_host_device_count_check" CHECK ("device_count" >= 0)
+    CONSTRAINT "shelly_host_pkey" PRIMARY KEY ("name")
 );
