@@ -128,9 +128,20 @@ export class ConsentStore {
         after = rowToConsent(written.rows[0]);
       }
       const current = (after ?? before) as Consent;
+      const event = consentEvent(change, before, after, { id: randomUUID(), time: now });
+      // One statement for the audit trail, the outbox, the host record and the notification: fewer
+      // round trips while the device's lock is held. The host insert takes no row lock (DO NOTHING),
+      // so callbacks for many devices on one host do not queue on it.
       await db.query(
-        `INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `WITH history AS (
+           INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ), outbox AS (
+           INSERT INTO outbox_event (topic, key, event_type, event_id, payload) VALUES ($10, $1, $11, $12, $13)
+         ), host AS (
+           INSERT INTO shelly_host (name) VALUES ($6) ON CONFLICT (name) DO NOTHING
+         )
+         SELECT pg_notify($14, $1)`,
         [
           callback.deviceId,
           change,
@@ -141,20 +152,13 @@ export class ConsentStore {
           JSON.stringify(audit.rawBody),
           JSON.stringify(audit.verification),
           now,
+          audit.topic,
+          event.type,
+          event.id,
+          JSON.stringify(event),
+          CONSENT_CHANNEL,
         ],
       );
-      const event = consentEvent(change, before, after, { id: randomUUID(), time: now });
-      await db.query(
-        'INSERT INTO outbox_event (topic, key, event_type, event_id, payload) VALUES ($1, $2, $3, $4, $5)',
-        [audit.topic, callback.deviceId, event.type, event.id, JSON.stringify(event)],
-      );
-      if (after && after.host !== before?.host) {
-        // DO NOTHING takes no row lock, so callbacks for devices on one host do not queue on it.
-        await db.query('INSERT INTO shelly_host (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
-          after.host,
-        ]);
-      }
-      await db.query('SELECT pg_notify($1, $2)', [CONSENT_CHANNEL, callback.deviceId]);
       return { change, consent: after };
     });
   }

@@ -1,38 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { ensureTopics } from '../../src/publish/topic-admin';
 import { topicNames } from '../../src/publish/topics';
+import { readTopic } from '../support/kafka-reader';
 import { requireServices, uniqueName } from '../support/services';
-
-async function readMessages(kafka: Kafka, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('it-reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const received: KafkaMessage[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`only ${received.length} of ${count} messages arrived`)),
-        30_000,
-      );
-      void consumer.run({
-        eachMessage: ({ message }) => {
-          received.push(message);
-          if (received.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-          return Promise.resolve();
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return received;
-}
 
 describe('publishing to a real Kafka broker', () => {
   const { kafkaBrokers } = requireServices();
@@ -84,19 +57,11 @@ describe('publishing to a real Kafka broker', () => {
     } finally {
       await publisher.onModuleDestroy();
     }
-    const received = await readMessages(kafka, topics.deviceStatus, 3);
-    expect(
-      received.map((m) => ({
-        key: m.key?.toString(),
-        value: m.value?.toString(),
-        headers: Object.fromEntries(
-          Object.entries(m.headers ?? {}).map(([k, v]) => [k, v?.toString()]),
-        ),
-      })),
-    ).toEqual(
+    const received = await readTopic(kafkaBrokers, topics.deviceStatus, (m) => m.length >= 3);
+    expect(received).toEqual(
       events.map((e) => ({
         key: e.key,
-        value: e.value,
+        value: JSON.parse(e.value),
         headers: { 'content-type': 'application/json', 'event-type': e.type, 'event-id': e.id },
       })),
     );

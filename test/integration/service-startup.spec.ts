@@ -1,32 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { INestApplication } from '@nestjs/common';
-import { startApp } from '../../src/app';
-import { createLogger } from '../../src/observability/logger';
-import { createMigratedDatabase, testConfig } from '../support/services';
+import { startService } from '../support/app';
 
 const builtMain = resolve(__dirname, '../../dist/main.js');
 
 describe('service start-up', () => {
   it('serves /health/live once started on real Postgres and Kafka', async () => {
-    const database = await createMigratedDatabase();
-    const config = testConfig(database.url);
-    let app: INestApplication | undefined;
+    const service = await startService();
     try {
-      app = await startApp(
-        config,
-        createLogger({ level: 'silent', format: 'json' }, config.secrets),
-      );
-      const response = await fetch(`${await app.getUrl()}/health/live`, {
+      const response = await fetch(`${service.url}/health/live`, {
         headers: { 'x-request-id': 'req-42' },
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toBe('req-42');
       expect(await response.json()).toEqual({ status: 'ok' });
     } finally {
-      await app?.close();
-      await database.drop();
+      await service.stop();
     }
   });
 
