@@ -1,0 +1,145 @@
+import { normalize } from '../../test/fixtures/frames/frames';
+
+describe('command responses', () => {
+  it('reads a successful command response', () => {
+    expect(
+      normalize({
+        event: 'Shelly:CommandResponse',
+        trid: 1042,
+        deviceId: '224830197357980',
+        user: 48213,
+        data: { isok: true },
+      }),
+    ).toEqual({
+      kind: 'command-response',
+      trid: 1042,
+      deviceId: 'cc7b5c0c5d9c',
+      ok: true,
+      user: 48213,
+    });
+  });
+
+  it('reads a refused command with its message and a string trid', () => {
+    expect(
+      normalize({
+        event: 'Shelly:CommandResponse',
+        trid: 'a-17',
+        deviceId: '224830197357980',
+        data: { isok: false, res: 'device offline' },
+      }),
+    ).toEqual({
+      kind: 'command-response',
+      trid: 'a-17',
+      deviceId: 'cc7b5c0c5d9c',
+      ok: false,
+      message: 'device offline',
+    });
+  });
+
+  it.each([
+    ['without trid', { deviceId: '12133370', data: { isok: true } }, 'invalid_field'],
+    [
+      'with an object trid',
+      { trid: {}, deviceId: '12133370', data: { isok: true } },
+      'invalid_field',
+    ],
+    ['without data', { trid: 1, deviceId: '12133370' }, 'invalid_field'],
+    ['without isok', { trid: 1, deviceId: '12133370', data: { res: 'ok' } }, 'invalid_field'],
+    ['without device id', { trid: 1, data: { isok: true } }, 'missing_device_id'],
+  ])('rejects a response %s', (_case, rest, reason) => {
+    expect(normalize({ event: 'Shelly:CommandResponse', ...rest })).toMatchObject({
+      kind: 'rejected',
+      reason,
+    });
+  });
+});
+
+describe('action responses', () => {
+  it('reads a DeviceVerify answer with the device status', () => {
+    expect(
+      normalize({
+        event: 'Integrator:ActionResponse',
+        trid: 7,
+        user: '48213',
+        data: {
+          result: 'OK',
+          deviceId: '224830197357980',
+          deviceType: 'SHSW-25',
+          deviceCode: 'SHSW-25',
+          deviceStatus: { relays: [{ ison: false }] },
+          accessGroups: '01',
+        },
+      }),
+    ).toEqual({
+      kind: 'action-response',
+      trid: 7,
+      result: 'OK',
+      deviceId: 'cc7b5c0c5d9c',
+      deviceType: 'SHSW-25',
+      deviceCode: 'SHSW-25',
+      deviceStatus: { relays: [{ ison: false }] },
+      accessGroups: '01',
+      user: '48213',
+    });
+  });
+
+  it('reads a WRONG_HOST answer with the host to connect to', () => {
+    expect(
+      normalize({
+        event: 'Integrator:ActionResponse',
+        trid: 8,
+        user: 48213,
+        data: {
+          result: 'WRONG_HOST',
+          deviceId: '224830197357980',
+          host: 'shelly-77-eu.shelly.cloud',
+        },
+      }),
+    ).toEqual({
+      kind: 'action-response',
+      trid: 8,
+      result: 'WRONG_HOST',
+      deviceId: 'cc7b5c0c5d9c',
+      host: 'shelly-77-eu.shelly.cloud',
+      user: '48213',
+    });
+  });
+
+  it('reads a DeviceGetSettings answer with the settings', () => {
+    expect(
+      normalize({
+        event: 'Integrator:ActionResponse',
+        trid: 9,
+        data: { result: 'OK', deviceId: '12133370', deviceSettings: { name: 'Boiler' } },
+      }),
+    ).toEqual({
+      kind: 'action-response',
+      trid: 9,
+      result: 'OK',
+      deviceId: 'b923fa',
+      deviceSettings: { name: 'Boiler' },
+    });
+  });
+
+  it('reads an UNAUTHORIZED answer that names no device', () => {
+    expect(
+      normalize({ event: 'Integrator:ActionResponse', trid: 10, data: { result: 'UNAUTHORIZED' } }),
+    ).toEqual({ kind: 'action-response', trid: 10, result: 'UNAUTHORIZED' });
+  });
+
+  it.each([
+    ['without trid', { data: { result: 'OK' } }, 'invalid_field'],
+    ['without data', { trid: 1 }, 'invalid_field'],
+    ['without result', { trid: 1, data: { deviceId: '12133370' } }, 'invalid_field'],
+    [
+      'with an unreadable device id',
+      { trid: 1, data: { result: 'OK', deviceId: 'x' } },
+      'invalid_device_id',
+    ],
+  ])('rejects an answer %s', (_case, rest, reason) => {
+    expect(normalize({ event: 'Integrator:ActionResponse', ...rest })).toMatchObject({
+      kind: 'rejected',
+      reason,
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import type { Topics } from '../publish/topics';
+import { Measurement } from './measurement';
+import { StatusFormat } from './status-measurements';
+
+export type ShellyApi = 'integrator' | 'rte';
+
+export interface EventSource {
+  api: ShellyApi;
+  host: string;
+}
+
+/**
+ * `gen` and `model` are set when the frame states them (RTE frames do); `owner` never is. The consent
+ * step fills what is null from the consent store.
+ */
+export interface EventDevice {
+  id: string;
+  gen: string | null;
+  model: string | null;
+  owner: number | null;
+}
+
+/** What every device event carries, whatever its type. */
+export interface EventEnvelope<Type extends string> {
+  type: Type;
+  id: string;
+  time: string;
+  source: EventSource;
+  device: EventDevice;
+}
+
+export interface DeviceStatusEvent extends EventEnvelope<'device.status.v1'> {
+  format: StatusFormat;
+  measurements: Measurement[];
+  /** The status object as received, only when raw statuses are configured to be included. */
+  status?: Record<string, unknown>;
+}
+
+export interface DeviceOnlineEvent extends EventEnvelope<'device.online.v1'> {
+  online: boolean;
+}
+
+export interface DeviceSettingsEvent extends EventEnvelope<'device.settings.v1'> {
+  settings: Record<string, unknown>;
+}
+
+export type DeviceEvent = DeviceStatusEvent | DeviceOnlineEvent | DeviceSettingsEvent;
+export type DeviceEventType = DeviceEvent['type'];
+export type DeviceTopicKey = keyof Pick<Topics, 'deviceStatus' | 'deviceOnline' | 'deviceSettings'>;
+
+const topicKeys: Record<DeviceEventType, DeviceTopicKey> = {
+  'device.status.v1': 'deviceStatus',
+  'device.online.v1': 'deviceOnline',
+  'device.settings.v1': 'deviceSettings',
+};
+
+/** The topic (a key of `topicNames()`) an event of this type is published to. */
+export function topicKeyFor(type: DeviceEventType): DeviceTopicKey {
+  return topicKeys[type];
+}

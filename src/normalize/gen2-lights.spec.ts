@@ -1,0 +1,67 @@
+import { measurementsOf } from '../../test/fixtures/frames/frames';
+
+describe('Gen2 light status', () => {
+  it('reports a dimmer light with its metering', () => {
+    expect(
+      measurementsOf({
+        'light:1': {
+          id: 1,
+          source: 'init',
+          output: true,
+          brightness: 60,
+          apower: 12.4,
+          voltage: 229.8,
+          current: 0.06,
+          aenergy: { total: 88.2, by_minute: [0, 0, 0], minute_ts: 1740910440 },
+          temperature: { tC: 41.3, tF: 106.3 },
+        },
+      }),
+    ).toEqual([
+      { component: 'light', channel: 1, metric: 'output', value: true },
+      { component: 'light', channel: 1, metric: 'brightness', unit: '%', value: 60 },
+      { component: 'light', channel: 1, metric: 'power', unit: 'W', value: 12.4 },
+      { component: 'light', channel: 1, metric: 'voltage', unit: 'V', value: 229.8 },
+      { component: 'light', channel: 1, metric: 'current', unit: 'A', value: 0.06 },
+      { component: 'light', channel: 1, metric: 'energy', unit: 'Wh', value: 88.2 },
+      { component: 'light', channel: 1, metric: 'temperature', unit: 'C', value: 41.3 },
+    ]);
+  });
+
+  it('splits the rgb array of an rgbw light into red, green and blue', () => {
+    expect(
+      measurementsOf({
+        'rgbw:0': { id: 0, output: true, brightness: 80, rgb: [255, 120, 0], white: 30 },
+      }),
+    ).toEqual([
+      { component: 'light', channel: 0, metric: 'output', value: true },
+      { component: 'light', channel: 0, metric: 'brightness', unit: '%', value: 80 },
+      { component: 'light', channel: 0, metric: 'red', value: 255 },
+      { component: 'light', channel: 0, metric: 'green', value: 120 },
+      { component: 'light', channel: 0, metric: 'blue', value: 0 },
+      { component: 'light', channel: 0, metric: 'white', value: 30 },
+    ]);
+  });
+
+  it('reports an rgb light on the light component', () => {
+    expect(measurementsOf({ 'rgb:0': { output: false, rgb: [1, 2, 3] } })).toEqual([
+      { component: 'light', channel: 0, metric: 'output', value: false },
+      { component: 'light', channel: 0, metric: 'red', value: 1 },
+      { component: 'light', channel: 0, metric: 'green', value: 2 },
+      { component: 'light', channel: 0, metric: 'blue', value: 3 },
+    ]);
+  });
+
+  it('reports the colour temperature of a cct light in kelvin', () => {
+    expect(measurementsOf({ 'cct:0': { output: true, brightness: 35, ct: 4000 } })).toEqual([
+      { component: 'light', channel: 0, metric: 'output', value: true },
+      { component: 'light', channel: 0, metric: 'brightness', unit: '%', value: 35 },
+      { component: 'light', channel: 0, metric: 'color_temp', unit: 'K', value: 4000 },
+    ]);
+  });
+
+  it('skips rgb entries that are not numbers', () => {
+    expect(measurementsOf({ 'rgb:0': { rgb: [10, null] } })).toEqual([
+      { component: 'light', channel: 0, metric: 'red', value: 10 },
+    ]);
+  });
+});
