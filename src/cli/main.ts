@@ -6,6 +6,7 @@ import { registerApiKeyCommand } from './api-key.command';
 import { registerConsentCommand } from './consent.command';
 import { registerMigrateCommand } from './migrate.command';
 import { registerNormalizeCommand } from './normalize.command';
+import { registerSimulateCommand } from './simulate.command';
 
 loadDotEnvFile();
 const program = new Command('shelly-ingest').description('Shelly Integrator Ingest command line');
@@ -13,6 +14,7 @@ registerMigrateCommand(program);
 registerNormalizeCommand(program);
 registerApiKeyCommand(program);
 registerConsentCommand(program);
+registerSimulateCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

@@ -1,8 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { signTrustToken, TrustSigner, TrustTamper } from '../../src/simulator/trust-token';
 
-export type Tamper =
-  'bad-signature' | 'expired' | 'wrong-itg' | 'mismatched-did' | 'other-algorithm' | 'no-header';
+export type Tamper = TrustTamper;
 
 export interface CallbackBody {
   userId: number;
@@ -16,11 +15,13 @@ export interface CallbackBody {
 }
 
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-const strangerKeys = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+/** The simulator's signer, so the service is tested against the very tokens the simulator sends. */
+const signer: TrustSigner = {
+  privateKey: keys.privateKey,
+  publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+};
 
-export const callbackPublicKeyPem = keys.publicKey
-  .export({ type: 'spki', format: 'pem' })
-  .toString();
+export const callbackPublicKeyPem = signer.publicKeyPem;
 
 export function callbackBody(overrides: Partial<CallbackBody> = {}): CallbackBody {
   return {
@@ -36,23 +37,6 @@ export function callbackBody(overrides: Partial<CallbackBody> = {}): CallbackBod
   };
 }
 
-async function trustToken(itg: string, body: CallbackBody, tamper?: Tamper): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    itg: tamper === 'wrong-itg' ? 'ITG_SOMEONE_ELSE' : itg,
-    did: tamper === 'mismatched-did' ? '79530338915136' : body.deviceId,
-    iat: now,
-    exp: tamper === 'expired' ? now - 600 : now + 120,
-  };
-  if (tamper === 'other-algorithm') {
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256' })
-      .sign(new TextEncoder().encode(callbackPublicKeyPem));
-  }
-  const signer = tamper === 'bad-signature' ? strangerKeys.privateKey : keys.privateKey;
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES384', typ: 'JWT' }).sign(signer);
-}
-
 /** The headers and body of a consent callback as Shelly's cloud sends it, optionally tampered with. */
 export async function signedCallback(
   itg: string,
@@ -60,7 +44,8 @@ export async function signedCallback(
   tamper?: Tamper,
 ): Promise<{ headers: Record<string, string>; body: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (tamper !== 'no-header') headers['scl-trust'] = await trustToken(itg, body, tamper);
+  const token = await signTrustToken(signer, { itg, did: body.deviceId }, Date.now(), tamper);
+  if (token !== undefined) headers['scl-trust'] = token;
   return { headers, body: JSON.stringify(body) };
 }
 

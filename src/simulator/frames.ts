@@ -1,0 +1,65 @@
+import { Status } from './gen1-status';
+
+/** Frames the cloud sends on an Integrator socket. */
+
+export function statusFrame(deviceId: string, status: Status): string {
+  return JSON.stringify({ event: 'Shelly:StatusOnChange', deviceId, status });
+}
+
+export function onlineFrame(deviceId: string, online: boolean): string {
+  return JSON.stringify({ event: 'Shelly:Online', deviceId, online: online ? 1 : 0 });
+}
+
+export function settingsFrame(deviceId: string, settings: Status): string {
+  return JSON.stringify({ event: 'Shelly:Settings', deviceId, settings });
+}
+
+export interface CommandAnswer {
+  isok: boolean;
+  res?: string;
+}
+
+export function commandResponseFrame(
+  trid: number | string,
+  deviceId: string | undefined,
+  user: number | undefined,
+  data: CommandAnswer,
+): string {
+  return JSON.stringify({ event: 'Shelly:CommandResponse', trid, deviceId, user, data });
+}
+
+export function actionResponseFrame(
+  trid: number | string,
+  user: string | undefined,
+  data: Record<string, unknown>,
+): string {
+  return JSON.stringify({ event: 'Integrator:ActionResponse', trid, user, data });
+}
+
+export const malformedKinds = [
+  'not-json',
+  'missing-event',
+  'missing-device-id',
+  'wrong-types',
+  'unknown-event',
+  'binary',
+] as const;
+export type MalformedKind = (typeof malformedKinds)[number];
+
+/** A frame a robust client must survive; `binary` is the only one sent as a binary message. */
+export function malformedFrame(kind: MalformedKind, deviceId: string): string | Buffer {
+  switch (kind) {
+    case 'not-json':
+      return `{"event":"Shelly:StatusOnChange","deviceId":"${deviceId}","status":{`;
+    case 'missing-event':
+      return JSON.stringify({ deviceId, status: { 'switch:0': { id: 0, output: true } } });
+    case 'missing-device-id':
+      return JSON.stringify({ event: 'Shelly:StatusOnChange', status: { relays: [] } });
+    case 'wrong-types':
+      return JSON.stringify({ event: 'Shelly:Online', deviceId: Number(deviceId), online: 'yes' });
+    case 'unknown-event':
+      return JSON.stringify({ event: 'Shelly:Unheard', deviceId, payload: { x: 1 } });
+    case 'binary':
+      return Buffer.from(statusFrame(deviceId, { 'switch:0': { id: 0, output: true } }));
+  }
+}
