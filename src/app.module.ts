@@ -7,8 +7,10 @@ import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { ConsentCallbackModule, ConsentModule } from './consent/consent.module';
 import { DatabaseModule } from './database/database.module';
+import { IngestModule } from './ingest/ingest.module';
 import { HealthController } from './observability/health.controller';
 import { LoggingModule, ROOT_LOGGER } from './observability/logging.module';
+import { MetricsModule } from './observability/metrics.module';
 import { PublishModule } from './publish/publish.module';
 
 @Module({})
@@ -19,11 +21,13 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
+        MetricsModule,
         DatabaseModule,
         PublishModule,
         ApiKeysModule,
         ConsentModule,
         ConsentCallbackModule,
+        IngestModule,
         RouterModule.register([
           { path: config.consent.callbackPath, module: ConsentCallbackModule },
         ]),

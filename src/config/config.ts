@@ -51,9 +51,11 @@ export interface AppConfig {
   log: LogConfig;
   database: DatabaseConfig;
   kafka: KafkaConfig;
-  shelly: { integratorTag: string; integratorToken: string };
+  shelly: ShellyConfig;
+  ingest: IngestConfig;
   consent: ConsentConfig;
   apiKeys: { pepper: string };
+  shutdownGraceMs: number;
   /** Values that must never reach a log line, an error body or a metric label. */
   secrets: string[];
 }
@@ -61,6 +63,21 @@ export interface AppConfig {
 export interface LogConfig {
   level: Env['LOG_LEVEL'];
   format: Env['LOG_FORMAT'];
+}
+
+export interface ShellyConfig {
+  integratorTag: string;
+  integratorToken: string;
+  tokenUrl: string;
+  socketUrlTemplate: string;
+  tokenRenewBeforeSeconds: number;
+  pingIntervalMs: number;
+  reconnect: { minMs: number; maxMs: number; stableMs: number };
+}
+
+export interface IngestConfig {
+  bufferMaxEvents: number;
+  includeRawStatus: boolean;
 }
 
 export interface ConsentConfig {
@@ -87,6 +104,10 @@ export interface KafkaConfig {
   topicPrefix: string;
   topicPartitions: number;
   topicReplicationFactor: number;
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+  lingerMs: number;
+  compression: 'none' | 'gzip';
 }
 
 const allVariableNames = Object.keys(variables) as VariableName[];
@@ -118,8 +139,28 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       topicPrefix: v.KAFKA_TOPIC_PREFIX,
       topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
       topicReplicationFactor: v.KAFKA_TOPIC_REPLICATION_FACTOR,
+      batchMaxEvents: v.KAFKA_BATCH_MAX_EVENTS,
+      batchMaxBytes: v.KAFKA_BATCH_MAX_BYTES,
+      lingerMs: v.KAFKA_LINGER_MS,
+      compression: v.KAFKA_COMPRESSION,
     },
-    shelly: { integratorTag: v.SHELLY_INTEGRATOR_TAG, integratorToken: v.SHELLY_INTEGRATOR_TOKEN },
+    shelly: {
+      integratorTag: v.SHELLY_INTEGRATOR_TAG,
+      integratorToken: v.SHELLY_INTEGRATOR_TOKEN,
+      tokenUrl: v.SHELLY_TOKEN_URL,
+      socketUrlTemplate: v.SHELLY_WS_URL_TEMPLATE,
+      tokenRenewBeforeSeconds: v.SHELLY_TOKEN_RENEW_BEFORE_SECONDS,
+      pingIntervalMs: v.SHELLY_PING_INTERVAL_MS,
+      reconnect: {
+        minMs: v.SHELLY_RECONNECT_MIN_MS,
+        maxMs: v.SHELLY_RECONNECT_MAX_MS,
+        stableMs: v.SHELLY_SESSION_STABLE_MS,
+      },
+    },
+    ingest: {
+      bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,
+      includeRawStatus: v.INGEST_INCLUDE_RAW_STATUS,
+    },
     consent: {
       callbackPath: v.CONSENT_CALLBACK_PATH,
       publicKey: v.SHELLY_CONSENT_PUBLIC_KEY,
@@ -127,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       hostAllowlist: v.SHELLY_HOST_ALLOWLIST,
     },
     apiKeys: { pepper: v.API_KEY_PEPPER },
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     secrets: secretValues(v),
   };
 }

@@ -41,6 +41,19 @@ const brokerList = z
     error: 'expected a comma-separated list of host:port',
   });
 
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^/\s]+/.test(value), { error: 'expected an http(s) URL' });
+
+const socketUrlTemplate = z
+  .string()
+  .trim()
+  .refine(
+    (value) => /^wss?:\/\//.test(value) && value.includes('{host}') && value.includes('{token}'),
+    { error: 'expected a ws(s) URL containing {host} and {token}' },
+  );
+
 /** Shelly's published key for the `SCL-Trust` header of consent callbacks (ES384, P-384). */
 export const shellyConsentPublicKeyPem = `-----BEGIN PUBLIC KEY-----
 MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE3Kx+6C/0ZbnelYUgucUo4/X4xt1NCmEL
@@ -193,6 +206,76 @@ export const variables = {
     schema: hostPatterns,
     default: 'shelly-*.shelly.cloud',
     doc: 'Comma-separated Shelly cloud host names a consent may point at; `*` stands for part of one label. A callback naming another host is refused, so no one can make the service connect elsewhere.',
+  }),
+  SHELLY_TOKEN_URL: variable({
+    schema: httpUrl,
+    default: 'https://api.shelly.cloud/integrator/get_access_token',
+    doc: "Shelly's integrator token endpoint (`get_access_token`); point it at the simulator for a trial.",
+  }),
+  SHELLY_WS_URL_TEMPLATE: variable({
+    schema: socketUrlTemplate,
+    default: 'wss://{host}:6113/shelly/wss/hk_sock?t={token}',
+    doc: 'URL of the integrator WebSocket of one cloud host; `{host}` and `{token}` (URL-encoded) are filled in.',
+  }),
+  SHELLY_TOKEN_RENEW_BEFORE_SECONDS: variable({
+    schema: integer(0, 86400),
+    default: '3600',
+    doc: 'The integrator JWT is renewed this long before its `exp`.',
+  }),
+  SHELLY_PING_INTERVAL_MS: variable({
+    schema: integer(100, 600000),
+    default: '30000',
+    doc: 'Each session pings its socket this often; a socket that has not answered the previous ping by then is replaced.',
+  }),
+  SHELLY_RECONNECT_MIN_MS: variable({
+    schema: integer(10, 600000),
+    default: '1000',
+    doc: 'First reconnect delay of a session; it doubles on each failed attempt (with 10 % jitter).',
+  }),
+  SHELLY_RECONNECT_MAX_MS: variable({
+    schema: integer(10, 3600000),
+    default: '60000',
+    doc: 'Cap of the reconnect delay.',
+  }),
+  SHELLY_SESSION_STABLE_MS: variable({
+    schema: integer(0, 3600000),
+    default: '60000',
+    doc: 'A session that stayed up this long resets the reconnect delay to its minimum.',
+  }),
+  INGEST_BUFFER_MAX_EVENTS: variable({
+    schema: integer(1, 10000000),
+    default: '100000',
+    doc: 'Events held in memory while Kafka is slow or down. At this bound the service stops reading from the sockets (backpressure) instead of dropping.',
+  }),
+  INGEST_INCLUDE_RAW_STATUS: variable({
+    schema: boolean,
+    default: 'false',
+    doc: 'Add the status object as received to every status event (`status`), beside its `measurements`.',
+  }),
+  KAFKA_BATCH_MAX_EVENTS: variable({
+    schema: integer(1, 100000),
+    default: '2000',
+    doc: 'Most events sent to Kafka in one request.',
+  }),
+  KAFKA_BATCH_MAX_BYTES: variable({
+    schema: integer(10000, 100000000),
+    default: '900000',
+    doc: "Most bytes (keys and values) sent to Kafka in one request; keep it below the broker's `message.max.bytes`. An event larger than this goes to the dead-letter topic (`frame_too_large`).",
+  }),
+  KAFKA_LINGER_MS: variable({
+    schema: integer(0, 10000),
+    default: '0',
+    doc: 'How long a batch may wait for more events before it is sent. While one batch is in flight the next one fills anyway.',
+  }),
+  KAFKA_COMPRESSION: variable({
+    schema: z.enum(['none', 'gzip']),
+    default: 'none',
+    doc: 'Compression of event batches: `none` or `gzip`.',
+  }),
+  SHUTDOWN_GRACE_MS: variable({
+    schema: integer(0, 600000),
+    default: '20000',
+    doc: 'On SIGTERM, how long the service waits for buffered events to reach Kafka before it exits.',
   }),
   API_KEY_PEPPER: variable({
     schema: z.string().min(32, 'expected at least 32 characters of random data'),

@@ -12,3 +12,17 @@ export abstract class EventPublisher {
   /** Resolves once every event is acknowledged by all in-sync replicas; rejects if any was not. */
   abstract publish(events: readonly OutgoingEvent[]): Promise<void>;
 }
+
+/** Bytes per record beyond key, value and header values: header names, lengths, offsets, timestamps. */
+const RECORD_OVERHEAD_BYTES = 96;
+
+/** What one event weighs in a Kafka request, near enough to keep requests under the broker's limit. */
+export function recordBytes(event: OutgoingEvent): number {
+  return (
+    Buffer.byteLength(event.value) +
+    Buffer.byteLength(event.key) +
+    event.type.length +
+    event.id.length +
+    RECORD_OVERHEAD_BYTES
+  );
+}

@@ -1,22 +1,34 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { KafkaConfig } from '../config/config';
 import { EventPublisher, OutgoingEvent } from './event-publisher';
 
 @Injectable()
-export class KafkaEventPublisher extends EventPublisher implements OnModuleInit, OnModuleDestroy {
+export class KafkaEventPublisher
+  extends EventPublisher
+  implements OnModuleInit, OnApplicationShutdown
+{
   private readonly producer: Producer;
 
-  constructor(kafka: Kafka) {
+  private readonly compression: CompressionTypes;
+
+  constructor(kafka: Kafka, compression: KafkaConfig['compression'] = 'none') {
     super();
+    this.compression = compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     // kafkajs keeps per-partition sequence numbers correct only with one request in flight.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async onModuleInit(): Promise<void> {
     await this.producer.connect();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last, so that the buffer could flush and the outbox relay finish first. */
+  async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect();
   }
 
@@ -30,7 +42,7 @@ export class KafkaEventPublisher extends EventPublisher implements OnModuleInit,
     }
     await this.producer.sendBatch({
       acks: -1,
-      compression: CompressionTypes.None,
+      compression: this.compression,
       topicMessages: [...byTopic].map(([topic, list]) => ({
         topic,
         messages: list.map((event) => ({

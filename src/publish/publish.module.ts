@@ -8,6 +8,7 @@ import { EventPublisher } from './event-publisher';
 import { createKafka } from './kafka.client';
 import { KafkaEventPublisher } from './kafka-event.publisher';
 import { OutboxRelay } from './outbox-relay';
+import { PublishBuffer } from './publish-buffer';
 import { ensureTopics } from './topic-admin';
 
 @Module({
@@ -19,12 +20,14 @@ import { ensureTopics } from './topic-admin';
     },
     {
       provide: EventPublisher,
-      inject: [Kafka],
-      useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka),
+      inject: [Kafka, APP_CONFIG],
+      useFactory: (kafka: Kafka, config: AppConfig) =>
+        new KafkaEventPublisher(kafka, config.kafka.compression),
     },
     OutboxRelay,
+    PublishBuffer,
   ],
-  exports: [EventPublisher, OutboxRelay],
+  exports: [EventPublisher, OutboxRelay, PublishBuffer],
 })
 export class PublishModule implements OnApplicationBootstrap {
   constructor(

@@ -310,7 +310,7 @@ export class ShellySimulator {
   async grantConsent(
     ref: DeviceRef,
     grant: ConsentGrant,
-    options: { tamper?: TrustTamper } = {},
+    options: { tamper?: TrustTamper; callbackLost?: boolean } = {},
   ): Promise<ConsentResult> {
     const device = this.device(ref);
     const integrator = this.integratorTag(grant.integrator);
@@ -323,7 +323,10 @@ export class ShellySimulator {
       host: device.host,
       names,
     };
-    const result = await this.deliverConsent(consent, 'add', options.tamper);
+    // A lost callback: the cloud holds the consent and sends the device's frames, the integrator never heard of it.
+    const result = options.callbackLost
+      ? { applied: true }
+      : await this.deliverConsent(consent, 'add', options.tamper);
     if (result.applied) {
       this.consentsByKey.set(consentKey(integrator, consent.deviceId), consent);
       names.forEach((name, index) => {

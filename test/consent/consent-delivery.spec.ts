@@ -4,6 +4,7 @@ import { topicNames } from '../../src/publish/topics';
 import { RunningService, startService } from '../support/app';
 import { callbackBody, callbackPublicKeyPem, sendCallback } from '../support/consent-callbacks';
 import { DedicatedKafka, startDedicatedKafka } from '../support/dedicated-kafka';
+import { eventually, waitFor } from '../support/eventually';
 import { readTopic } from '../support/kafka-reader';
 import { createMigratedDatabase } from '../support/services';
 
@@ -16,25 +17,6 @@ async function outboxSize(databaseUrl: string): Promise<number> {
     );
   } finally {
     await client.end();
-  }
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  await eventually(() => {
-    expect(check()).toBe(true);
-    return Promise.resolve();
-  }, timeoutMs);
-}
-
-async function eventually(assertion: () => Promise<void>, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 }
 

@@ -21,6 +21,10 @@ describe('publishing to a real Kafka broker', () => {
     topicPrefix: `${uniqueName('it')}.`,
     topicPartitions: 3,
     topicReplicationFactor: -1,
+    batchMaxEvents: 100,
+    batchMaxBytes: 900000,
+    lingerMs: 0,
+    compression: 'none' as const,
   };
   const topics = topicNames(config.topicPrefix);
 
@@ -55,7 +59,7 @@ describe('publishing to a real Kafka broker', () => {
     try {
       await publisher.publish(events);
     } finally {
-      await publisher.onModuleDestroy();
+      await publisher.onApplicationShutdown();
     }
     const received = await readTopic(kafkaBrokers, topics.deviceStatus, (m) => m.length >= 3);
     expect(received).toEqual(

@@ -58,3 +58,19 @@ export async function readTopic(
   }
   return received;
 }
+
+/** How many messages a topic holds: the sum of its partitions' end offsets. */
+export async function topicMessageCount(brokers: string, topic: string): Promise<number> {
+  const admin = new Kafka({
+    clientId: 'test-counter',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/config';
+import { InjectConfig } from '../config/config.module';
+import { ConsentCache } from '../consent/consent-cache';
+import { DeviceEvent, topicKeyFor } from '../normalize/device-event';
+import { normalizeFrame } from '../normalize/normalize-frame';
+import { Metrics } from '../observability/metrics';
+import { OutgoingEvent, recordBytes } from '../publish/event-publisher';
+import { PublishBuffer } from '../publish/publish-buffer';
+import { Topics, topicNames } from '../publish/topics';
+import { FrameSink } from '../shelly/session-manager';
+import { deadLetter, DeadLetterReason } from './dead-letter';
+
+/** The `event` label of `frames_received_total`: what a frame turned out to be, from a closed set. */
+const frameKinds: Record<DeviceEvent['type'], string> = {
+  'device.status.v1': 'status',
+  'device.online.v1': 'online',
+  'device.settings.v1': 'settings',
+};
+
+/** A dead letter for an oversized frame keeps this much of it, so that it stays publishable. */
+const MAX_DEAD_LETTER_RAW = 64 * 1024;
+
+/**
+ * Every frame from a socket ends in exactly one place: events in the publish buffer, a dead letter in
+ * the publish buffer, a response for command correlation, or a counted policy drop.
+ */
+@Injectable()
+export class IngestPipeline extends FrameSink {
+  private readonly topics: Topics;
+
+  constructor(
+    private readonly buffer: PublishBuffer,
+    private readonly consents: ConsentCache,
+    private readonly metrics: Metrics,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {
+    super();
+    this.topics = topicNames(config.kafka.topicPrefix);
+  }
+
+  accept(host: string, text: string): void {
+    const receivedAt = new Date();
+    const result = normalizeFrame(text, {
+      host,
+      api: 'integrator',
+      receivedAt,
+      newEventId: randomUUID,
+      includeRawStatus: this.config.ingest.includeRawStatus,
+    });
+    switch (result.kind) {
+      case 'events':
+        this.metrics.framesReceived.inc({ host, event: frameKinds[result.events[0].type] });
+        this.publishDeviceEvents(result.events, text, host, receivedAt);
+        return;
+      case 'rejected':
+        this.metrics.framesReceived.inc({ host, event: 'invalid' });
+        this.deadLetter(result, text, host, receivedAt);
+        return;
+      case 'dropped':
+        this.metrics.framesReceived.inc({ host, event: 'unknown' });
+        this.metrics.framesDropped.inc({ reason: result.reason });
+        return;
+      case 'command-response':
+      case 'action-response':
+        this.metrics.framesReceived.inc({ host, event: result.kind.replace('-', '_') });
+        this.metrics.responsesReceived.inc({ kind: result.kind });
+        return;
+    }
+  }
+
+  /** All events of one frame are about one device; without its consent none is published. */
+  private publishDeviceEvents(
+    events: DeviceEvent[],
+    text: string,
+    host: string,
+    receivedAt: Date,
+  ): void {
+    const consent = this.consents.get(events[0].device.id);
+    if (!consent) {
+      this.metrics.framesDropped.inc({ reason: 'no_consent' });
+      return;
+    }
+    const outgoing = events.map((event): OutgoingEvent => {
+      event.device.owner = consent.ownerUserId;
+      event.device.model ??= consent.deviceCode ?? consent.deviceType;
+      return {
+        topic: this.topics[topicKeyFor(event.type)],
+        key: event.device.id,
+        type: event.type,
+        id: event.id,
+        value: JSON.stringify(event),
+      };
+    });
+    if (outgoing.some((event) => recordBytes(event) > this.config.kafka.batchMaxBytes)) {
+      const detail = `the event would exceed KAFKA_BATCH_MAX_BYTES (${this.config.kafka.batchMaxBytes})`;
+      this.deadLetter(
+        { reason: 'frame_too_large', detail },
+        text.slice(0, MAX_DEAD_LETTER_RAW),
+        host,
+        receivedAt,
+      );
+      return;
+    }
+    for (const event of outgoing) this.buffer.push(event);
+  }
+
+  private deadLetter(
+    rejection: { reason: DeadLetterReason; detail: string },
+    raw: string,
+    host: string,
+    receivedAt: Date,
+  ): void {
+    this.metrics.framesDeadLettered.inc({ reason: rejection.reason });
+    const letter = deadLetter(rejection, raw, {
+      id: randomUUID(),
+      receivedAt,
+      source: { api: 'integrator', host },
+    });
+    this.buffer.push({
+      topic: this.topics.deadLetter,
+      key: host,
+      type: letter.type,
+      id: letter.id,
+      value: JSON.stringify(letter),
+    });
+  }
+}

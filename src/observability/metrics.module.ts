@@ -1,0 +1,17 @@
+import { Controller, Get, Global, Header, Module } from '@nestjs/common';
+import { Metrics } from './metrics';
+
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: Metrics) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}
+
+@Global()
+@Module({ providers: [Metrics], controllers: [MetricsController], exports: [Metrics] })
+export class MetricsModule {}

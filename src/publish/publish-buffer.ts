@@ -1,0 +1,156 @@
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { Logger } from 'pino';
+import { AppConfig } from '../config/config';
+import { InjectConfig } from '../config/config.module';
+import { InjectRootLogger } from '../observability/logging.module';
+import { Metrics } from '../observability/metrics';
+import { backoffDelay } from '../shelly/backoff';
+import { EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
+
+export type PressureListener = (full: boolean) => void;
+
+const RETRY = { minMs: 100, maxMs: 5_000 };
+/** Below this share of the bound, a full buffer lets the sockets read again. */
+const RESUME_AT = 0.5;
+
+/**
+ * The bounded queue between the sockets and Kafka. Events leave in arrival order, one batch in flight
+ * at a time, so one device's events keep their order; a batch Kafka refuses is retried as it was.
+ * Nothing is dropped: at the bound the buffer asks its producers to stop reading (backpressure) and
+ * lets them resume once it has drained to half.
+ */
+@Injectable()
+export class PublishBuffer implements BeforeApplicationShutdown {
+  private queue: OutgoingEvent[] = [];
+  private head = 0;
+  private draining = false;
+  private full = false;
+  private stopped = false;
+  private readonly capacity: number;
+  private readonly pressureListeners = new Set<PressureListener>();
+  private readonly idleWaiters = new Set<() => void>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly metrics: Metrics,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectRootLogger() logger: Logger,
+  ) {
+    this.capacity = config.ingest.bufferMaxEvents;
+    this.log = logger.child({ component: 'publish-buffer' });
+    metrics.bufferCapacity.set(this.capacity);
+    metrics.bufferEvents.set(0);
+  }
+
+  get depth(): number {
+    return this.queue.length - this.head;
+  }
+
+  get isFull(): boolean {
+    return this.full;
+  }
+
+  onPressureChange(listener: PressureListener): () => void {
+    this.pressureListeners.add(listener);
+    return () => this.pressureListeners.delete(listener);
+  }
+
+  push(event: OutgoingEvent): void {
+    this.queue.push(event);
+    this.metrics.bufferEvents.set(this.depth);
+    if (!this.full && this.depth >= this.capacity) this.setFull(true);
+    if (!this.draining) void this.drain();
+  }
+
+  /** Resolves once every buffered event is acknowledged, or after `timeoutMs` (false then). */
+  flush(timeoutMs: number): Promise<boolean> {
+    if (this.depth === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (flushed: boolean) => {
+        clearTimeout(timer);
+        this.idleWaiters.delete(onIdle);
+        resolve(flushed);
+      };
+      const onIdle = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.idleWaiters.add(onIdle);
+    });
+  }
+
+  /** Runs after the sockets closed (module destroy) and before the producer disconnects. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const flushed = await this.flush(this.config.shutdownGraceMs);
+    this.stopped = true;
+    if (!flushed) {
+      this.log.error({ events: this.depth }, 'grace period over: stopping with unpublished events');
+    }
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    let failures = 0;
+    while (this.depth > 0 && !this.stopped) {
+      if (this.config.kafka.lingerMs > 0 && this.depth < this.config.kafka.batchMaxEvents) {
+        await sleep(this.config.kafka.lingerMs);
+      }
+      const batch = this.nextBatch();
+      const stopTimer = this.metrics.publishDuration.startTimer();
+      try {
+        await this.publisher.publish(batch);
+      } catch (error) {
+        this.metrics.publishErrors.inc();
+        this.log.warn(
+          { events: batch.length, buffered: this.depth, problem: (error as Error).message },
+          'Kafka did not acknowledge a batch; retrying',
+        );
+        await sleep(backoffDelay(failures++, RETRY));
+        continue;
+      }
+      stopTimer();
+      failures = 0;
+      this.acknowledged(batch);
+    }
+    this.draining = false;
+    if (this.depth === 0) for (const waiter of [...this.idleWaiters]) waiter();
+  }
+
+  /** The oldest events, as many as fit in one request; at least one. */
+  private nextBatch(): OutgoingEvent[] {
+    const { batchMaxEvents, batchMaxBytes } = this.config.kafka;
+    let end = this.head;
+    let bytes = 0;
+    while (end < this.queue.length && end - this.head < batchMaxEvents) {
+      bytes += recordBytes(this.queue[end]);
+      if (bytes > batchMaxBytes && end > this.head) break;
+      end++;
+    }
+    return this.queue.slice(this.head, end);
+  }
+
+  private acknowledged(batch: readonly OutgoingEvent[]): void {
+    this.head += batch.length;
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    const perTopic = new Map<string, number>();
+    for (const event of batch) perTopic.set(event.topic, (perTopic.get(event.topic) ?? 0) + 1);
+    for (const [topic, count] of perTopic) this.metrics.eventsPublished.inc({ topic }, count);
+    this.metrics.bufferEvents.set(this.depth);
+    if (this.full && this.depth <= this.capacity * RESUME_AT) this.setFull(false);
+  }
+
+  private setFull(full: boolean): void {
+    this.full = full;
+    this.log.warn(
+      { buffered: this.depth },
+      full ? 'buffer full: pausing the sockets' : 'buffer drained: reading again',
+    );
+    for (const listener of this.pressureListeners) listener(full);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,20 @@
+export interface BackoffPolicy {
+  minMs: number;
+  maxMs: number;
+}
+
+/** Share of the delay that is randomized, so that many clients do not retry in step. */
+const JITTER = 0.1;
+
+/**
+ * Delay before retry number `attempt` (0 for the first retry): the minimum doubled per attempt, capped,
+ * then moved by up to ±10 %.
+ */
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(policy.maxMs, policy.minMs * 2 ** Math.min(attempt, 30));
+  return Math.round(base * (1 + JITTER * (2 * random() - 1)));
+}

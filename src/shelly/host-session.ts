@@ -1,0 +1,172 @@
+import { Logger } from 'pino';
+import WebSocket from 'ws';
+import { ShellyConfig } from '../config/config';
+import { Metrics } from '../observability/metrics';
+import { backoffDelay } from './backoff';
+
+export interface SessionDependencies {
+  config: ShellyConfig;
+  token: () => Promise<string>;
+  invalidateToken: (token: string) => void;
+  onFrame: (host: string, text: string) => void;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** Close code the cloud uses for a broken or expired token (seen on the RTE channel). */
+const TOKEN_BROKEN = 4401;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 2_000;
+/** Far above any device frame; a larger one is a protocol violation and closes the socket. */
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The integrator socket to one Shelly cloud host, kept open until `close()`: reconnects with capped
+ * exponential backoff, replaces a socket that stops answering pings, and fetches a fresh token when
+ * the cloud refuses the current one.
+ */
+export class HostSession {
+  private socket?: WebSocket;
+  private up = false;
+  private closed = false;
+  private paused = false;
+  private attempt = 0;
+  private connects = 0;
+  private openedAt = 0;
+  private awaitingPong = false;
+  private pingTimer?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+  private readonly log: Logger;
+
+  constructor(
+    readonly host: string,
+    private readonly deps: SessionDependencies,
+  ) {
+    this.log = deps.logger.child({ component: 'host-session', host });
+    deps.metrics.sessionUp.set({ host }, 0);
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  /** Sends one text frame; false when the socket is not open. */
+  send(text: string): boolean {
+    if (!this.up || !this.socket) return false;
+    this.socket.send(text);
+    return true;
+  }
+
+  /** Stops reading frames (backpressure); the socket stays open. */
+  pause(): void {
+    this.paused = true;
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.awaitingPong = false;
+    this.socket?.resume();
+  }
+
+  /** Closes the socket with a normal close and stops reconnecting. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    this.deps.metrics.sessionUp.remove({ host: this.host });
+    const socket = this.socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => socket.terminate(), CLOSE_TIMEOUT_MS);
+      socket.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      else socket.close(1000, 'integrator shutting down');
+    });
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    if (this.connects++ > 0) this.deps.metrics.sessionReconnects.inc({ host: this.host });
+    let token: string;
+    try {
+      token = await this.deps.token();
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.closed) return;
+    const url = this.deps.config.socketUrlTemplate
+      .replace('{host}', this.host)
+      .replace('{token}', encodeURIComponent(token));
+    const socket = new WebSocket(url, {
+      perMessageDeflate: false,
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      maxPayload: MAX_FRAME_BYTES,
+    });
+    this.socket = socket;
+    if (this.paused) socket.pause();
+    socket.on('open', () => this.opened());
+    socket.on('message', (data: Buffer, isBinary) => {
+      this.deps.onFrame(this.host, isBinary ? data.toString('utf8') : data.toString());
+    });
+    socket.on('pong', () => (this.awaitingPong = false));
+    socket.on('error', (error) => {
+      if (/Unexpected server response: 40[13]/.test(error.message)) {
+        this.log.warn(
+          'the cloud refused the integrator token at the handshake; fetching a new one',
+        );
+        this.deps.invalidateToken(token);
+      } else {
+        this.log.warn({ problem: error.message }, 'integrator socket error');
+      }
+    });
+    socket.on('close', (code, reason) => this.closedBy(code, reason.toString(), token));
+  }
+
+  private opened(): void {
+    this.up = true;
+    this.openedAt = Date.now();
+    this.awaitingPong = false;
+    this.deps.metrics.sessionUp.set({ host: this.host }, 1);
+    this.log.info('integrator session open');
+    this.pingTimer = setInterval(() => this.keepAlive(), this.deps.config.pingIntervalMs);
+  }
+
+  private keepAlive(): void {
+    const socket = this.socket;
+    if (!socket || this.paused) return;
+    if (this.awaitingPong) {
+      this.log.warn('no pong since the last ping; replacing the socket');
+      socket.terminate();
+      return;
+    }
+    this.awaitingPong = true;
+    socket.ping();
+  }
+
+  private closedBy(code: number, reason: string, token: string): void {
+    clearInterval(this.pingTimer);
+    const lasted = this.up ? Date.now() - this.openedAt : 0;
+    if (this.up) this.log.warn({ code, reason, lastedMs: lasted }, 'integrator session closed');
+    this.up = false;
+    this.socket = undefined;
+    if (this.closed) return;
+    this.deps.metrics.sessionUp.set({ host: this.host }, 0);
+    if (code === TOKEN_BROKEN) this.deps.invalidateToken(token);
+    if (lasted >= this.deps.config.reconnect.stableMs) this.attempt = 0;
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed) return;
+    const delay = backoffDelay(this.attempt++, this.deps.config.reconnect);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+  }
+}

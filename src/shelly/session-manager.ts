@@ -1,0 +1,118 @@
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from 'pino';
+import { AppConfig } from '../config/config';
+import { InjectConfig } from '../config/config.module';
+import { ConsentCache } from '../consent/consent-cache';
+import { hostMatcher } from '../consent/consent';
+import { InjectRootLogger } from '../observability/logging.module';
+import { Metrics } from '../observability/metrics';
+import { HostSession } from './host-session';
+import { IntegratorTokenClient } from './integrator-token.client';
+
+/** Where the frames read from the sockets go. */
+export abstract class FrameSink {
+  abstract accept(host: string, text: string): void;
+}
+
+export interface SessionState {
+  host: string;
+  up: boolean;
+}
+
+/**
+ * One integrator session per host of the consent host set: opened when a host gains its first
+ * consented device, closed when it loses its last. A host is never served by two sockets of this
+ * process: a new session waits until the previous one to the same host has closed.
+ */
+@Injectable()
+export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly sessions = new Map<string, HostSession>();
+  private readonly closing = new Map<string, Promise<void>>();
+  private readonly hostAllowed: (host: string) => boolean;
+  private readingPaused = false;
+  private stopListening?: () => void;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly consents: ConsentCache,
+    private readonly tokens: IntegratorTokenClient,
+    private readonly sink: FrameSink,
+    private readonly metrics: Metrics,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectRootLogger() private readonly logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'session-manager' });
+    this.hostAllowed = hostMatcher(config.consent.hostAllowlist);
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopListening = this.consents.onHostSetChange(({ host, present }) => {
+      if (present) this.open(host);
+      else void this.closeHost(host);
+    });
+    for (const host of this.consents.hosts()) this.open(host);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopListening?.();
+    await Promise.all([...this.sessions.keys()].map((host) => this.closeHost(host)));
+    await Promise.all(this.closing.values());
+  }
+
+  states(): SessionState[] {
+    return [...this.sessions.values()].map((s) => ({ host: s.host, up: s.isUp }));
+  }
+
+  isUp(host: string): boolean {
+    return this.sessions.get(host)?.isUp ?? false;
+  }
+
+  /** Sends a frame on the host's socket; false when no session to that host is up. */
+  send(host: string, text: string): boolean {
+    return this.sessions.get(host)?.send(text) ?? false;
+  }
+
+  /** Backpressure: stop reading from every socket until `resumeReading`. */
+  pauseReading(): void {
+    this.readingPaused = true;
+    for (const session of this.sessions.values()) session.pause();
+  }
+
+  resumeReading(): void {
+    this.readingPaused = false;
+    for (const session of this.sessions.values()) session.resume();
+  }
+
+  private open(host: string): void {
+    if (this.sessions.has(host)) return;
+    if (!this.hostAllowed(host)) {
+      this.log.error({ host }, 'not opening a session: the host is outside SHELLY_HOST_ALLOWLIST');
+      return;
+    }
+    const session = new HostSession(host, {
+      config: this.config.shelly,
+      token: () => this.tokens.token(),
+      invalidateToken: (token) => this.tokens.invalidate(token),
+      onFrame: (from, text) => this.sink.accept(from, text),
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    if (this.readingPaused) session.pause();
+    this.sessions.set(host, session);
+    const previous = this.closing.get(host) ?? Promise.resolve();
+    void previous.then(() => {
+      if (this.sessions.get(host) === session) session.start();
+    });
+  }
+
+  private async closeHost(host: string): Promise<void> {
+    const session = this.sessions.get(host);
+    if (!session) return;
+    this.sessions.delete(host);
+    const closed = session.close().finally(() => {
+      if (this.closing.get(host) === closed) this.closing.delete(host);
+    });
+    this.closing.set(host, closed);
+    await closed;
+  }
+}

@@ -1,0 +1,78 @@
+import { SessionManager } from '../../src/shelly/session-manager';
+import { PublishBuffer } from '../../src/publish/publish-buffer';
+import { Topics, topicNames } from '../../src/publish/topics';
+import { ShellySimulator, SimulatorOptions } from '../../src/simulator/simulator.server';
+import { RunningService, startService } from './app';
+import { waitFor } from './eventually';
+import { freePort } from './free-port';
+import { testIntegratorToken } from './services';
+
+export interface IngestRig {
+  sim: ShellySimulator;
+  service: RunningService;
+  topics: Topics;
+  /** Grants every device through signed callbacks to the service, except those listed. */
+  grantAll(except?: readonly string[]): Promise<void>;
+  waitForSessions(count: number): Promise<void>;
+  /** Resolves once the service's publish buffer is empty. */
+  waitForBufferEmpty(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The simulator and the service wired to each other: the service takes its token and sockets from the
+ * simulator and trusts its key; the simulator sends consent callbacks to the service.
+ */
+export async function startIngestRig(
+  options: { simulator?: Partial<SimulatorOptions>; env?: Record<string, string> } = {},
+): Promise<IngestRig> {
+  const port = await freePort();
+  const sim = await ShellySimulator.start({
+    integrators: [{ tag: 'ITG_TEST', token: testIntegratorToken }],
+    seed: 7,
+    callbackUrl: `http://127.0.0.1:${port}/v1/shelly/consent`,
+    ...options.simulator,
+  });
+  const service = await startService({
+    HTTP_PORT: String(port),
+    SHELLY_TOKEN_URL: sim.tokenUrl,
+    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+    SHELLY_PING_INTERVAL_MS: '1000',
+    SHELLY_RECONNECT_MIN_MS: '50',
+    SHELLY_RECONNECT_MAX_MS: '500',
+    INGEST_INCLUDE_RAW_STATUS: 'true',
+    ...options.env,
+  }).catch(async (error: unknown) => {
+    await sim.stop();
+    throw error;
+  });
+  return {
+    sim,
+    service,
+    topics: topicNames(service.config.kafka.topicPrefix),
+    grantAll: async (except = []) => {
+      for (const device of sim.devices) {
+        if (except.includes(device.identity.id)) continue;
+        const result = await sim.grantConsent(device, { userId: 48213 });
+        if (!result.applied)
+          throw new Error(`consent for ${device.identity.id}: ${result.status} ${result.body}`);
+      }
+    },
+    waitForSessions: (count) =>
+      waitFor(
+        () =>
+          service.app
+            .get(SessionManager)
+            .states()
+            .filter((s) => s.up).length === count,
+        10_000,
+      ),
+    waitForBufferEmpty: (timeoutMs = 30_000) =>
+      waitFor(() => service.app.get(PublishBuffer).depth === 0, timeoutMs),
+    stop: async () => {
+      await service.stop();
+      await sim.stop();
+    },
+  };
+}
