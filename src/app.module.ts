@@ -1,26 +1,40 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, RouterModule } from '@nestjs/core';
+import { DynamicModule, Module, OnModuleDestroy } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, RouterModule } from '@nestjs/core';
 import { Logger } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { ShutdownGuard, ShutdownModule, ShutdownState } from './common/shutdown';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { ConsentCallbackModule, ConsentModule } from './consent/consent.module';
+import { ControlModule } from './control/control.module';
 import { DatabaseModule } from './database/database.module';
 import { IngestModule } from './ingest/ingest.module';
 import { HealthController } from './observability/health.controller';
 import { LoggingModule, ROOT_LOGGER } from './observability/logging.module';
 import { MetricsModule } from './observability/metrics.module';
+import { ReadinessCheck } from './observability/readiness';
 import { PublishModule } from './publish/publish.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements OnModuleDestroy {
+  constructor(private readonly shutdown: ShutdownState) {}
+
+  /**
+   * The root module's destroy hook runs before every other module's, so requests are refused from
+   * here on, while the sockets, the database clients and the producer are still being closed.
+   */
+  onModuleDestroy(): void {
+    this.shutdown.begin();
+  }
+
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
+        ShutdownModule,
         MetricsModule,
         DatabaseModule,
         PublishModule,
@@ -28,12 +42,17 @@ export class AppModule {
         ConsentModule,
         ConsentCallbackModule,
         IngestModule,
+        ControlModule,
         RouterModule.register([
           { path: config.consent.callbackPath, module: ConsentCallbackModule },
         ]),
       ],
       controllers: [HealthController],
       providers: [
+        ReadinessCheck,
+        // First of the global guards (this module's providers are registered first): a request
+        // refused for shutdown never reaches the API-key guard, which needs the database.
+        { provide: APP_GUARD, useClass: ShutdownGuard },
         {
           provide: APP_FILTER,
           inject: [ROOT_LOGGER],

@@ -5,6 +5,7 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { createLogger } from './observability/logger';
+import { serveOpenApi } from './openapi/openapi';
 
 /** Every JSON body this API takes (consent callbacks, commands) is far smaller. */
 const REQUEST_BODY_LIMIT = '16kb';
@@ -13,6 +14,7 @@ const REQUEST_BODY_LIMIT = '16kb';
 export async function startApp(
   config: AppConfig,
   logger = createLogger(config.log, config.secrets),
+  options: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     bufferLogs: true,
@@ -21,7 +23,10 @@ export async function startApp(
   });
   app.useLogger(app.get(NestPinoLogger));
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
-  app.enableShutdownHooks();
+  serveOpenApi(app);
+  // On a signal: close the app (refuse requests, close sockets, flush events), then exit 0. The
+  // demo handles signals itself, as it stops more than the app.
+  if (options.shutdownHooks !== false) app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.http.port, config.http.host);
   return app;
 }

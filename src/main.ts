@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { startApp } from './app';
+import { ShutdownState } from './common/shutdown';
 import { AppConfig, ConfigError, loadConfig, loadDotEnvFile } from './config/config';
 import { createLogger } from './observability/logger';
 
@@ -17,7 +18,23 @@ function configOrExit(): AppConfig {
 const config = configOrExit();
 const logger = createLogger(config.log, config.secrets);
 startApp(config, logger)
-  .then(async (app) => logger.info({ url: await app.getUrl() }, 'shelly-ingest started'))
+  .then(async (app) => {
+    // Nest's shutdown hooks close the app on these signals; this bounds how long that may take.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        app.get(ShutdownState).begin();
+        logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+        setTimeout(() => {
+          logger.error(
+            { graceMs: config.shutdownGraceMs },
+            'shutdown took longer than SHUTDOWN_GRACE_MS; exiting now',
+          );
+          process.exit(1);
+        }, config.shutdownGraceMs).unref();
+      });
+    }
+    logger.info({ url: await app.getUrl() }, 'shelly-ingest started');
+  })
   .catch((error: unknown) => {
     logger.fatal({ err: error }, 'shelly-ingest failed to start');
     process.exit(1);

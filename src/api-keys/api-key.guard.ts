@@ -37,18 +37,20 @@ export class ApiKeyGuard implements CanActivate {
     }
     const key = await this.keys.authenticate(presented);
     if (!key) throw new DomainError('api_key_invalid', 'the API key is unknown or revoked');
+    // Set before the scope check: an attempt refused for scope is still audited under its key.
+    request.apiKey = key;
     if (!grants(key.scopes, scope)) {
       throw new DomainError('api_key_scope_missing', `this API key lacks the ${scope} scope`);
     }
-    request.apiKey = key;
     return true;
   }
 }
 
 function presentedKey(headers: AuthenticatedRequest['headers']): string | undefined {
   const authorization = headers.authorization;
-  if (typeof authorization === 'string' && authorization.startsWith('Bearer '))
-    return authorization.slice(7).trim();
+  // The auth scheme is case-insensitive (RFC 9110 11.1).
+  const bearer = typeof authorization === 'string' ? /^bearer\s+(.+)$/i.exec(authorization) : null;
+  if (bearer) return bearer[1].trim();
   const header = headers['x-api-key'];
   return typeof header === 'string' ? header.trim() : undefined;
 }

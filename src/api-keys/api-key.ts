@@ -1,7 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 
 export const apiKeyScopes = ['read', 'control', 'admin'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+/** The body that creates a key (admin API). */
+export const createKeyBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.enum(apiKeyScopes)).min(1),
+});
 
 /** `sik_<id>_<secret>`: the id finds the stored row, the secret proves possession. */
 const keyPattern = /^sik_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;

@@ -1,16 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { z } from 'zod';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { parseBody } from '../common/validation';
 import { DomainError } from '../common/domain-error';
-import { apiKeyScopes } from './api-key';
+import { ApiErrors, ApiKeyAuth, bodyErrors } from '../openapi/api-docs';
+import { schemaRef } from '../openapi/schemas';
+import { createKeyBody } from './api-key';
 import { RequireScope } from './api-key.guard';
 import { ApiKeyInfo, ApiKeyStore } from './api-key.store';
 
-const createKeyBody = z.object({
-  name: z.string().trim().min(1).max(100),
-  scopes: z.array(z.enum(apiKeyScopes)).min(1),
-});
-
+@ApiTags('api-keys')
+@ApiKeyAuth()
 @Controller('v1/api-keys')
 @RequireScope('admin')
 export class ApiKeysController {
@@ -18,17 +24,31 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ operationId: 'createApiKey', summary: 'Create an API key (admin)' })
+  @ApiBody({ schema: schemaRef('CreateApiKey') })
+  @ApiCreatedResponse({
+    description: 'The new key; its secret is in this answer only.',
+    schema: schemaRef('CreatedApiKey'),
+  })
+  @ApiErrors({}, ...bodyErrors)
   create(@Body() body: unknown): Promise<ApiKeyInfo & { key: string }> {
     const { name, scopes } = parseBody(createKeyBody, body);
     return this.keys.create(name, [...new Set(scopes)]);
   }
 
   @Get()
+  @ApiOperation({ operationId: 'listApiKeys', summary: 'List API keys, without secrets (admin)' })
+  @ApiOkResponse({ description: 'Every key, oldest first.', schema: schemaRef('ApiKeyList') })
+  @ApiErrors({})
   list(): Promise<ApiKeyInfo[]> {
     return this.keys.list();
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an API key (admin)' })
+  @ApiParam({ name: 'id', description: 'The key id (`sik_<id>_...`).', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'The revoked key.', schema: schemaRef('ApiKey') })
+  @ApiErrors({}, 'not_found')
   async revoke(@Param('id') id: string): Promise<ApiKeyInfo> {
     const revoked = await this.keys.revoke(id);
     if (!revoked) throw new DomainError('not_found', `no API key ${id}`);

@@ -6,6 +6,7 @@ import { registerApiKeyCommand } from './api-key.command';
 import { registerConsentCommand } from './consent.command';
 import { registerMigrateCommand } from './migrate.command';
 import { registerNormalizeCommand } from './normalize.command';
+import { registerOpenApiCommand } from './openapi.command';
 import { registerSimulateCommand } from './simulate.command';
 
 loadDotEnvFile();
@@ -15,6 +16,7 @@ registerNormalizeCommand(program);
 registerApiKeyCommand(program);
 registerConsentCommand(program);
 registerSimulateCommand(program);
+registerOpenApiCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

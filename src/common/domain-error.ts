@@ -12,16 +12,34 @@ export const errorStatus = {
   trust_device_mismatch: 403,
   host_not_allowed: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  device_not_found: 404,
+  consent_read_only: 403,
+  device_offline: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   internal_error: 500,
+  device_refused: 502,
+  host_session_down: 503,
+  control_unavailable: 503,
+  shutting_down: 503,
+  command_timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
+
+export interface DomainErrorExtras {
+  /** Shelly's own words for a refusal (`data.res`), passed on verbatim as `reason`. */
+  reason?: string;
+  /** Seconds after which a retry may succeed; sent as the `Retry-After` header. */
+  retryAfterSeconds?: number;
+}
 
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly extras: DomainErrorExtras = {},
   ) {
     super(message);
     this.name = 'DomainError';

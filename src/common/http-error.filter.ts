@@ -1,10 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { Logger } from 'pino';
+import { allowedMethods } from './allowed-methods';
 import { DomainError, ErrorCode, errorStatus } from './domain-error';
 
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  reason?: string;
 }
 
 /** Every error leaves the API as `{code, message}` with the status its code stands for. */
@@ -13,15 +15,31 @@ export class HttpErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host
-      .switchToHttp()
-      .getResponse<{ status(code: number): { json(body: ErrorBody): void } }>();
-    const body = this.toBody(error);
+    const response = host.switchToHttp().getResponse<{
+      setHeader(name: string, value: string): void;
+      status(code: number): { json(body: ErrorBody): void };
+    }>();
+    let body = this.toBody(error);
+    if (body.code === 'not_found' && !(error instanceof DomainError)) {
+      // No route for this method; when the path has routes for others, say so.
+      const allowed = allowedMethods(host.switchToHttp().getRequest());
+      if (allowed.length > 0) {
+        response.setHeader('Allow', allowed.join(', '));
+        body = { code: 'method_not_allowed', message: `this path takes ${allowed.join(', ')}` };
+      }
+    }
+    const retryAfter = error instanceof DomainError ? error.extras.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(errorStatus[body.code]).json(body);
   }
 
   private toBody(error: unknown): ErrorBody {
-    if (error instanceof DomainError) return { code: error.code, message: error.message };
+    if (error instanceof DomainError) {
+      const { reason } = error.extras;
+      return reason === undefined
+        ? { code: error.code, message: error.message }
+        : { code: error.code, message: error.message, reason };
+    }
     // Body parsing and routing fail with HTTP errors of Nest or body-parser; our code throws DomainError.
     const status =
       error instanceof HttpException ? error.getStatus() : (error as { status?: unknown }).status;

@@ -55,6 +55,8 @@ export interface AppConfig {
   ingest: IngestConfig;
   consent: ConsentConfig;
   apiKeys: { pepper: string };
+  control: ControlConfig;
+  events: EventsConfig;
   shutdownGraceMs: number;
   /** Values that must never reach a log line, an error body or a metric label. */
   secrets: string[];
@@ -87,6 +89,25 @@ export interface ConsentConfig {
   hostAllowlist: string[];
 }
 
+export interface RateLimit {
+  /** Tokens added per second; 0 means no limit. */
+  ratePerSecond: number;
+  burst: number;
+}
+
+export interface ControlConfig {
+  commandTimeoutMs: number;
+  perKey: RateLimit;
+  perDevice: RateLimit;
+}
+
+/** Which EventPublisher driver carries the events. */
+export interface EventsConfig {
+  sink: 'kafka' | 'file';
+  /** The NDJSON file of the `file` sink. */
+  file: string;
+}
+
 export interface DatabaseConfig {
   url: string;
   poolSize: number;
@@ -108,12 +129,20 @@ export interface KafkaConfig {
   batchMaxBytes: number;
   lingerMs: number;
   compression: 'none' | 'gzip';
+  /** The client library of the event producer; topics are created with kafkajs either way. */
+  client: 'kafkajs' | 'platformatic';
 }
 
 const allVariableNames = Object.keys(variables) as VariableName[];
 
 export function loadConfig(source: Record<string, string | undefined>): AppConfig {
-  const v = readVariables(source, allVariableNames);
+  const { EVENT_SINK } = readVariables(source, ['EVENT_SINK']);
+  const v = readVariables(
+    source,
+    EVENT_SINK === 'file'
+      ? allVariableNames.filter((name) => name !== 'KAFKA_BROKERS')
+      : allVariableNames,
+  );
   if (v.KAFKA_SASL_MECHANISM !== 'none' && (!v.KAFKA_SASL_USERNAME || !v.KAFKA_SASL_PASSWORD)) {
     throw new ConfigError([
       `KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is ${v.KAFKA_SASL_MECHANISM}`,
@@ -125,7 +154,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     log: logConfigFrom(v),
     database: databaseConfigFrom(v),
     kafka: {
-      brokers: v.KAFKA_BROKERS,
+      brokers: v.KAFKA_BROKERS ?? [],
       clientId: v.KAFKA_CLIENT_ID,
       ssl: v.KAFKA_SSL,
       sasl:
@@ -143,6 +172,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       batchMaxBytes: v.KAFKA_BATCH_MAX_BYTES,
       lingerMs: v.KAFKA_LINGER_MS,
       compression: v.KAFKA_COMPRESSION,
+      client: v.KAFKA_CLIENT,
     },
     shelly: {
       integratorTag: v.SHELLY_INTEGRATOR_TAG,
@@ -168,6 +198,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       hostAllowlist: v.SHELLY_HOST_ALLOWLIST,
     },
     apiKeys: { pepper: v.API_KEY_PEPPER },
+    control: {
+      commandTimeoutMs: v.CONTROL_COMMAND_TIMEOUT_MS,
+      perKey: { ratePerSecond: v.CONTROL_RATE_PER_KEY, burst: v.CONTROL_BURST_PER_KEY },
+      perDevice: { ratePerSecond: v.CONTROL_RATE_PER_DEVICE, burst: v.CONTROL_BURST_PER_DEVICE },
+    },
+    events: { sink: v.EVENT_SINK, file: v.EVENT_FILE },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     secrets: secretValues(v),
   };

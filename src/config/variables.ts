@@ -24,6 +24,11 @@ const boolean = z
   .enum(['true', 'false'], { error: 'expected true or false' })
   .transform((v) => v === 'true');
 
+const rate = z.coerce
+  .number({ error: 'expected a number from 0 to 100000' })
+  .min(0, 'expected a number from 0 to 100000')
+  .max(100000, 'expected a number from 0 to 100000');
+
 const nonEmpty = (what: string) => z.string().trim().min(1, `expected ${what}`);
 
 const postgresUrl = z
@@ -133,9 +138,19 @@ export const variables = {
     default: '10',
     doc: 'Maximum number of Postgres connections of one instance.',
   }),
+  EVENT_SINK: variable({
+    schema: z.enum(['kafka', 'file']),
+    default: 'kafka',
+    doc: 'Where events go: `kafka`, or `file` for a trial without a broker (the demo): NDJSON lines in `EVENT_FILE`, no topics created, the `KAFKA_*` settings ignored.',
+  }),
+  EVENT_FILE: variable({
+    schema: nonEmpty('a file path'),
+    default: 'events.ndjson',
+    doc: 'With `EVENT_SINK=file`: the file events are appended to, one JSON line per record: `topic`, `key`, `headers`, `value`.',
+  }),
   KAFKA_BROKERS: variable({
     schema: brokerList,
-    doc: 'Comma-separated Kafka bootstrap brokers, `host:port`.',
+    doc: 'Comma-separated Kafka bootstrap brokers, `host:port`. Not needed with `EVENT_SINK=file`.',
   }),
   KAFKA_CLIENT_ID: variable({
     schema: nonEmpty('a client id'),
@@ -272,10 +287,40 @@ export const variables = {
     default: 'none',
     doc: 'Compression of event batches: `none` or `gzip`.',
   }),
+  KAFKA_CLIENT: variable({
+    schema: z.enum(['kafkajs', 'platformatic']),
+    default: 'kafkajs',
+    doc: 'Kafka client library that produces the events: `kafkajs`, or `platformatic` (`@platformatic/kafka`). Both are idempotent, wait for all in-sync replicas and partition keys alike; topics are created with kafkajs either way.',
+  }),
   SHUTDOWN_GRACE_MS: variable({
     schema: integer(0, 600000),
     default: '20000',
-    doc: 'On SIGTERM, how long the service waits for buffered events to reach Kafka before it exits.',
+    doc: 'On SIGTERM or SIGINT, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
+  }),
+  CONTROL_COMMAND_TIMEOUT_MS: variable({
+    schema: integer(100, 120000),
+    default: '10000',
+    doc: 'How long a device command waits for its `Shelly:CommandResponse` before the API answers 504 `command_timeout` (the command may still have run).',
+  }),
+  CONTROL_RATE_PER_KEY: variable({
+    schema: rate,
+    default: '20',
+    doc: 'Commands per second one API key may send (token bucket, refilled continuously); 0 turns the limit off. Over it the API answers 429 with `Retry-After`.',
+  }),
+  CONTROL_BURST_PER_KEY: variable({
+    schema: integer(1, 1000000),
+    default: '40',
+    doc: 'Commands one API key may send at once before `CONTROL_RATE_PER_KEY` applies (the bucket size).',
+  }),
+  CONTROL_RATE_PER_DEVICE: variable({
+    schema: rate,
+    default: '2',
+    doc: 'Commands per second sent to one device, whatever the key; 0 turns the limit off. Over it the API answers 429 with `Retry-After`.',
+  }),
+  CONTROL_BURST_PER_DEVICE: variable({
+    schema: integer(1, 1000000),
+    default: '5',
+    doc: 'Commands one device may receive at once before `CONTROL_RATE_PER_DEVICE` applies.',
   }),
   API_KEY_PEPPER: variable({
     schema: z.string().min(32, 'expected at least 32 characters of random data'),

@@ -13,6 +13,7 @@ export class ConsentCache {
   private readonly consents = new Map<string, Consent>();
   private readonly devicesPerHost = new Map<string, number>();
   private readonly hostListeners = new Set<HostSetListener>();
+  private changes = 0;
 
   get(deviceId: string): Consent | undefined {
     return this.consents.get(deviceId);
@@ -20,6 +21,15 @@ export class ConsentCache {
 
   get size(): number {
     return this.consents.size;
+  }
+
+  /** Grows with every change, so that views derived from the cache know when to rebuild. */
+  get version(): number {
+    return this.changes;
+  }
+
+  values(): IterableIterator<Consent> {
+    return this.consents.values();
   }
 
   hosts(): string[] {
@@ -34,6 +44,7 @@ export class ConsentCache {
   /** Records the current consent of one device; `null` means it has none. */
   set(deviceId: string, consent: Consent | null): void {
     const before = this.consents.get(deviceId);
+    this.changes++;
     if (consent) this.consents.set(deviceId, consent);
     else this.consents.delete(deviceId);
     if (before?.host !== consent?.host) {

@@ -25,7 +25,7 @@ export function scopeFromAccessGroups(accessGroups: string | undefined): Consent
   return (parseInt(accessGroups, 16) & 1) === 1 ? 'control' : 'read';
 }
 
-const callbackBodySchema = z.object({
+export const callbackBodySchema = z.object({
   userId: z.union([
     z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
     z.string().regex(/^\d{1,15}$/),

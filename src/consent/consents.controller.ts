@@ -1,8 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequireScope } from '../api-keys/api-key.guard';
 import { DomainError } from '../common/domain-error';
 import { parseBody } from '../common/validation';
+import { ApiErrors, ApiKeyAuth } from '../openapi/api-docs';
+import { schemaRef } from '../openapi/schemas';
 import { toHexDeviceId } from '../shelly/device-id';
 import { Consent } from './consent';
 import { ConsentHistoryEntry, ConsentStore } from './consent.store';
@@ -14,12 +17,24 @@ const listQuery = z.object({
 });
 
 /** Operators' view of consent: who shared what, with which scope, and how it came to be. */
+@ApiTags('consents')
+@ApiKeyAuth()
 @Controller('v1/consents')
 @RequireScope('admin')
 export class ConsentsController {
   constructor(private readonly store: ConsentStore) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listConsents', summary: 'Consented devices, filtered (admin)' })
+  @ApiQuery({ name: 'user', required: false, schema: { type: 'integer', minimum: 0 } })
+  @ApiQuery({ name: 'host', required: false, schema: { type: 'string', maxLength: 253 } })
+  @ApiQuery({
+    name: 'scope',
+    required: false,
+    schema: { type: 'string', enum: ['read', 'control'] },
+  })
+  @ApiOkResponse({ description: 'The matching consents.', schema: schemaRef('ConsentList') })
+  @ApiErrors({}, 'invalid_body')
   async list(@Query() query: unknown): Promise<{ consents: Consent[] }> {
     const filter = parseBody(listQuery, query);
     return {
@@ -32,6 +47,20 @@ export class ConsentsController {
   }
 
   @Get(':deviceId')
+  @ApiOperation({
+    operationId: 'getConsent',
+    summary: "One device's consent and its full history (admin)",
+  })
+  @ApiParam({
+    name: 'deviceId',
+    description: 'Device id, lowercase hex or decimal.',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({
+    description: 'Consent (null once revoked) and history.',
+    schema: schemaRef('ConsentDetail'),
+  })
+  @ApiErrors({}, 'invalid_body', 'not_found')
   async show(
     @Param('deviceId') deviceIdParam: string,
   ): Promise<{ consent: Consent | null; history: ConsentHistoryEntry[] }> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
+import { Metrics } from '../observability/metrics';
 import { OutboxRelay } from '../publish/outbox-relay';
 import { topicNames } from '../publish/topics';
 import { hostMatcher, parseConsentCallback } from './consent';
@@ -24,6 +25,7 @@ export class HandleConsentCallback {
     private readonly store: ConsentStore,
     private readonly cache: ConsentCache,
     private readonly relay: OutboxRelay,
+    private readonly metrics: Metrics,
     @InjectConfig() config: AppConfig,
   ) {
     this.hostAllowed = hostMatcher(config.consent.hostAllowlist);
@@ -31,6 +33,22 @@ export class HandleConsentCallback {
   }
 
   async execute(trustHeader: string | undefined, rawBody: unknown): Promise<AppliedConsentChange> {
+    try {
+      const applied = await this.apply(trustHeader, rawBody);
+      this.metrics.consentCallbacks.inc({ outcome: applied.change });
+      return applied;
+    } catch (error) {
+      this.metrics.consentCallbacks.inc({
+        outcome: error instanceof DomainError ? error.code : 'internal_error',
+      });
+      throw error;
+    }
+  }
+
+  private async apply(
+    trustHeader: string | undefined,
+    rawBody: unknown,
+  ): Promise<AppliedConsentChange> {
     const verification = await this.verifier.verify(trustHeader);
     const callback = parseConsentCallback(rawBody);
     if (callback.deviceId !== verification.deviceId) {

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { ROOT_LOGGER } from '../observability/logging.module';
 import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
 
@@ -14,9 +16,16 @@ import { PrismaService } from './prisma.service';
     },
     {
       provide: PgPool,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new PgPool({ connectionString: config.database.url, max: config.database.poolSize }),
+      inject: [APP_CONFIG, ROOT_LOGGER],
+      useFactory: (config: AppConfig, logger: Logger) =>
+        new PgPool(
+          { connectionString: config.database.url, max: config.database.poolSize },
+          (error) =>
+            logger.warn(
+              { component: 'pg-pool', problem: error.message },
+              'an idle database connection failed; it is replaced on next use',
+            ),
+        ),
     },
   ],
   exports: [PrismaService, PgPool],

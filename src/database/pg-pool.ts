@@ -1,11 +1,21 @@
 import { OnModuleDestroy } from '@nestjs/common';
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, PoolConfig } from 'pg';
 
 /**
  * Plain `pg` pool for write paths that run many statements per transaction, where Prisma's
  * interactive transactions cost several times more per commit (measured in bench/).
  */
 export class PgPool extends Pool implements OnModuleDestroy {
+  /**
+   * `onIdleClientError`: an idle client lost its connection (database restart, failover, an admin
+   * terminating it). The pool drops that client and connects anew when next asked; without a
+   * listener, the pool's `error` event would end the process.
+   */
+  constructor(config: PoolConfig, onIdleClientError: (error: Error) => void = () => undefined) {
+    super(config);
+    this.on('error', onIdleClientError);
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.end();
   }

@@ -9,8 +9,10 @@ import { Metrics } from '../observability/metrics';
 import { OutgoingEvent, recordBytes } from '../publish/event-publisher';
 import { PublishBuffer } from '../publish/publish-buffer';
 import { Topics, topicNames } from '../publish/topics';
+import { CommandCorrelator } from '../shelly/command-correlator';
 import { FrameSink } from '../shelly/session-manager';
 import { deadLetter, DeadLetterReason } from './dead-letter';
+import { DeviceStateStore } from './device-state.store';
 
 /** The `event` label of `frames_received_total`: what a frame turned out to be, from a closed set. */
 const frameKinds: Record<DeviceEvent['type'], string> = {
@@ -35,6 +37,8 @@ export class IngestPipeline extends FrameSink {
     private readonly consents: ConsentCache,
     private readonly metrics: Metrics,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly commands: CommandCorrelator,
+    private readonly deviceStates: DeviceStateStore,
   ) {
     super();
     this.topics = topicNames(config.kafka.topicPrefix);
@@ -63,8 +67,12 @@ export class IngestPipeline extends FrameSink {
         this.metrics.framesDropped.inc({ reason: result.reason });
         return;
       case 'command-response':
+        this.metrics.framesReceived.inc({ host, event: 'command_response' });
+        this.metrics.responsesReceived.inc({ kind: result.kind });
+        this.commands.settle(host, result);
+        return;
       case 'action-response':
-        this.metrics.framesReceived.inc({ host, event: result.kind.replace('-', '_') });
+        this.metrics.framesReceived.inc({ host, event: 'action_response' });
         this.metrics.responsesReceived.inc({ kind: result.kind });
         return;
     }
@@ -93,7 +101,12 @@ export class IngestPipeline extends FrameSink {
         value: JSON.stringify(event),
       };
     });
-    if (outgoing.some((event) => recordBytes(event) > this.config.kafka.batchMaxBytes)) {
+    if (
+      outgoing.some(
+        (event) =>
+          this.mayBeTooLarge(event) && recordBytes(event) > this.config.kafka.batchMaxBytes,
+      )
+    ) {
       const detail = `the event would exceed KAFKA_BATCH_MAX_BYTES (${this.config.kafka.batchMaxBytes})`;
       this.deadLetter(
         { reason: 'frame_too_large', detail },
@@ -103,7 +116,17 @@ export class IngestPipeline extends FrameSink {
       );
       return;
     }
+    const at = receivedAt.getTime();
+    for (const event of events) this.deviceStates.record(event, at);
     for (const event of outgoing) this.buffer.push(event);
+  }
+
+  /**
+   * UTF-8 takes at most 3 bytes per UTF-16 unit, and key and headers stay far below 1 KiB: most events
+   * are cleared without counting their bytes.
+   */
+  private mayBeTooLarge(event: OutgoingEvent): boolean {
+    return event.value.length * 3 + 1024 > this.config.kafka.batchMaxBytes;
   }
 
   private deadLetter(

@@ -2,8 +2,10 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ConsentModule } from '../consent/consent.module';
 import { PublishBuffer } from '../publish/publish-buffer';
 import { PublishModule } from '../publish/publish.module';
+import { CommandCorrelator } from '../shelly/command-correlator';
 import { IntegratorTokenClient } from '../shelly/integrator-token.client';
 import { FrameSink, SessionManager } from '../shelly/session-manager';
+import { DeviceStateStore } from './device-state.store';
 import { IngestPipeline } from './ingest-pipeline';
 
 /** Integrator sessions to Kafka: sockets feed the pipeline, the pipeline feeds the publish buffer. */
@@ -14,8 +16,10 @@ import { IngestPipeline } from './ingest-pipeline';
     IngestPipeline,
     { provide: FrameSink, useExisting: IngestPipeline },
     SessionManager,
+    CommandCorrelator,
+    DeviceStateStore,
   ],
-  exports: [SessionManager],
+  exports: [SessionManager, CommandCorrelator, DeviceStateStore],
 })
 export class IngestModule implements OnModuleInit {
   constructor(

@@ -1,7 +1,9 @@
 import { Controller, Get, Global, Header, Module } from '@nestjs/common';
+import { AvailableDuringShutdown } from '../common/shutdown';
 import { Metrics } from './metrics';
 
 @Controller('metrics')
+@AvailableDuringShutdown()
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 

@@ -3,6 +3,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 const prefix = 'shelly_ingest_';
 
+const misnamedDefaultMetrics = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /**
  * Every metric the service exports, in one place: the README catalog, the Grafana dashboard and the
  * alert rules are written against these names. Label values never carry secrets or device ids.
@@ -65,6 +71,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly eventLatency = new Histogram({
+    name: `${prefix}event_latency_seconds`,
+    help: 'Time from reading a frame off its socket to Kafka acknowledging its event.',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
   readonly publishErrors = new Counter({
     name: `${prefix}publish_errors_total`,
     help: 'Batches Kafka did not acknowledge; they are retried.',
@@ -92,7 +105,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly consentCallbacks = new Counter({
+    name: `${prefix}consent_callbacks_total`,
+    help: 'Consent callbacks handled, by outcome: the change (granted, scope_changed, updated, revoked, unchanged) or the error code.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly commands = new Counter({
+    name: `${prefix}commands_total`,
+    help: 'Control API command attempts, by command type and outcome (ok, denied, refused, timeout, error).',
+    labelNames: ['command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly commandDuration = new Histogram({
+    name: `${prefix}command_duration_seconds`,
+    help: 'Time from a command request reaching the API to its answer, for commands sent to Shelly.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters, which `promtool check metrics` rejects; the same figures remain
+    // per type in nodejs_active_handles, nodejs_active_requests and nodejs_active_resources.
+    for (const name of misnamedDefaultMetrics) this.registry.removeSingleMetric(name);
   }
 }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
+import { ShutdownState } from '../common/shutdown';
 import { InjectRootLogger } from '../observability/logging.module';
 import { Metrics } from '../observability/metrics';
 import { backoffDelay } from '../shelly/backoff';
@@ -12,6 +13,7 @@ export type PressureListener = (full: boolean) => void;
 const RETRY = { minMs: 100, maxMs: 5_000 };
 /** Below this share of the bound, a full buffer lets the sockets read again. */
 const RESUME_AT = 0.5;
+const CLOSE_RESERVE_MS = 1_000;
 
 /**
  * The bounded queue between the sockets and Kafka. Events leave in arrival order, one batch in flight
@@ -22,6 +24,8 @@ const RESUME_AT = 0.5;
 @Injectable()
 export class PublishBuffer implements BeforeApplicationShutdown {
   private queue: OutgoingEvent[] = [];
+  /** When each queued event arrived, in milliseconds of `performance.now()`; parallel to `queue`. */
+  private arrivals: number[] = [];
   private head = 0;
   private draining = false;
   private full = false;
@@ -36,6 +40,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     private readonly metrics: Metrics,
     @InjectConfig() private readonly config: AppConfig,
     @InjectRootLogger() logger: Logger,
+    private readonly shutdown: ShutdownState,
   ) {
     this.capacity = config.ingest.bufferMaxEvents;
     this.log = logger.child({ component: 'publish-buffer' });
@@ -58,6 +63,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
 
   push(event: OutgoingEvent): void {
     this.queue.push(event);
+    this.arrivals.push(performance.now());
     this.metrics.bufferEvents.set(this.depth);
     if (!this.full && this.depth >= this.capacity) this.setFull(true);
     if (!this.draining) void this.drain();
@@ -80,7 +86,8 @@ export class PublishBuffer implements BeforeApplicationShutdown {
 
   /** Runs after the sockets closed (module destroy) and before the producer disconnects. */
   async beforeApplicationShutdown(): Promise<void> {
-    const flushed = await this.flush(this.config.shutdownGraceMs);
+    // What is left of SHUTDOWN_GRACE_MS, less a moment for the producer and the HTTP server to close.
+    const flushed = await this.flush(Math.max(0, this.shutdown.remainingMs() - CLOSE_RESERVE_MS));
     this.stopped = true;
     if (!flushed) {
       this.log.error({ events: this.depth }, 'grace period over: stopping with unpublished events');
@@ -129,9 +136,14 @@ export class PublishBuffer implements BeforeApplicationShutdown {
   }
 
   private acknowledged(batch: readonly OutgoingEvent[]): void {
+    const now = performance.now();
+    for (let i = this.head; i < this.head + batch.length; i++) {
+      this.metrics.eventLatency.observe((now - this.arrivals[i]) / 1000);
+    }
     this.head += batch.length;
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.arrivals = this.arrivals.slice(this.head);
       this.head = 0;
     }
     const perTopic = new Map<string, number>();

@@ -1,42 +1,42 @@
-import { Module, OnApplicationBootstrap } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import { Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
-import { APP_CONFIG, InjectConfig } from '../config/config.module';
-import { InjectRootLogger, ROOT_LOGGER } from '../observability/logging.module';
+import { APP_CONFIG } from '../config/config.module';
+import { ROOT_LOGGER } from '../observability/logging.module';
 import { EventPublisher } from './event-publisher';
+import { FileEventPublisher } from './file-event.publisher';
 import { createKafka } from './kafka.client';
 import { KafkaEventPublisher } from './kafka-event.publisher';
 import { OutboxRelay } from './outbox-relay';
+import { PlatformaticKafkaPublisher } from './platformatic-kafka.publisher';
 import { PublishBuffer } from './publish-buffer';
-import { ensureTopics } from './topic-admin';
+
+/**
+ * The EventPublisher driver that EVENT_SINK names; only the Kafka ones touch Kafka (and create topics,
+ * always with kafkajs's admin). KAFKA_CLIENT picks the client library of the Kafka producer.
+ */
+function createEventPublisher(config: AppConfig, logger: Logger): EventPublisher {
+  if (config.events.sink === 'file') return new FileEventPublisher(config.events.file);
+  const kafka = createKafka(config.kafka, logger);
+  if (config.kafka.client === 'platformatic') {
+    return new PlatformaticKafkaPublisher(config.kafka, { kafka, logger });
+  }
+  return new KafkaEventPublisher(kafka, config.kafka.compression, {
+    config: config.kafka,
+    logger,
+  });
+}
 
 @Module({
   providers: [
     {
-      provide: Kafka,
-      inject: [APP_CONFIG, ROOT_LOGGER],
-      useFactory: (config: AppConfig, logger: Logger) => createKafka(config.kafka, logger),
-    },
-    {
       provide: EventPublisher,
-      inject: [Kafka, APP_CONFIG],
-      useFactory: (kafka: Kafka, config: AppConfig) =>
-        new KafkaEventPublisher(kafka, config.kafka.compression),
+      inject: [APP_CONFIG, ROOT_LOGGER],
+      useFactory: createEventPublisher,
     },
     OutboxRelay,
     PublishBuffer,
   ],
   exports: [EventPublisher, OutboxRelay, PublishBuffer],
 })
-export class PublishModule implements OnApplicationBootstrap {
-  constructor(
-    private readonly kafka: Kafka,
-    @InjectConfig() private readonly config: AppConfig,
-    @InjectRootLogger() private readonly logger: Logger,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, this.config.kafka, this.logger);
-  }
-}
+export class PublishModule {}

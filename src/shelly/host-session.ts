@@ -34,6 +34,7 @@ export class HostSession {
   private connects = 0;
   private openedAt = 0;
   private awaitingPong = false;
+  private writesCorked = false;
   private pingTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   private readonly log: Logger;
@@ -57,8 +58,26 @@ export class HostSession {
   /** Sends one text frame; false when the socket is not open. */
   send(text: string): boolean {
     if (!this.up || !this.socket) return false;
+    this.coalesceWrites(this.socket);
     this.socket.send(text);
     return true;
+  }
+
+  /**
+   * Frames sent during one turn of the event loop leave in one write: commands arrive in bursts,
+   * and each write is a system call. `ws` keeps its TCP socket in `_socket`.
+   */
+  private coalesceWrites(socket: WebSocket): void {
+    if (this.writesCorked) return;
+    const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } | null })
+      ._socket;
+    if (!tcp) return;
+    tcp.cork();
+    this.writesCorked = true;
+    setImmediate(() => {
+      this.writesCorked = false;
+      tcp.uncork();
+    });
   }
 
   /** Stops reading frames (backpressure); the socket stays open. */
@@ -154,7 +173,13 @@ export class HostSession {
   private closedBy(code: number, reason: string, token: string): void {
     clearInterval(this.pingTimer);
     const lasted = this.up ? Date.now() - this.openedAt : 0;
-    if (this.up) this.log.warn({ code, reason, lastedMs: lasted }, 'integrator session closed');
+    if (this.up) {
+      // Closing on purpose (host left the host set, shutdown) is routine; anything else is not.
+      this.log[this.closed ? 'info' : 'warn'](
+        { code, reason, lastedMs: lasted },
+        'integrator session closed',
+      );
+    }
     this.up = false;
     this.socket = undefined;
     if (this.closed) return;

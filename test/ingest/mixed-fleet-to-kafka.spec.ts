@@ -14,154 +14,164 @@ interface StatusValue {
   status?: { _bench?: { seq: number } };
 }
 
-describe('ingest of a mixed Gen1/Gen2 fleet on two hosts', () => {
-  const { kafkaBrokers } = requireServices();
-  let rig: IngestRig;
-  let stranger: SimulatedDevice;
-  let consented: SimulatedDevice[];
+// Both producer drivers (KAFKA_CLIENT) must carry the same fleet to the same records.
+describe.each(['kafkajs', 'platformatic'])(
+  'ingest of a mixed Gen1/Gen2 fleet on two hosts (%s producer)',
+  (client) => {
+    const { kafkaBrokers } = requireServices();
+    let rig: IngestRig;
+    let stranger: SimulatedDevice;
+    let consented: SimulatedDevice[];
 
-  const readAll = (topic: string, count: number) =>
-    readTopic(kafkaBrokers, topic, (messages) => messages.length >= count);
+    const readAll = (topic: string, count: number) =>
+      readTopic(kafkaBrokers, topic, (messages) => messages.length >= count);
 
-  beforeAll(async () => {
-    rig = await startIngestRig();
-    stranger = rig.sim.devices[0];
-    consented = rig.sim.devices.filter((device) => device !== stranger);
-    await rig.grantAll([stranger.identity.id]);
-    await rig.sim.grantConsent(stranger, { userId: 777 }, { callbackLost: true });
-    await rig.waitForSessions(rig.sim.hosts.length);
-  }, 60_000);
+    beforeAll(async () => {
+      rig = await startIngestRig({ env: { KAFKA_CLIENT: client } });
+      stranger = rig.sim.devices[0];
+      consented = rig.sim.devices.filter((device) => device !== stranger);
+      await rig.grantAll([stranger.identity.id]);
+      await rig.sim.grantConsent(stranger, { userId: 777 }, { callbackLost: true });
+      await rig.waitForSessions(rig.sim.hosts.length);
+    }, 60_000);
 
-  afterAll(async () => {
-    await rig?.stop();
-  });
-
-  it('publishes one event per frame of a consented device, dead-letters malformed frames and nothing for a device without consent', async () => {
-    const { sim, topics, service } = rig;
-    expect(new Set(consented.map((d) => d.host)).size).toBe(2);
-    expect(new Set(consented.map((d) => d.model.gen)).size).toBeGreaterThan(1);
-
-    const sent = { status: 0, online: 0, settings: 0 };
-    for (const device of consented) {
-      sent.status += sim.emitStatus(device);
-      sent.status += sim.emitStatus(device, { partial: true });
-      sent.online += sim.setOnline(device, false);
-      const cameOnline = sim.setOnline(device, true);
-      sent.online += cameOnline;
-      sent.status += cameOnline;
-      sent.settings += sim.emitSettings(device, { name: `Renamed ${device.identity.id}` });
-    }
-    const strangerFrames =
-      sim.emitStatus(stranger) + sim.setOnline(stranger, false) + sim.setOnline(stranger, true) * 2;
-    let malformed = 0;
-    let unknown = 0;
-    for (const host of sim.hosts) {
-      for (const kind of malformedKinds) {
-        // A binary message holding a valid frame is read as UTF-8 text; it is not malformed.
-        if (kind === 'binary') continue;
-        const count = sim.faults.sendMalformed(host, kind);
-        if (kind === 'unknown-event') unknown += count;
-        else malformed += count;
-      }
-    }
-    expect(sent.status).toBe(consented.length * 3);
-    expect(strangerFrames).toBe(4);
-
-    await eventually(async () => {
-      expect(
-        await metricValue(service.url, 'shelly_ingest_frames_dropped_total', 'reason="no_consent"'),
-      ).toBe(strangerFrames);
-      expect(await topicMessageCount(kafkaBrokers, topics.deviceStatus)).toBe(sent.status);
-      expect(await topicMessageCount(kafkaBrokers, topics.deviceOnline)).toBe(sent.online);
-      expect(await topicMessageCount(kafkaBrokers, topics.deviceSettings)).toBe(sent.settings);
-      expect(await topicMessageCount(kafkaBrokers, topics.deadLetter)).toBe(malformed);
-    }, 20_000);
-
-    const statuses = await readAll(topics.deviceStatus, sent.status);
-    const keys = new Set(statuses.map((m) => m.key));
-    expect(keys).toEqual(new Set(consented.map((d) => d.identity.id)));
-    for (const message of statuses) {
-      expect(validateAgainstAsyncApi('deviceStatus', message)).toEqual([]);
-      expect((message.value as StatusValue).device.owner).toBe(48213);
-    }
-    const withReadings = statuses.filter((m) => (m.value as StatusValue).measurements.length > 0);
-    expect(withReadings.length).toBeGreaterThan(consented.length);
-
-    for (const message of await readAll(topics.deviceOnline, sent.online)) {
-      expect(validateAgainstAsyncApi('deviceOnline', message)).toEqual([]);
-      expect(message.key).not.toBe(stranger.identity.id);
-    }
-    for (const message of await readAll(topics.deviceSettings, sent.settings)) {
-      expect(validateAgainstAsyncApi('deviceSettings', message)).toEqual([]);
-    }
-
-    const deadLetters = await readAll(topics.deadLetter, malformed);
-    for (const message of deadLetters) {
-      expect(validateAgainstAsyncApi('deadLetter', message)).toEqual([]);
-    }
-    expect(new Set(deadLetters.map((m) => (m.value as { reason: string }).reason))).toEqual(
-      new Set(['not_json', 'missing_event', 'missing_device_id', 'invalid_field']),
-    );
-    expect(
-      await metricValue(
-        service.url,
-        'shelly_ingest_frames_dropped_total',
-        'reason="unknown_event"',
-      ),
-    ).toBe(unknown);
-  });
-
-  it('keeps every device’s events in the order the cloud sent them', async () => {
-    const { sim, topics } = rig;
-    const noConsent = () =>
-      metricValue(rig.service.url, 'shelly_ingest_frames_dropped_total', 'reason="no_consent"');
-    const before = await topicMessageCount(kafkaBrokers, topics.deviceStatus);
-    const droppedBefore = await noConsent();
-    const report = await sim.load({ eventsPerSecond: 2000, durationMs: 2000 });
-    expect(report.framesSent).toBeGreaterThan(3000);
-
-    // The device without consent takes part in the load too; its frames are dropped, not published.
-    let published = 0;
-    await eventually(async () => {
-      published = report.framesSent - ((await noConsent()) - droppedBefore);
-      expect(await topicMessageCount(kafkaBrokers, topics.deviceStatus)).toBe(before + published);
-    }, 20_000);
-    const messages = await readAll(topics.deviceStatus, before + published);
-    const loadFrames = messages.filter((m) => seqOf(m) !== undefined);
-    expect(loadFrames).toHaveLength(published);
-    expect(published).toBeLessThan(report.framesSent);
-    const lastSeq = new Map<string, number>();
-    for (const message of loadFrames) {
-      const seq = seqOf(message) as number;
-      expect(seq).toBeGreaterThan(lastSeq.get(message.key as string) ?? -1);
-      lastSeq.set(message.key as string, seq);
-    }
-    expect(lastSeq.size).toBe(consented.length);
-  });
-
-  it('dead-letters a frame whose event Kafka could never take, keeping its beginning', async () => {
-    const { sim, topics, service } = rig;
-    const device = consented[0];
-    const huge = JSON.stringify({
-      event: 'Shelly:StatusOnChange',
-      deviceId: device.identity.deviceId,
-      status: { note: 'x'.repeat(1_000_000) },
+    afterAll(async () => {
+      await rig?.stop();
     });
-    const before = await topicMessageCount(kafkaBrokers, topics.deadLetter);
 
-    service.app.get(FrameSink).accept(device.host, huge);
+    it('publishes one event per frame of a consented device, dead-letters malformed frames and nothing for a device without consent', async () => {
+      const { sim, topics, service } = rig;
+      expect(new Set(consented.map((d) => d.host)).size).toBe(2);
+      expect(new Set(consented.map((d) => d.model.gen)).size).toBeGreaterThan(1);
 
-    const letters = await readAll(topics.deadLetter, before + 1);
-    const tooLarge = letters.filter(
-      (m) => (m.value as { reason: string }).reason === 'frame_too_large',
-    );
-    expect(tooLarge).toHaveLength(1);
-    const letter = tooLarge[0].value as { raw: string };
-    expect(huge.startsWith(letter.raw)).toBe(true);
-    expect(letter.raw).toHaveLength(64 * 1024);
-    expect(tooLarge[0].key).toBe(device.host);
-  });
-});
+      const sent = { status: 0, online: 0, settings: 0 };
+      for (const device of consented) {
+        sent.status += sim.emitStatus(device);
+        sent.status += sim.emitStatus(device, { partial: true });
+        sent.online += sim.setOnline(device, false);
+        const cameOnline = sim.setOnline(device, true);
+        sent.online += cameOnline;
+        sent.status += cameOnline;
+        sent.settings += sim.emitSettings(device, { name: `Renamed ${device.identity.id}` });
+      }
+      const strangerFrames =
+        sim.emitStatus(stranger) +
+        sim.setOnline(stranger, false) +
+        sim.setOnline(stranger, true) * 2;
+      let malformed = 0;
+      let unknown = 0;
+      for (const host of sim.hosts) {
+        for (const kind of malformedKinds) {
+          // A binary message holding a valid frame is read as UTF-8 text; it is not malformed.
+          if (kind === 'binary') continue;
+          const count = sim.faults.sendMalformed(host, kind);
+          if (kind === 'unknown-event') unknown += count;
+          else malformed += count;
+        }
+      }
+      expect(sent.status).toBe(consented.length * 3);
+      expect(strangerFrames).toBe(4);
+
+      await eventually(async () => {
+        expect(
+          await metricValue(
+            service.url,
+            'shelly_ingest_frames_dropped_total',
+            'reason="no_consent"',
+          ),
+        ).toBe(strangerFrames);
+        expect(await topicMessageCount(kafkaBrokers, topics.deviceStatus)).toBe(sent.status);
+        expect(await topicMessageCount(kafkaBrokers, topics.deviceOnline)).toBe(sent.online);
+        expect(await topicMessageCount(kafkaBrokers, topics.deviceSettings)).toBe(sent.settings);
+        expect(await topicMessageCount(kafkaBrokers, topics.deadLetter)).toBe(malformed);
+      }, 20_000);
+
+      const statuses = await readAll(topics.deviceStatus, sent.status);
+      const keys = new Set(statuses.map((m) => m.key));
+      expect(keys).toEqual(new Set(consented.map((d) => d.identity.id)));
+      for (const message of statuses) {
+        expect(validateAgainstAsyncApi('deviceStatus', message)).toEqual([]);
+        expect((message.value as StatusValue).device.owner).toBe(48213);
+      }
+      const withReadings = statuses.filter((m) => (m.value as StatusValue).measurements.length > 0);
+      expect(withReadings.length).toBeGreaterThan(consented.length);
+
+      for (const message of await readAll(topics.deviceOnline, sent.online)) {
+        expect(validateAgainstAsyncApi('deviceOnline', message)).toEqual([]);
+        expect(message.key).not.toBe(stranger.identity.id);
+      }
+      for (const message of await readAll(topics.deviceSettings, sent.settings)) {
+        expect(validateAgainstAsyncApi('deviceSettings', message)).toEqual([]);
+      }
+
+      const deadLetters = await readAll(topics.deadLetter, malformed);
+      for (const message of deadLetters) {
+        expect(validateAgainstAsyncApi('deadLetter', message)).toEqual([]);
+      }
+      expect(new Set(deadLetters.map((m) => (m.value as { reason: string }).reason))).toEqual(
+        new Set(['not_json', 'missing_event', 'missing_device_id', 'invalid_field']),
+      );
+      expect(
+        await metricValue(
+          service.url,
+          'shelly_ingest_frames_dropped_total',
+          'reason="unknown_event"',
+        ),
+      ).toBe(unknown);
+    });
+
+    it('keeps every device’s events in the order the cloud sent them', async () => {
+      const { sim, topics } = rig;
+      const noConsent = () =>
+        metricValue(rig.service.url, 'shelly_ingest_frames_dropped_total', 'reason="no_consent"');
+      const before = await topicMessageCount(kafkaBrokers, topics.deviceStatus);
+      const droppedBefore = await noConsent();
+      const report = await sim.load({ eventsPerSecond: 2000, durationMs: 2000 });
+      expect(report.framesSent).toBeGreaterThan(3000);
+
+      // The device without consent takes part in the load too; its frames are dropped, not published.
+      let published = 0;
+      await eventually(async () => {
+        published = report.framesSent - ((await noConsent()) - droppedBefore);
+        expect(await topicMessageCount(kafkaBrokers, topics.deviceStatus)).toBe(before + published);
+      }, 20_000);
+      const messages = await readAll(topics.deviceStatus, before + published);
+      const loadFrames = messages.filter((m) => seqOf(m) !== undefined);
+      expect(loadFrames).toHaveLength(published);
+      expect(published).toBeLessThan(report.framesSent);
+      const lastSeq = new Map<string, number>();
+      for (const message of loadFrames) {
+        const seq = seqOf(message) as number;
+        expect(seq).toBeGreaterThan(lastSeq.get(message.key as string) ?? -1);
+        lastSeq.set(message.key as string, seq);
+      }
+      expect(lastSeq.size).toBe(consented.length);
+    });
+
+    it('dead-letters a frame whose event Kafka could never take, keeping its beginning', async () => {
+      const { topics, service } = rig;
+      const device = consented[0];
+      const huge = JSON.stringify({
+        event: 'Shelly:StatusOnChange',
+        deviceId: device.identity.deviceId,
+        status: { note: 'x'.repeat(1_000_000) },
+      });
+      const before = await topicMessageCount(kafkaBrokers, topics.deadLetter);
+
+      service.app.get(FrameSink).accept(device.host, huge);
+
+      const letters = await readAll(topics.deadLetter, before + 1);
+      const tooLarge = letters.filter(
+        (m) => (m.value as { reason: string }).reason === 'frame_too_large',
+      );
+      expect(tooLarge).toHaveLength(1);
+      const letter = tooLarge[0].value as { raw: string };
+      expect(huge.startsWith(letter.raw)).toBe(true);
+      expect(letter.raw).toHaveLength(64 * 1024);
+      expect(tooLarge[0].key).toBe(device.host);
+    });
+  },
+);
 
 function seqOf(message: ReadMessage): number | undefined {
   return (message.value as StatusValue).status?._bench?.seq;

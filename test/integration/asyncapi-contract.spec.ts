@@ -89,7 +89,7 @@ const consentEventTypes = Object.keys({
   (change) => `consent.${change}.v1`,
 ) as ConsentEvent['type'][];
 const deadLetterType: DeadLetter['type'] = 'dead-letter.v1';
-/** Specified for the command path, which does not produce it yet. */
+/** Produced by the control API (test/control/command-audit.spec.ts checks real records). */
 const commandAuditType = 'command.audit.v1';
 
 /** One value of the right kind per metric; `satisfies` fails the type check when a metric is added. */

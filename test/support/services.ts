@@ -61,7 +61,10 @@ async function withAdmin<T>(databaseUrl: string, work: (client: Client) => Promi
 export const testIntegratorToken = 'itg-secret-token-0123456789abcdef';
 export const testApiKeyPepper = 'pepper-0123456789abcdef0123456789abcdef';
 
-/** A complete service configuration for tests, on the real services, with a topic prefix of its own. */
+/**
+ * A complete service configuration for tests, on the real services, with a topic prefix of its own.
+ * `KAFKA_CLIENT` in the environment picks the producer driver of every suite not naming one itself.
+ */
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
   const { kafkaBrokers } = requireServices();
   return loadConfig({
@@ -76,6 +79,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     SHELLY_INTEGRATOR_TAG: 'ITG_TEST',
     SHELLY_INTEGRATOR_TOKEN: testIntegratorToken,
     API_KEY_PEPPER: testApiKeyPepper,
+    ...(process.env.KAFKA_CLIENT ? { KAFKA_CLIENT: process.env.KAFKA_CLIENT } : {}),
     ...overrides,
   });
 }

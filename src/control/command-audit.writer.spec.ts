@@ -1,0 +1,75 @@
+import pino from 'pino';
+import { CommandAuditRecord } from './command-audit';
+import { CommandAuditWriter, MAX_BACKLOG } from './command-audit.writer';
+
+function record(n: number): CommandAuditRecord {
+  return {
+    type: 'command.audit.v1',
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    time: new Date(0).toISOString(),
+    device: { id: 'aabbccddeeff' },
+    apiKeyId: 'key',
+    command: { type: 'relay', channel: 0, action: 'on' },
+    decision: 'allowed',
+    errorCode: null,
+    consentScope: 'control',
+    trid: n,
+    outcome: 'ok',
+    latencyMs: 1,
+  };
+}
+
+describe('command audit writer', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  function writer(query: jest.Mock) {
+    const relay = { wake: jest.fn() };
+    const config = { kafka: { topicPrefix: 't.' } };
+    const log = pino({ level: 'silent' });
+    return {
+      relay,
+      writer: new CommandAuditWriter({ query } as never, relay as never, config as never, log),
+    };
+  }
+
+  it('writes queued records in batches, one statement each, and wakes the outbox relay', async () => {
+    const query = jest.fn().mockResolvedValue({ rows: [] });
+    const { writer: audit, relay } = writer(query);
+    for (let i = 0; i < 700; i++) audit.record(record(i));
+
+    await jest.advanceTimersByTimeAsync(100);
+
+    expect(query).toHaveBeenCalledTimes(2);
+    const [, [json, topic]] = query.mock.calls[0] as [string, [string, string]];
+    expect(topic).toBe('t.command-audit');
+    expect(JSON.parse(json)).toHaveLength(500);
+    expect(JSON.parse((query.mock.calls[1] as [string, [string]])[1][0])).toHaveLength(200);
+    expect(relay.wake).toHaveBeenCalledTimes(2);
+    expect(audit.backlog).toBe(0);
+  });
+
+  it('keeps records while the database is down, stops accepting commands at the bound, and catches up', async () => {
+    const query = jest.fn().mockRejectedValue(new Error('database down'));
+    const { writer: audit } = writer(query);
+    for (let i = 0; i < MAX_BACKLOG; i++) audit.record(record(i));
+    await jest.advanceTimersByTimeAsync(1_000);
+
+    expect(audit.backlog).toBe(MAX_BACKLOG);
+    expect(audit.accepting).toBe(false);
+
+    query.mockResolvedValue({ rows: [] });
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(audit.backlog).toBe(0);
+    expect(audit.accepting).toBe(true);
+  });
+
+  it('writes what is queued on close', async () => {
+    const query = jest.fn().mockResolvedValue({ rows: [] });
+    const { writer: audit } = writer(query);
+    audit.record(record(1));
+    await audit.close();
+    expect(query).toHaveBeenCalledTimes(1);
+    expect(audit.backlog).toBe(0);
+  });
+});

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { Logger } from 'pino';
+import { AppConfig } from '../config/config';
+import { InjectConfig } from '../config/config.module';
+import { PgPool } from '../database/pg-pool';
+import { InjectRootLogger } from '../observability/logging.module';
+import { OutboxRelay } from '../publish/outbox-relay';
+import { topicNames } from '../publish/topics';
+import { backoffDelay } from '../shelly/backoff';
+import { CommandAuditRecord } from './command-audit';
+
+/** Records wait this long for company, so that one statement writes many. */
+const FLUSH_DELAY_MS = 50;
+const MAX_BATCH = 500;
+/** Beyond this many unwritten records the control API stops taking commands (fail closed). */
+export const MAX_BACKLOG = 10_000;
+const RETRY = { minMs: 100, maxMs: 5_000 };
+/** How long closing keeps retrying an unreachable database before it gives up. */
+const CLOSE_RETRY_MS = 5_000;
+
+/**
+ * Writes command audit records to Postgres, and the same records to the outbox for the
+ * command-audit topic, in one statement per batch. Answering a command does not wait for its
+ * record: records are queued and written within milliseconds, many per statement, so the audit
+ * adds no latency to commands. The outbox relay then brings them to Kafka at least once. When the
+ * database is unreachable the records wait and are retried; once too many wait, `accepting` turns
+ * false and the API refuses commands rather than run them unaudited. `close()` writes what is left.
+ */
+@Injectable()
+export class CommandAuditWriter {
+  private queue: CommandAuditRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private closing = false;
+  private readonly topic: string;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly pool: PgPool,
+    private readonly relay: OutboxRelay,
+    @InjectConfig() config: AppConfig,
+    @InjectRootLogger() logger: Logger,
+  ) {
+    this.topic = topicNames(config.kafka.topicPrefix).commandAudit;
+    this.log = logger.child({ component: 'command-audit' });
+  }
+
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  get accepting(): boolean {
+    return this.queue.length < MAX_BACKLOG;
+  }
+
+  record(record: CommandAuditRecord): void {
+    this.queue.push(record);
+    if (this.running || this.timer) return;
+    if (this.closing || this.queue.length >= MAX_BATCH) this.run();
+    else this.timer = setTimeout(() => this.run(), FLUSH_DELAY_MS);
+  }
+
+  /** Writes everything queued, retrying for a while; what cannot be written is logged in full. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length > 0) this.run();
+    await this.running;
+  }
+
+  private run(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running) return;
+    this.running = this.writeAll().finally(() => {
+      this.running = undefined;
+      // Records that arrived during the last statement.
+      if (this.queue.length > 0 && !this.timer) this.timer = setTimeout(() => this.run(), 0);
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    let failures = 0;
+    let closingSince: number | undefined;
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, MAX_BATCH);
+      try {
+        await this.write(batch);
+      } catch (error) {
+        if (this.closing) {
+          closingSince ??= Date.now();
+          if (Date.now() - closingSince > CLOSE_RETRY_MS) {
+            this.giveUp(error);
+            return;
+          }
+        }
+        this.log.warn(
+          { err: error, waiting: this.queue.length },
+          'command audit records could not be written; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures++, RETRY)));
+        continue;
+      }
+      failures = 0;
+      this.queue.splice(0, batch.length);
+      this.relay.wake();
+    }
+  }
+
+  /** The last resort on shutdown with the database gone: the records go to the log, not nowhere. */
+  private giveUp(error: unknown): void {
+    const lost = this.queue;
+    this.queue = [];
+    this.log.error(
+      { err: error, records: lost },
+      `${lost.length} command audit records could not be written to the database`,
+    );
+  }
+
+  /**
+   * One statement, one parameter: the records as a JSON array, taken apart by Postgres. Cheaper
+   * for the event loop than a column array per field.
+   */
+  private async write(batch: readonly CommandAuditRecord[]): Promise<void> {
+    await this.pool.query(
+      `WITH record AS (
+         SELECT value AS r, n FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(value, n)
+       ), audit AS (
+         INSERT INTO command_audit (id, recorded_at, device_id, api_key_id, command, decision, error_code,
+                                    consent_scope, trid, outcome, latency_ms)
+         SELECT (r->>'id')::uuid, (r->>'time')::timestamptz, r->'device'->>'id', r->>'apiKeyId',
+                r->'command', r->>'decision', r->>'errorCode', r->>'consentScope', (r->>'trid')::int,
+                r->>'outcome', (r->>'latencyMs')::float8
+         FROM record
+       )
+       INSERT INTO outbox_event (topic, key, event_type, event_id, payload)
+       SELECT $2, r->'device'->>'id', r->>'type', (r->>'id')::uuid, r FROM record ORDER BY n`,
+      [JSON.stringify(batch), this.topic],
+    );
+  }
+}

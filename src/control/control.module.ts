@@ -1,0 +1,53 @@
+import {
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnModuleDestroy,
+  RequestMethod,
+} from '@nestjs/common';
+import { ConsentModule } from '../consent/consent.module';
+import { IngestModule } from '../ingest/ingest.module';
+import { PublishModule } from '../publish/publish.module';
+import { CommandAuditWriter } from './command-audit.writer';
+import { DeviceDirectory } from './device-directory';
+import {
+  CommandAttemptFilter,
+  DeviceCommandsController,
+  stampArrival,
+} from './device-commands.controller';
+import { DevicesController } from './devices.controller';
+import { SendDeviceCommand } from './send-device-command';
+
+/** How often shutdown looks whether the commands in flight have their answers. */
+const DRAIN_POLL_MS = 20;
+
+/** The control API: consented devices and commands to them, gated by consent, audited. */
+@Module({
+  imports: [ConsentModule, IngestModule, PublishModule],
+  controllers: [DevicesController, DeviceCommandsController],
+  providers: [DeviceDirectory, SendDeviceCommand, CommandAuditWriter, CommandAttemptFilter],
+})
+export class ControlModule implements NestModule, OnModuleDestroy {
+  constructor(
+    private readonly commands: SendDeviceCommand,
+    private readonly audit: CommandAuditWriter,
+  ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(stampArrival)
+      .forRoutes({ path: 'v1/devices/:id/commands', method: RequestMethod.POST });
+  }
+
+  /**
+   * Runs before the sessions and the database close (this module depends on both). New requests
+   * are already refused; commands in flight get their answer or time out, then every audit record
+   * is written.
+   */
+  async onModuleDestroy(): Promise<void> {
+    while (this.commands.inFlight > 0) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
+    await this.audit.close();
+  }
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/** Channel index on the device: the Gen1 array index or the Gen2+ component id. */
+const channel = z
+  .number()
+  .int()
+  .min(0)
+  .max(255)
+  .meta({ description: 'Channel of the device, from 0 (required even for one-channel devices).' });
+
+const turn = z
+  .enum(['on', 'off', 'toggle'])
+  .meta({ description: '`toggle` flips the current state.' });
+
+const flipBackSeconds = z.number().positive().max(86_400).meta({
+  description: 'Flip the output back after this many seconds (a one-shot timer on the device).',
+});
+
+const level = (max: number, description: string) =>
+  z.number().int().min(0).max(max).meta({ description });
+
+export const relayCommand = z
+  .strictObject({
+    type: z.literal('relay'),
+    channel,
+    action: turn,
+    timeoutSeconds: flipBackSeconds.optional(),
+  })
+  .meta({ description: 'Switch a relay output on, off or over.' });
+
+export const lightCommand = z
+  .strictObject({
+    type: z.literal('light'),
+    channel,
+    action: turn,
+    brightness: level(100, 'Brightness in % (white mode).').optional(),
+    mode: z.enum(['color', 'white']).optional(),
+    red: level(255, 'Red, 0..255 (colour mode).').optional(),
+    green: level(255, 'Green, 0..255 (colour mode).').optional(),
+    blue: level(255, 'Blue, 0..255 (colour mode).').optional(),
+    white: level(255, 'White channel, 0..255 (colour mode).').optional(),
+    gain: level(100, 'Colour gain in % (colour mode).').optional(),
+    colorTemp: z
+      .number()
+      .int()
+      .min(1000)
+      .max(10_000)
+      .meta({ description: 'Colour temperature in K, on lamps that have one.' })
+      .optional(),
+    effect: level(6, 'Effect number, 0 for none.').optional(),
+    timeoutSeconds: flipBackSeconds.optional(),
+  })
+  .meta({ description: 'Switch a light, optionally setting its mode, colour and levels.' });
+
+export const rollerCommand = z
+  .strictObject({
+    type: z.literal('roller'),
+    channel,
+    action: z.enum(['open', 'close', 'stop']),
+    durationSeconds: z
+      .number()
+      .positive()
+      .max(3600)
+      .meta({ description: 'Move for this many seconds only.' })
+      .optional(),
+  })
+  .meta({ description: 'Open, close or stop a roller shutter (cover).' });
+
+export const rollerPositionCommand = z
+  .strictObject({
+    type: z.literal('roller_position'),
+    channel,
+    position: level(100, 'Target position in %: 0 closed, 100 open.'),
+  })
+  .meta({ description: 'Move a calibrated roller shutter to a position.' });
+
+export const deviceCommand = z.discriminatedUnion('type', [
+  relayCommand,
+  lightCommand,
+  rollerCommand,
+  rollerPositionCommand,
+]);
+
+export type DeviceCommand = z.infer<typeof deviceCommand>;
+export type CommandType = DeviceCommand['type'];
+export const commandTypes: readonly CommandType[] = ['relay', 'light', 'roller', 'roller_position'];
+
+/** The `data` of a `Shelly:CommandRequest` (protocol 2.6). */
+export interface ShellyCommandData {
+  cmd: 'relay' | 'light' | 'roller' | 'roller_to_pos';
+  params: Record<string, string | number>;
+}
+
+export function toShellyCommand(command: DeviceCommand): ShellyCommandData {
+  switch (command.type) {
+    case 'relay':
+      return {
+        cmd: 'relay',
+        params: withOptional(
+          { id: command.channel, turn: command.action },
+          { timeout: command.timeoutSeconds },
+        ),
+      };
+    case 'light':
+      return {
+        cmd: 'light',
+        params: withOptional(
+          { id: command.channel, turn: command.action },
+          {
+            mode: command.mode,
+            brightness: command.brightness,
+            red: command.red,
+            green: command.green,
+            blue: command.blue,
+            white: command.white,
+            gain: command.gain,
+            temp: command.colorTemp,
+            effect: command.effect,
+            timeout: command.timeoutSeconds,
+          },
+        ),
+      };
+    case 'roller':
+      return {
+        cmd: 'roller',
+        params: withOptional(
+          { id: command.channel, go: command.action },
+          { duration: command.durationSeconds },
+        ),
+      };
+    case 'roller_position':
+      return { cmd: 'roller_to_pos', params: { id: command.channel, pos: command.position } };
+  }
+}
+
+function withOptional(
+  required: Record<string, string | number>,
+  optional: Record<string, string | number | undefined>,
+): Record<string, string | number> {
+  const params = { ...required };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) params[key] = value;
+  return params;
+}
+
+/** The `Shelly:CommandRequest` frame; the socket carries device ids in decimal. */
+export function commandRequestFrame(
+  trid: number,
+  decimalDeviceId: string,
+  data: ShellyCommandData,
+): string {
+  return JSON.stringify({ event: 'Shelly:CommandRequest', trid, deviceId: decimalDeviceId, data });
+}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { Consent, ConsentScope } from '../consent/consent';
+import { ConsentCache } from '../consent/consent-cache';
+import { DeviceStateStore, KnownMeasurement } from '../ingest/device-state.store';
+
+/** A consented device as partner systems see it: its consent and its last known state. */
+export interface DeviceView {
+  id: string;
+  ownerUserId: number;
+  type: string | null;
+  code: string | null;
+  scope: ConsentScope;
+  host: string;
+  names: string[];
+  grantedAt: string;
+  updatedAt: string;
+  online: boolean | null;
+  lastSeenAt: string | null;
+  measurements: KnownMeasurement[];
+}
+
+export interface DeviceQuery {
+  limit: number;
+  /** Only devices whose id sorts after this one: the `next` of the previous page. */
+  after?: string;
+  scope?: ConsentScope;
+  host?: string;
+}
+
+export interface DevicePage {
+  devices: DeviceView[];
+  /** Pass as `after` for the next page; null on the last one. */
+  next: string | null;
+}
+
+/** Reads consent from the in-memory cache and state from the ingest stream; no database round trip. */
+@Injectable()
+export class DeviceDirectory {
+  private sortedIds: string[] = [];
+  private sortedAt = -1;
+
+  constructor(
+    private readonly consents: ConsentCache,
+    private readonly states: DeviceStateStore,
+  ) {}
+
+  get(deviceId: string): DeviceView | undefined {
+    const consent = this.consents.get(deviceId);
+    return consent && this.view(consent);
+  }
+
+  list(query: DeviceQuery): DevicePage {
+    const ids = this.ids();
+    let index = query.after === undefined ? 0 : firstAfter(ids, query.after);
+    const devices: DeviceView[] = [];
+    for (; index < ids.length && devices.length < query.limit; index++) {
+      const consent = this.consents.get(ids[index]);
+      if (!consent) continue;
+      if (query.scope !== undefined && consent.scope !== query.scope) continue;
+      if (query.host !== undefined && consent.host !== query.host) continue;
+      devices.push(this.view(consent));
+    }
+    const more = index < ids.length && devices.length === query.limit;
+    return { devices, next: more ? devices[devices.length - 1].id : null };
+  }
+
+  /** Device ids in order, re-sorted only after consent changed. */
+  private ids(): string[] {
+    if (this.sortedAt !== this.consents.version) {
+      this.sortedIds = [...this.consents.values()].map((c) => c.deviceId).sort();
+      this.sortedAt = this.consents.version;
+    }
+    return this.sortedIds;
+  }
+
+  private view(consent: Consent): DeviceView {
+    const state = this.states.get(consent.deviceId);
+    return {
+      id: consent.deviceId,
+      ownerUserId: consent.ownerUserId,
+      type: consent.deviceType,
+      code: consent.deviceCode,
+      scope: consent.scope,
+      host: consent.host,
+      names: consent.channelNames,
+      grantedAt: consent.grantedAt.toISOString(),
+      updatedAt: consent.updatedAt.toISOString(),
+      online: state.online,
+      lastSeenAt: state.lastSeenAt,
+      measurements: state.measurements,
+    };
+  }
+}
+
+/** Index of the first id greater than `after` (binary search). */
+function firstAfter(ids: readonly string[], after: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle] <= after) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -1,0 +1,48 @@
+import { RateLimiter } from './rate-limiter';
+
+describe('rate limiter (token bucket)', () => {
+  let now = 0;
+  const clock = () => now;
+
+  beforeEach(() => {
+    now = 1_000;
+  });
+
+  it('lets a burst through, then answers how long until the next token', () => {
+    const limiter = new RateLimiter({ ratePerSecond: 2, burst: 3 }, clock);
+    expect([limiter.take('k'), limiter.take('k'), limiter.take('k')]).toEqual([0, 0, 0]);
+    expect(limiter.take('k')).toBeCloseTo(500);
+    now += 250;
+    expect(limiter.take('k')).toBeCloseTo(250);
+    now += 250;
+    expect(limiter.take('k')).toBe(0);
+  });
+
+  it('keeps a bucket per key', () => {
+    const limiter = new RateLimiter({ ratePerSecond: 1, burst: 1 }, clock);
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBeGreaterThan(0);
+    expect(limiter.take('b')).toBe(0);
+  });
+
+  it('refills no higher than the burst', () => {
+    const limiter = new RateLimiter({ ratePerSecond: 10, burst: 2 }, clock);
+    limiter.take('k');
+    now += 60_000;
+    expect([limiter.take('k'), limiter.take('k')]).toEqual([0, 0]);
+    expect(limiter.take('k')).toBeGreaterThan(0);
+  });
+
+  it('limits nothing at rate 0', () => {
+    const limiter = new RateLimiter({ ratePerSecond: 0, burst: 1 }, clock);
+    for (let i = 0; i < 100; i++) expect(limiter.take('k')).toBe(0);
+  });
+
+  it('forgets idle buckets, which then start full again', () => {
+    const limiter = new RateLimiter({ ratePerSecond: 1, burst: 1 }, clock);
+    limiter.take('k');
+    now += 120_000;
+    expect(limiter.take('other')).toBe(0);
+    expect(limiter.take('k')).toBe(0);
+  });
+});

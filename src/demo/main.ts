@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { ApiKeyStore } from '../api-keys/api-key.store';
+import { startApp } from '../app';
+import { AppConfig, ConfigError, loadConfig } from '../config/config';
+import { readMigrations } from '../database/migrations';
+import { migrate } from '../database/migrator';
+import { createLogger } from '../observability/logger';
+import { Metrics } from '../observability/metrics';
+import { ShellySimulator } from '../simulator/simulator.server';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { startEventRateLine } from './event-rate';
+
+/**
+ * `npm run demo`: the whole service on one machine with nothing installed but Node. An embedded
+ * Postgres (PGlite), the Shelly cloud simulator with a small fleet on two hosts, consents granted
+ * through signed callbacks, and events in an NDJSON file (or on Kafka when KAFKA_BROKERS is set).
+ */
+
+const INTEGRATOR_TAG = 'ITG_DEMO';
+const OWNER_USER_ID = 1001;
+/** How long Ctrl-C may take before the demo exits anyway. */
+const STOP_TIMEOUT_MS = 15_000;
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+async function portFor(wanted: string | undefined): Promise<number> {
+  const port = Number(wanted ?? 8080);
+  if (port !== 0) return port;
+  // The simulator must know the callback URL before the service listens.
+  return new Promise((done, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as { port: number };
+      server.close(() => done(free));
+    });
+    server.once('error', fail);
+  });
+}
+
+/** The service configuration: the demo's choices, and the few settings a user may override. */
+function demoConfig(env: Record<string, string>): AppConfig {
+  const fromUser = (name: string) => process.env[name]?.trim() || undefined;
+  const brokers = fromUser('KAFKA_BROKERS');
+  try {
+    return loadConfig({
+      NODE_ENV: 'development',
+      LOG_LEVEL: fromUser('LOG_LEVEL') ?? 'warn',
+      LOG_FORMAT: fromUser('LOG_FORMAT') ?? 'pretty',
+      DATABASE_POOL_SIZE: '4',
+      EVENT_SINK: brokers ? 'kafka' : 'file',
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: fromUser('KAFKA_TOPIC_PREFIX') ?? 'shelly-demo.',
+      KAFKA_TOPIC_PARTITIONS: '3',
+      SHUTDOWN_GRACE_MS: '10000',
+      API_KEY_PEPPER: randomBytes(32).toString('hex'),
+      ...env,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  out('Starting the demo: embedded Postgres, Shelly cloud simulator, shelly-ingest ...');
+  const postgres = await EmbeddedPostgres.start();
+  await migrate(postgres.url, readMigrations());
+
+  const port = await portFor(process.env.HTTP_PORT);
+  const url = `http://127.0.0.1:${port}`;
+  const integratorToken = randomBytes(24).toString('base64url');
+  const sim = await ShellySimulator.start({
+    integrators: [{ tag: INTEGRATOR_TAG, token: integratorToken }],
+    seed: 42,
+    updateIntervalMs: 2_000,
+    callbackUrl: `${url}/v1/shelly/consent`,
+  });
+
+  const eventFile = resolve(process.env.EVENT_FILE?.trim() || 'demo-events.ndjson');
+  const config = demoConfig({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    DATABASE_URL: postgres.url,
+    EVENT_FILE: eventFile,
+    SHELLY_INTEGRATOR_TAG: INTEGRATOR_TAG,
+    SHELLY_INTEGRATOR_TOKEN: integratorToken,
+    SHELLY_TOKEN_URL: sim.tokenUrl,
+    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+  });
+  if (config.events.sink === 'file') writeFileSync(eventFile, '');
+  const app = await startApp(config, createLogger(config.log, config.secrets), {
+    shutdownHooks: false,
+  });
+
+  const key = await app.get(ApiKeyStore).create('demo', ['read', 'control']);
+  // Every device shares control, but the last one only read access, to show a 403.
+  let granted = 0;
+  for (const [index, device] of sim.devices.entries()) {
+    const readOnly = index === sim.devices.length - 1;
+    const result = await sim.grantConsent(device, {
+      userId: OWNER_USER_ID,
+      accessGroups: readOnly ? '00' : '01',
+    });
+    if (result.applied) granted += 1;
+    else out(`  consent for ${device.identity.id} failed: ${result.status} ${result.body ?? ''}`);
+  }
+  const relay = sim.devices.find((device) => device.model.layout.relays);
+  const ready = await waitForReady(url);
+
+  const auth = `Authorization: Bearer ${key.key}`;
+  out();
+  out(
+    `Shelly Integrator Ingest demo is running${ready ? '' : ' (not ready yet, see /health/ready)'}. Ctrl-C stops it.`,
+  );
+  out(
+    `  ${sim.devices.length} simulated devices on ${sim.hosts.join(' and ')}; ${granted} consents granted by signed callbacks`,
+  );
+  out();
+  out(`  REST API    ${url}/v1/devices`);
+  out(`  API key     ${key.key}   (scopes read, control)`);
+  out(`  try         curl -H '${auth}' ${url}/v1/devices`);
+  if (relay) {
+    out(
+      `  toggle      curl -X POST -H '${auth}' -H 'Content-Type: application/json' ` +
+        `-d '{"type":"relay","channel":0,"action":"toggle"}' ${url}/v1/devices/${relay.identity.id}/commands`,
+    );
+  }
+  out(`  API docs    ${url}/docs`);
+  out(`  metrics     ${url}/metrics`);
+  out(`  readiness   ${url}/health/ready`);
+  if (config.events.sink === 'file') {
+    out(`  events      ${eventFile}   (one JSON line per record: topic, key, headers, value)`);
+  } else {
+    out(
+      `  events      Kafka ${config.kafka.brokers.join(',')}, topics ${config.kafka.topicPrefix}*`,
+    );
+  }
+  out(`  simulator   ${sim.url}/simulator/devices`);
+  out(`  database    ${postgres.url}   (PGlite, in memory)`);
+  out();
+
+  const stopRateLine = startEventRateLine(
+    app.get(Metrics),
+    config.kafka.topicPrefix,
+    process.stdout,
+  );
+  stopOnSignal(async () => {
+    stopRateLine();
+    out('Stopping: closing the sockets and writing the buffered events ...');
+    await app.close();
+    await sim.stop();
+    await postgres.stop();
+    out(`Stopped.${config.events.sink === 'file' ? ` The events stay in ${eventFile}.` : ''}`);
+  });
+}
+
+async function waitForReady(url: string, timeoutMs = 15_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (response?.ok) return true;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return false;
+}
+
+function stopOnSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) {
+      out('Stopping now.');
+      process.exit(130);
+    }
+    stopping = true;
+    setTimeout(() => {
+      out('The demo did not stop in time; exiting.');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Stopping failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `The demo failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import { DeviceEvent } from '../normalize/device-event';
+import { Measurement } from '../normalize/measurement';
+import { DeviceStateStore } from './device-state.store';
+
+const device = { id: 'aabbccddeeff', gen: null, model: null, owner: null };
+const source = { api: 'integrator' as const, host: 'h' };
+
+function status(measurements: Measurement[]): DeviceEvent {
+  return {
+    type: 'device.status.v1',
+    id: 'e',
+    time: '',
+    source,
+    device,
+    format: 'gen2',
+    measurements,
+  };
+}
+
+function online(value: boolean): DeviceEvent {
+  return { type: 'device.online.v1', id: 'e', time: '', source, device, online: value };
+}
+
+const output = (value: boolean): Measurement => ({
+  component: 'switch',
+  channel: 0,
+  metric: 'output',
+  value,
+});
+const power = (value: number): Measurement => ({
+  component: 'switch',
+  channel: 0,
+  metric: 'power',
+  unit: 'W',
+  value,
+});
+const temperature = (value: number): Measurement => ({
+  component: 'temperature',
+  channel: 0,
+  metric: 'temperature',
+  unit: 'C',
+  value,
+});
+
+describe('device state from the ingest stream', () => {
+  const at = (second: number) => Date.UTC(2026, 0, 1, 0, 0, second);
+  const iso = (second: number) => new Date(at(second)).toISOString();
+
+  it('knows nothing of a device that has not reported', () => {
+    expect(new DeviceStateStore().get('aabbccddeeff')).toEqual({
+      online: null,
+      lastSeenAt: null,
+      measurements: [],
+    });
+  });
+
+  it('merges a partial status over the last one: components it does not mention stay', () => {
+    const store = new DeviceStateStore();
+    store.record(status([output(false), power(0), temperature(21.5)]), at(1));
+    store.record(status([output(true)]), at(2));
+    store.record(status([output(true), power(40)]), at(3));
+
+    expect(store.get('aabbccddeeff')).toEqual({
+      online: true,
+      lastSeenAt: iso(3),
+      measurements: [
+        { ...output(true), time: iso(3) },
+        { ...power(40), time: iso(3) },
+        { ...temperature(21.5), time: iso(1) },
+      ],
+    });
+  });
+
+  it('takes a full status of the same shape as a whole', () => {
+    const store = new DeviceStateStore();
+    store.record(status([output(false), power(0)]), at(1));
+    store.record(status([output(true), power(12)]), at(2));
+    expect(store.get('aabbccddeeff').measurements).toEqual([
+      { ...output(true), time: iso(2) },
+      { ...power(12), time: iso(2) },
+    ]);
+  });
+
+  it('follows the online flag, and a reporting device is online', () => {
+    const store = new DeviceStateStore();
+    store.record(online(false), at(1));
+    expect(store.isOnline('aabbccddeeff')).toBe(false);
+    store.record(status([output(true)]), at(2));
+    expect(store.isOnline('aabbccddeeff')).toBe(true);
+    store.record(online(false), at(3));
+    expect(store.get('aabbccddeeff')).toMatchObject({ online: false, lastSeenAt: iso(3) });
+    expect(store.get('aabbccddeeff').measurements).toHaveLength(1);
+  });
+});

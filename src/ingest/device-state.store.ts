@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { DeviceEvent } from '../normalize/device-event';
+import { Measurement } from '../normalize/measurement';
+
+/** A measurement with the time the device last reported it. */
+export type KnownMeasurement = Measurement & { time: string };
+
+export interface DeviceStateView {
+  /** `null` until the device has reported since this instance started. */
+  online: boolean | null;
+  lastSeenAt: string | null;
+  measurements: KnownMeasurement[];
+}
+
+interface DeviceEntry {
+  online: boolean | null;
+  lastSeenAt: number;
+  /** Everything reported before `latest`, one entry per component, channel, phase and metric. */
+  merged?: Map<string, { measurement: Measurement; at: number }>;
+  /** The most recent status, kept as received until a status of another shape arrives. */
+  latest?: Measurement[];
+  latestAt: number;
+}
+
+const unknown: DeviceStateView = { online: null, lastSeenAt: null, measurements: [] };
+
+/**
+ * The last known state of every device seen on the ingest stream since start: online flag and
+ * measurements. Statuses may be partial (protocol 2.5), so a reading stays until the device reports
+ * that same reading again; a component missing from a status is never read as gone or off.
+ *
+ * Recording runs on the ingest hot path. Devices mostly repeat a status of the same shape, which
+ * only swaps one array reference; merging by key happens when the shape changes or on read.
+ */
+@Injectable()
+export class DeviceStateStore {
+  private readonly devices = new Map<string, DeviceEntry>();
+
+  record(event: DeviceEvent, at: number): void {
+    let entry = this.devices.get(event.device.id);
+    if (!entry) {
+      entry = { online: null, lastSeenAt: at, latestAt: at };
+      this.devices.set(event.device.id, entry);
+    }
+    entry.lastSeenAt = at;
+    if (event.type === 'device.online.v1') {
+      entry.online = event.online;
+    } else if (event.type === 'device.status.v1') {
+      // Only a device that is connected reports its status.
+      entry.online = true;
+      recordStatus(entry, event.measurements, at);
+    }
+  }
+
+  get(deviceId: string): DeviceStateView {
+    const entry = this.devices.get(deviceId);
+    if (!entry) return unknown;
+    return {
+      online: entry.online,
+      lastSeenAt: new Date(entry.lastSeenAt).toISOString(),
+      measurements: knownMeasurements(entry),
+    };
+  }
+
+  isOnline(deviceId: string): boolean | null {
+    return this.devices.get(deviceId)?.online ?? null;
+  }
+}
+
+function recordStatus(entry: DeviceEntry, measurements: Measurement[], at: number): void {
+  if (entry.latest && !sameShape(entry.latest, measurements)) {
+    entry.merged ??= new Map();
+    for (const measurement of entry.latest) {
+      entry.merged.set(keyOf(measurement), { measurement, at: entry.latestAt });
+    }
+  }
+  entry.latest = measurements;
+  entry.latestAt = at;
+}
+
+function knownMeasurements(entry: DeviceEntry): KnownMeasurement[] {
+  const all = new Map(entry.merged);
+  for (const measurement of entry.latest ?? []) {
+    all.set(keyOf(measurement), { measurement, at: entry.latestAt });
+  }
+  const times = new Map<number, string>();
+  return [...all.values()].map(({ measurement, at }) => {
+    let time = times.get(at);
+    if (time === undefined) {
+      time = new Date(at).toISOString();
+      times.set(at, time);
+    }
+    return { ...measurement, time };
+  });
+}
+
+function keyOf(m: Measurement): string {
+  return `${m.component}|${m.channel}|${m.phase ?? ''}|${m.metric}`;
+}
+
+function sameShape(a: readonly Measurement[], b: readonly Measurement[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (
+      x.metric !== y.metric ||
+      x.channel !== y.channel ||
+      x.component !== y.component ||
+      x.phase !== y.phase
+    )
+      return false;
+  }
+  return true;
+}

@@ -1,0 +1,58 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { ConsentCallbackModule, ConsentModule } from '../consent/consent.module';
+import { ControlModule } from '../control/control.module';
+import { BEARER_AUTH, HEADER_AUTH } from './api-docs';
+import { openApiSchemas } from './schemas';
+
+/** Where the document is served, and the UI that renders it. */
+export const OPENAPI_JSON_PATH = '/openapi.json';
+export const OPENAPI_UI_PATH = '/docs';
+
+/** Version of the API contract (the `/v1` of the paths), not of the service build. */
+const API_VERSION = '1';
+
+/**
+ * The OpenAPI 3.0 document of the HTTP API, from the routes themselves (their decorators) and the
+ * zod schemas that validate the bodies. Operational endpoints (health, metrics) are left out: they
+ * are for probes and Prometheus, not for API clients.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Shelly Integrator Ingest API')
+    .setDescription(
+      'Consented Shelly devices and commands to them for partner systems, API keys and consents for ' +
+        'operators, and the consent callback for Shelly. Requests carry an API key as ' +
+        '`Authorization: Bearer <key>` or `X-API-Key: <key>`. Every error is `{"code", "message"}` ' +
+        'with a stable code.',
+    )
+    .setVersion(API_VERSION)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key, `sik_<id>_<secret>`.' },
+      BEARER_AUTH,
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key.' },
+      HEADER_AUTH,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    include: [ControlModule, ApiKeysModule, ConsentModule, ConsentCallbackModule],
+  });
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...openApiSchemas() },
+  };
+  return document;
+}
+
+/** Serves the document at /openapi.json and Swagger UI at /docs. */
+export function serveOpenApi(app: INestApplication): void {
+  let document: OpenAPIObject | undefined;
+  SwaggerModule.setup(OPENAPI_UI_PATH, app, () => (document ??= buildOpenApiDocument(app)), {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Shelly Integrator Ingest API',
+  });
+}

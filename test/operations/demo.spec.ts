@@ -1,0 +1,127 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { eventually } from '../support/eventually';
+import { freePort } from '../support/free-port';
+
+const demoMain = resolve(__dirname, '../../dist/demo/main.js');
+const RUN_MS = 20_000;
+
+interface SinkRecord {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  value: {
+    type: string;
+    device?: { id: string };
+    measurements?: { component: string; channel: number; metric: string; value: unknown }[];
+  };
+}
+
+function readSink(path: string): SinkRecord[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as SinkRecord);
+}
+
+/** The relay's `output` in one status record, if the record reports it. */
+function relayOutput(record: SinkRecord, deviceId: string): boolean | undefined {
+  if (record.value.type !== 'device.status.v1' || record.key !== deviceId) return undefined;
+  const reading = record.value.measurements?.find(
+    (m) => m.component === 'switch' && m.channel === 0 && m.metric === 'output',
+  );
+  return reading?.value as boolean | undefined;
+}
+
+describe('npm run demo', () => {
+  let demo: ChildProcess | undefined;
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'demo-'));
+  });
+
+  afterAll(() => {
+    demo?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs without infrastructure, writes events to the NDJSON sink and toggles a relay over REST', async () => {
+    const eventFile = join(dir, 'events.ndjson');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HTTP_PORT: String(await freePort()),
+      EVENT_FILE: eventFile,
+    };
+    const startedAt = Date.now();
+    demo = spawn(process.execPath, [demoMain], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((done) => demo?.once('exit', (code) => done(code)));
+
+    await eventually(() => expect(output).toContain('demo is running.'), 30_000);
+    const url = /REST API\s+(http:\/\/\S+)\/v1\/devices/.exec(output)?.[1];
+    const key = /API key\s+(sik_\S+)/.exec(output)?.[1];
+    const relayId = /\/v1\/devices\/([0-9a-f]+)\/commands/.exec(output)?.[1];
+    expect([url, key, relayId].every(Boolean)).toBe(true);
+    expect(output).toContain(`events      ${eventFile}`);
+
+    // The relay has reported at least once, so its state before the command is known.
+    let before: boolean | undefined;
+    await eventually(() => {
+      const reports = readSink(eventFile)
+        .map((record) => relayOutput(record, relayId!))
+        .filter((value) => value !== undefined);
+      before = reports.at(-1);
+      expect(typeof before).toBe('boolean');
+    }, 15_000);
+    const seen = readSink(eventFile).length;
+
+    const response = await fetch(`${url}/v1/devices/${relayId}/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'relay', channel: 0, action: 'toggle' }),
+    });
+    expect(response.status).toBe(200);
+    await eventually(() => {
+      const after = readSink(eventFile)
+        .slice(seen)
+        .map((record) => relayOutput(record, relayId!))
+        .filter((value) => value !== undefined);
+      expect(after[0]).toBe(!before);
+    }, 10_000);
+
+    const ready = await fetch(`${url}/health/ready`);
+    expect([ready.status, ((await ready.json()) as { status: string }).status]).toEqual([
+      200,
+      'ok',
+    ]);
+
+    await new Promise((done) => setTimeout(done, Math.max(0, startedAt + RUN_MS - Date.now())));
+    demo.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/events\/s {2}status \d+ {2}online \d+/);
+    expect(output).toContain('Stopped.');
+
+    const records = readSink(eventFile);
+    const types = new Set(records.map((record) => record.value.type));
+    expect([...types]).toEqual(
+      expect.arrayContaining(['device.status.v1', 'consent.granted.v1', 'command.audit.v1']),
+    );
+    for (const record of records) {
+      expect(record.headers).toEqual({
+        'content-type': 'application/json',
+        'event-type': record.value.type,
+        'event-id': expect.any(String),
+      });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,116 @@
+import { ApiKeyScope } from '../../src/api-keys/api-key';
+import { ApiKeyStore } from '../../src/api-keys/api-key.store';
+import { ConsentCache } from '../../src/consent/consent-cache';
+import { SimulatedDevice } from '../../src/simulator/simulated-device';
+import { SimulatorOptions } from '../../src/simulator/simulator.server';
+import { waitFor } from './eventually';
+import { IngestRig, startIngestRig } from './ingest';
+
+export const OWNER = 48213;
+
+export interface ControlRig extends IngestRig {
+  keys: { read: string; control: string; admin: string };
+  /** Key ids, as the audit records them. */
+  keyIds: { read: string; control: string; admin: string };
+  /** The first simulated device of a model. */
+  device(model: string, index?: number): SimulatedDevice;
+  /** Grants consent through a signed callback and waits until the service holds it. */
+  grant(device: SimulatedDevice, accessGroups: '00' | '01'): Promise<void>;
+  command(deviceId: string, body: unknown, key?: string | null): Promise<Answer>;
+  get(path: string, key?: string | null): Promise<Answer>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The simulator and the service, with a fleet of one device per commandable model on one host,
+ * every device granted `control`, and keys of each scope.
+ */
+export async function startControlRig(
+  options: {
+    env?: Record<string, string>;
+    models?: string[];
+    simulator?: Partial<SimulatorOptions>;
+  } = {},
+): Promise<ControlRig> {
+  const host = 'shelly-103-eu.shelly.cloud';
+  const models = options.models ?? [
+    'SHSW-1',
+    'SHSW-1',
+    'SNSW-001P16EU',
+    'SHDM-2',
+    'SHRGBW2',
+    'SHSW-25',
+    'SNSW-102P16EU',
+    'SHHT-1',
+  ];
+  const rig = await startIngestRig({
+    simulator: {
+      hosts: [host],
+      fleet: { devices: models.map((model) => ({ model, host })) },
+      ...options.simulator,
+    },
+    env: {
+      CONTROL_RATE_PER_KEY: '0',
+      CONTROL_RATE_PER_DEVICE: '0',
+      ...options.env,
+    },
+  });
+  const store = rig.service.app.get(ApiKeyStore);
+  const issue = (scope: ApiKeyScope) => store.create(`test ${scope}`, [scope]);
+  const [read, control, admin] = await Promise.all([
+    issue('read'),
+    issue('control'),
+    issue('admin'),
+  ]);
+  const consents = rig.service.app.get(ConsentCache);
+  const grant = async (device: SimulatedDevice, accessGroups: '00' | '01') => {
+    const result = await rig.sim.grantConsent(device, { userId: OWNER, accessGroups });
+    if (!result.applied) throw new Error(`consent not applied: ${result.status} ${result.body}`);
+    const scope = accessGroups === '01' ? 'control' : 'read';
+    await waitFor(() => consents.get(device.identity.id)?.scope === scope, 5_000);
+  };
+  for (const device of rig.sim.devices) await grant(device, '01');
+  await rig.waitForSessions(1);
+
+  const call = async (
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+  ): Promise<Answer> => {
+    const headers: Record<string, string> = {};
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${rig.service.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
+  };
+
+  return {
+    ...rig,
+    keys: { read: read.key, control: control.key, admin: admin.key },
+    keyIds: { read: read.id, control: control.id, admin: admin.id },
+    device: (model, index = 0) => {
+      const found = rig.sim.devices.filter((d) => d.model.code === model)[index];
+      if (!found) throw new Error(`no simulated ${model} #${index}`);
+      return found;
+    },
+    grant,
+    command: (deviceId, body, key = control.key) =>
+      call('POST', `/v1/devices/${encodeURIComponent(deviceId)}/commands`, key, body),
+    get: (path, key = read.key) => call('GET', path, key),
+  };
+}
