@@ -1,0 +1,406 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Kafka, logLevel } from 'kafkajs';
+import { topicNames } from '../src/publish/topics';
+import { ShellySimulator } from '../src/simulator/simulator.server';
+import { freePort } from '../test/support/free-port';
+import { readTopic } from '../test/support/kafka-reader';
+import { createMigratedDatabase, requireServices, uniqueName } from '../test/support/services';
+import { renderChart, renderTable } from './report';
+import { histogramPercentileMs, ServiceProcess, startProcess } from './service-process';
+import { summarize } from './stats';
+
+const env = process.env;
+const THROUGHPUT_MS = Number(env.BENCH_THROUGHPUT_MS ?? 60_000);
+const LATENCY_MS = Number(env.BENCH_LATENCY_MS ?? 15_000);
+const LATENCY_RATES = [1_000, 5_000, 20_000];
+const DEVICES = 10_000;
+const HOSTS = [101, 102, 103, 104].map((n) => `shelly-${n}-eu.shelly.cloud`);
+/** Gen1 and Gen2 models whose status frames weigh 0.7–1.1 KB. */
+const MODELS = [
+  'SHSW-1',
+  'SHHT-1',
+  'SHDW-2',
+  'SNSW-001P16EU',
+  'SNSW-102P16EU',
+  'SNDM-0013US',
+  'SNSN-0013A',
+  'SNSN-0024X',
+];
+const PARTITIONS = 12;
+const ITG = { tag: 'ITG_BENCH', token: 'bench-integrator-token-0123456789' };
+const results = resolve(__dirname, '../../bench/results');
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * `npm run bench`: the service as its own process against the simulator (10,000 devices on 4 hosts),
+ * the local Kafka broker and Postgres. Measures sustained ingest throughput with the accounting of
+ * every frame, latency at fixed rates, memory, and two baselines on the same broker; then runs the
+ * consent and command benchmarks and writes bench/results/latest.{json,md,svg}.
+ */
+async function main(): Promise<void> {
+  const { kafkaBrokers, databaseUrl } = requireServices();
+  const brokers = kafkaBrokers.split(',');
+  const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
+  const database = await createMigratedDatabase();
+  const prefix = `${uniqueName('bench')}.`;
+  const topics = topicNames(prefix);
+  const port = await freePort();
+  const sim = await ShellySimulator.start({
+    integrators: [ITG],
+    hosts: HOSTS,
+    fleet: { count: DEVICES, models: MODELS },
+    seed: 1,
+    callbackUrl: `http://127.0.0.1:${port}/v1/shelly/consent`,
+  });
+  const serviceEnv = {
+    NODE_ENV: 'production',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+    SHELLY_INTEGRATOR_TAG: ITG.tag,
+    SHELLY_INTEGRATOR_TOKEN: ITG.token,
+    API_KEY_PEPPER: 'bench-pepper-0123456789abcdef0123456789abcdef',
+    SHELLY_TOKEN_URL: sim.tokenUrl,
+    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+  };
+  /** `BENCH_PROFILE_DIR=<dir>` writes a CPU profile of each service process there. */
+  const serviceArgs = env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`]
+    : [];
+  const admin = kafka.admin();
+  await admin.connect();
+  const messagesIn = async (topic: string) =>
+    (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  const sessionsUp = () =>
+    waitUntil(
+      () => Promise.resolve(sim.connections().length === HOSTS.length),
+      30_000,
+      'a session to every host',
+    );
+
+  try {
+    let service = await startProcess('dist/main.js', serviceEnv, port, serviceArgs);
+    log(`granting ${DEVICES} devices through signed consent callbacks`);
+    await grantAll(sim);
+    await sessionsUp();
+    await sleep(2_000);
+    const rssIdle = service.rssMb();
+
+    log(
+      `throughput with kafkajs: as fast as the service takes frames, for ${THROUGHPUT_MS / 1000} s`,
+    );
+    const throughput = await measureThroughput(sim, service, () => messagesIn(topics.deviceStatus));
+    const recordBytes = await averageRecordBytes(kafkaBrokers, topics.deviceStatus);
+    await service.stop();
+
+    log('throughput with @platformatic/kafka behind the same publisher port');
+    service = await startProcess(
+      'dist/main.js',
+      { ...serviceEnv, KAFKA_CLIENT: 'platformatic' },
+      port,
+      serviceArgs,
+    );
+    await sessionsUp();
+    const platformatic = await measureThroughput(sim, service, () =>
+      messagesIn(topics.deviceStatus),
+    );
+    await service.stop();
+
+    log('latency: fixed rates, raw status included so that the send time reaches the consumer');
+    service = await startProcess(
+      'dist/main.js',
+      { ...serviceEnv, INGEST_INCLUDE_RAW_STATUS: 'true' },
+      port,
+      serviceArgs,
+    );
+    await sessionsUp();
+    const latency = await measureLatency(sim, service, brokers, topics.deviceStatus);
+    await service.stop();
+
+    log('baseline: Apache Kafka ProducerPerformance, same record count and size');
+    const rawTopic = `${prefix}raw-producer`;
+    await admin.createTopics({ topics: [{ topic: rawTopic, numPartitions: PARTITIONS }] });
+    const rawProducer = runProducerPerformance(
+      kafkaBrokers,
+      rawTopic,
+      throughput.sent,
+      recordBytes,
+    );
+
+    log('baseline: minimal pipeline (ws, JSON.parse, kafkajs)');
+    const minimalTopic = `${prefix}minimal`;
+    await admin.createTopics({ topics: [{ topic: minimalTopic, numPartitions: PARTITIONS }] });
+    const minimal = await measureMinimalPipeline(sim, minimalTopic, kafkaBrokers);
+
+    const ingest = {
+      devices: DEVICES,
+      hosts: HOSTS.length,
+      duration_s: THROUGHPUT_MS / 1000,
+      average_frame_bytes: Math.round(throughput.bytesSent / throughput.sent),
+      average_record_bytes: recordBytes,
+      max_events_per_s: throughput.eventsPerSecond,
+      sent: throughput.sent,
+      published: throughput.published,
+      dead_lettered: throughput.deadLettered,
+      dropped_by_policy: throughput.dropped,
+      lost: throughput.sent - throughput.published - throughput.deadLettered - throughput.dropped,
+      raw_producer_events_per_s: rawProducer,
+      minimal_pipeline_events_per_s: minimal,
+      ratio_vs_raw_producer: round(throughput.eventsPerSecond / rawProducer, 3),
+      ratio_vs_minimal_pipeline: round(throughput.eventsPerSecond / minimal, 3),
+      latency_ms: latency.endToEnd,
+      service_latency_ms: latency.insideService,
+      rss_mb: { idle: rssIdle, max: throughput.rssMax },
+      kafka_client: 'kafkajs',
+      platformatic_kafka: {
+        max_events_per_s: platformatic.eventsPerSecond,
+        sent: platformatic.sent,
+        published: platformatic.published,
+        lost:
+          platformatic.sent -
+          platformatic.published -
+          platformatic.deadLettered -
+          platformatic.dropped,
+        ratio_vs_raw_producer: round(platformatic.eventsPerSecond / rawProducer, 3),
+        ratio_vs_minimal_pipeline: round(platformatic.eventsPerSecond / minimal, 3),
+        rss_mb_max: platformatic.rssMax,
+      },
+    };
+    log('consent and command benchmarks');
+    const consent = runSiblingBench('consent-callbacks.bench.js', 'consent.json');
+    const commands = runSiblingBench('commands.bench.js', 'commands.json');
+    const latest = {
+      measured_at: new Date().toISOString(),
+      machine: machineSummary(),
+      ingest,
+      commands,
+      consent,
+    };
+    writeFileSync(resolve(results, 'latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
+    writeFileSync(resolve(results, 'latest.md'), renderTable(latest));
+    writeFileSync(resolve(results, 'latest.svg'), renderChart(latest));
+    process.stdout.write(`${JSON.stringify(latest, null, 2)}\n`);
+  } finally {
+    await admin.disconnect();
+    await sim.stop();
+    await database.drop();
+  }
+  void databaseUrl;
+}
+
+async function grantAll(sim: ShellySimulator): Promise<void> {
+  const queue = [...sim.devices];
+  const worker = async () => {
+    for (let device = queue.pop(); device; device = queue.pop()) {
+      const result = await sim.grantConsent(device, { userId: 1000 + (queue.length % 500) });
+      if (!result.applied) throw new Error(`consent refused: ${result.status} ${result.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+async function measureThroughput(
+  sim: ShellySimulator,
+  service: ServiceProcess,
+  statusMessages: () => Promise<number>,
+) {
+  const received = () => service.metric('shelly_ingest_frames_received_total');
+  const counts = async () => ({
+    received: await received(),
+    published: await statusMessages(),
+    deadLettered: await service.metric('shelly_ingest_frames_dead_lettered_total'),
+    dropped: await service.metric('shelly_ingest_frames_dropped_total'),
+  });
+  const before = await counts();
+  let rssMax = service.rssMb();
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, service.rssMb())), 250);
+  const started = performance.now();
+  const report = await sim.load({ eventsPerSecond: 2_000_000, durationMs: THROUGHPUT_MS });
+  await waitUntil(
+    async () =>
+      (await received()) - before.received >= report.framesSent &&
+      (await service.metric('shelly_ingest_buffer_events')) === 0,
+    120_000,
+    'the service to publish everything it was sent',
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const after = await counts();
+  const published = after.published - before.published;
+  return {
+    sent: report.framesSent,
+    bytesSent: report.bytesSent,
+    published,
+    deadLettered: after.deadLettered - before.deadLettered,
+    dropped: after.dropped - before.dropped,
+    eventsPerSecond: Math.round(published / elapsedS),
+    rssMax,
+  };
+}
+
+async function measureLatency(
+  sim: ShellySimulator,
+  service: ServiceProcess,
+  brokers: string[],
+  topic: string,
+) {
+  const worker = new Worker(resolve(__dirname, 'latency-consumer.worker.js'), {
+    workerData: { brokers: brokers.join(','), topic },
+  });
+  const next = <T>(kind: string) =>
+    new Promise<T>((done) => {
+      const listener = (message: { kind: string } & T) => {
+        if (message.kind !== kind) return;
+        worker.off('message', listener);
+        done(message);
+      };
+      worker.on('message', listener);
+    });
+  await next('ready');
+  const endToEnd: Record<string, ReturnType<typeof summarize>> = {};
+  const insideService: Record<string, { p50: number; p99: number }> = {};
+  for (const rate of LATENCY_RATES) {
+    log(`latency at ${rate} events/s`);
+    const before = await service.histogram('shelly_ingest_event_latency_seconds');
+    await sim.load({ eventsPerSecond: rate, durationMs: LATENCY_MS });
+    await sleep(3_000);
+    const after = await service.histogram('shelly_ingest_event_latency_seconds');
+    const collected = next<{ latencies: number[] }>('latencies');
+    worker.postMessage({ kind: 'collect' });
+    endToEnd[rate] = summarize((await collected).latencies);
+    insideService[rate] = {
+      p50: histogramPercentileMs(before, after, 50),
+      p99: histogramPercentileMs(before, after, 99),
+    };
+  }
+  worker.postMessage({ kind: 'stop' });
+  return { endToEnd, insideService };
+}
+
+async function averageRecordBytes(brokers: string, topic: string): Promise<number> {
+  const sample = await readTopic(brokers, topic, (messages) => messages.length >= 500);
+  const bytes = sample.reduce((sum, m) => sum + Buffer.byteLength(JSON.stringify(m.value)), 0);
+  return Math.round(bytes / sample.length);
+}
+
+function runProducerPerformance(
+  brokers: string,
+  topic: string,
+  records: number,
+  recordBytes: number,
+): number {
+  const output = execFileSync(
+    'bash',
+    [
+      resolve(__dirname, '../../deploy/local/kafka/run-class.sh'),
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(recordBytes),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${brokers}`,
+      'acks=all',
+      'enable.idempotence=true',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const summary = output
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((line) => line.includes('records sent'));
+  const perSecond = Number(/([\d.]+) records\/sec/.exec(summary ?? '')?.[1]);
+  if (!Number.isFinite(perSecond))
+    throw new Error(`unexpected ProducerPerformance output:\n${output}`);
+  return Math.round(perSecond);
+}
+
+async function measureMinimalPipeline(
+  sim: ShellySimulator,
+  topic: string,
+  brokers: string,
+): Promise<number> {
+  const port = await freePort();
+  const minimal = await startProcess(
+    'dist-bench/bench/minimal-pipeline.js',
+    {
+      HOSTS: HOSTS.join(','),
+      KAFKA_BROKERS: brokers,
+      TOPIC: topic,
+      TOKEN_URL: sim.tokenUrl,
+      WS_URL_TEMPLATE: sim.wsUrlTemplate,
+      ITG: ITG.tag,
+      ITG_TOKEN: ITG.token,
+      HTTP_PORT: String(port),
+    },
+    port,
+  );
+  try {
+    await waitUntil(
+      () => Promise.resolve(sim.connections().length === HOSTS.length),
+      30_000,
+      'the minimal pipeline to connect',
+    );
+    const started = performance.now();
+    const report = await sim.load({ eventsPerSecond: 2_000_000, durationMs: THROUGHPUT_MS / 2 });
+    await waitUntil(
+      async () => (await minimal.metric('minimal_published_total')) >= report.framesSent,
+      120_000,
+      'the minimal pipeline to publish everything',
+    );
+    return Math.round(report.framesSent / ((performance.now() - started) / 1000));
+  } finally {
+    await minimal.stop();
+  }
+}
+
+/** Runs another benchmark of bench/ as its own process and returns what it wrote. */
+function runSiblingBench(script: string, resultFile: string): unknown {
+  const path = resolve(__dirname, script);
+  if (!existsSync(path)) return { skipped: `${script} does not exist` };
+  execFileSync(process.execPath, [path], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return JSON.parse(readFileSync(resolve(results, resultFile), 'utf8')) as unknown;
+}
+
+function machineSummary() {
+  const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/gm) ?? [];
+  return {
+    cpus: cpus.length,
+    cpu: cpus[0]?.replace(/^model name\s*:\s*/, '') ?? 'unknown',
+    node: process.version,
+  };
+}
+
+function round(value: number, digits: number): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+interface Summary {
+  p50: number;
+  p99: number;
+  max?: number;
+}
+
+export interface BenchResults {
+  measured_at: string;
+  machine: { cpus: number; cpu: string; node: string };
+  ingest: {
+    max_events_per_s: number;
+    sent: number;
+    published: number;
+    dead_lettered: number;
+    dropped_by_policy: number;
+    lost: number;
+    raw_producer_events_per_s: number;
+    minimal_pipeline_events_per_s: number;
+    ratio_vs_raw_producer: number;
+    ratio_vs_minimal_pipeline: number;
+    latency_ms: Record<string, Summary>;
+    service_latency_ms: Record<string, Summary>;
+    rss_mb: { idle: number; max: number };
+    average_record_bytes: number;
+    platformatic_kafka: {
+      max_events_per_s: number;
+      lost: number;
+      ratio_vs_raw_producer: number;
+      ratio_vs_minimal_pipeline: number;
+    };
+  };
+  commands: unknown;
+  consent: unknown;
+}
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+/** The Markdown table of the README's Performance section. */
+export function renderTable(r: BenchResults): string {
+  const i = r.ingest;
+  const rows: [string, string][] = [
+    ['sustained ingest, kafkajs (default client)', `${number(i.max_events_per_s)} events/s`],
+    [
+      'sent = published + dead-lettered + dropped',
+      `${number(i.sent)} = ${number(i.published)} + ${number(i.dead_lettered)} + ${number(i.dropped_by_policy)} (lost ${i.lost})`,
+    ],
+    [
+      'Kafka ProducerPerformance, same records',
+      `${number(i.raw_producer_events_per_s)} records/s (ratio ${i.ratio_vs_raw_producer})`,
+    ],
+    [
+      'minimal pipeline (ws, JSON.parse, kafkajs)',
+      `${number(i.minimal_pipeline_events_per_s)} events/s (ratio ${i.ratio_vs_minimal_pipeline})`,
+    ],
+    ...Object.entries(i.latency_ms).map(([rate, s]): [string, string] => [
+      `latency at ${number(Number(rate))} events/s, simulator send → consumer`,
+      `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`,
+    ]),
+    ...Object.entries(i.service_latency_ms).map(([rate, s]): [string, string] => [
+      `latency at ${number(Number(rate))} events/s, frame read → Kafka ack`,
+      `p50 ${s.p50} ms, p99 ${s.p99} ms`,
+    ]),
+    ['resident memory, idle / at the highest rate', `${i.rss_mb.idle} MB / ${i.rss_mb.max} MB`],
+    ['average event record', `${i.average_record_bytes} bytes`],
+  ];
+  const lines = [
+    `Measured ${r.measured_at} on ${r.machine.cpus} × ${r.machine.cpu}, Node ${r.machine.node}.`,
+    '',
+    '| measure | result |',
+    '| --- | --- |',
+    ...rows.map(([measure, result]) => `| ${measure} | ${result} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Two panels in one SVG: throughput against the baselines, and latency percentiles per rate. */
+export function renderChart(r: BenchResults): string {
+  const i = r.ingest;
+  const width = 760;
+  const bars: [string, number][] = [
+    ['service, kafkajs', i.max_events_per_s],
+    ['service, platformatic', i.platformatic_kafka.max_events_per_s],
+    ['minimal pipeline', i.minimal_pipeline_events_per_s],
+    ['Kafka producer tool', i.raw_producer_events_per_s],
+  ];
+  const top = Math.max(...bars.map(([, v]) => v)) || 1;
+  const throughput = bars
+    .map(([label, value], n) => {
+      const y = 45 + n * 32;
+      const w = Math.round((value / top) * 420);
+      return `<text x="10" y="${y + 17}">${label}</text><rect x="170" y="${y}" width="${w}" height="24" fill="${n < 2 ? '#2f6fb3' : '#9bb4cf'}"/><text x="${176 + w}" y="${y + 17}">${number(value)}/s</text>`;
+    })
+    .join('');
+  const rates = Object.keys(i.latency_ms);
+  const worst = Math.max(...rates.map((rate) => i.latency_ms[rate].p99)) || 1;
+  const latency = rates
+    .map((rate, n) => {
+      const x = 190 + n * 180;
+      const { p50, p99 } = i.latency_ms[rate];
+      const h50 = Math.round((p50 / worst) * 150);
+      const h99 = Math.round((p99 / worst) * 150);
+      return `<rect x="${x}" y="${390 - h50}" width="40" height="${h50}" fill="#2f6fb3"/><rect x="${x + 46}" y="${390 - h99}" width="40" height="${h99}" fill="#d1853a"/><text x="${x}" y="${385 - h99}">${p50} / ${p99} ms</text><text x="${x}" y="410">${number(Number(rate))} ev/s</text>`;
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="430" font-family="sans-serif" font-size="13">
+<rect width="100%" height="100%" fill="white"/>
+<text x="10" y="28" font-size="15" font-weight="bold">Sustained ingest, events per second (zero loss)</text>
+${throughput}
+<text x="10" y="200" font-size="15" font-weight="bold">Latency, simulator send to consumer receipt: p50 (blue) and p99 (orange)</text>
+${latency}
+</svg>
+`;
+}

@@ -1,0 +1,99 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface ServiceProcess {
+  url: string;
+  pid: number;
+  /** Resident set size of the process now, in MiB. */
+  rssMb(): number;
+  /** One sample of the service's /metrics, summed over label sets matching `labels`. */
+  metric(name: string, labels?: string): Promise<number>;
+  /** Bucket counts of a histogram: `le` bound to cumulative count. */
+  histogram(name: string): Promise<Map<number, number>>;
+  stop(): Promise<void>;
+}
+
+/** Starts `node <script>` (the built service, or a baseline) as its own process and waits until it answers. */
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  nodeArgs: string[] = [],
+): Promise<ServiceProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, resolve(script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  for (let waited = 0; ; waited += 100) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    if (waited > 60_000) throw new Error(`${script} did not answer within 60 s`);
+    const up = await fetch(`${url}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((wake) => setTimeout(wake, 100));
+  }
+  const scrape = async () => (await fetch(`${url}/metrics`)).text();
+  return {
+    url,
+    pid: child.pid as number,
+    rssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+      return Math.round((kb / 1024) * 10) / 10;
+    },
+    metric: async (name, labels = '') => {
+      let sum = 0;
+      for (const line of (await scrape()).split('\n')) {
+        if (!line.startsWith(name) || line.startsWith('#')) continue;
+        const rest = line.slice(name.length);
+        if (rest[0] !== ' ' && rest[0] !== '{') continue;
+        if (labels && !rest.includes(labels)) continue;
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return sum;
+    },
+    histogram: async (name) => {
+      const buckets = new Map<number, number>();
+      for (const line of (await scrape()).split('\n')) {
+        const match = new RegExp(`^${name}_bucket\\{.*le="([^"]+)".*\\} (\\S+)$`).exec(line);
+        if (match) buckets.set(Number(match[1]), Number(match[2]));
+      }
+      return buckets;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** p-th percentile (0..100) of the observations between two scrapes of a histogram, interpolated in its bucket, in ms. */
+export function histogramPercentileMs(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  p: number,
+): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const total = counts[counts.length - 1];
+  if (!total) return NaN;
+  const rank = (p / 100) * total;
+  let lower = 0;
+  let below = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    if (counts[i] >= rank) {
+      const upper = Number.isFinite(bounds[i]) ? bounds[i] : lower;
+      const inBucket = counts[i] - below;
+      const share = inBucket > 0 ? (rank - below) / inBucket : 1;
+      return Math.round((lower + (upper - lower) * share) * 1000 * 100) / 100;
+    }
+    lower = bounds[i];
+    below = counts[i];
+  }
+  return NaN;
+}
