@@ -92,13 +92,15 @@ export function renderChart(r: BenchResults): string {
     })
     .join('');
   const rates = Object.keys(i.latency_ms);
-  const worst = Math.max(...rates.map((rate) => i.latency_ms[rate].p99)) || 1;
+  // A log scale, so that milliseconds at low rates and seconds under overload both stay readable.
+  const worst = Math.log10(1 + Math.max(...rates.map((rate) => i.latency_ms[rate].p99)));
+  const height = (ms: number) => Math.max(1, Math.round((Math.log10(1 + ms) / (worst || 1)) * 150));
   const latency = rates
     .map((rate, n) => {
       const x = 190 + n * 180;
       const { p50, p99 } = i.latency_ms[rate];
-      const h50 = Math.round((p50 / worst) * 150);
-      const h99 = Math.round((p99 / worst) * 150);
+      const h50 = height(p50);
+      const h99 = height(p99);
       return `<rect x="${x}" y="${390 - h50}" width="40" height="${h50}" fill="#2f6fb3"/><rect x="${x + 46}" y="${390 - h99}" width="40" height="${h99}" fill="#d1853a"/><text x="${x}" y="${385 - h99}">${p50} / ${p99} ms</text><text x="${x}" y="410">${number(Number(rate))} ev/s</text>`;
     })
     .join('');
@@ -106,7 +108,7 @@ export function renderChart(r: BenchResults): string {
 <rect width="100%" height="100%" fill="white"/>
 <text x="10" y="28" font-size="15" font-weight="bold">Sustained ingest, events per second (zero loss)</text>
 ${throughput}
-<text x="10" y="200" font-size="15" font-weight="bold">Latency, simulator send to consumer receipt: p50 (blue) and p99 (orange)</text>
+<text x="10" y="200" font-size="15" font-weight="bold">Latency, simulator send to consumer receipt (log scale): p50 (blue), p99 (orange)</text>
 ${latency}
 </svg>
 `;
