@@ -2,12 +2,9 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import { Admin, CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Logger } from 'pino';
 import { KafkaConfig } from '../config/config';
+import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
 import { ensureTopics } from './topic-admin';
-
-/** An acknowledgement this recent shows the broker answers; without one, readiness asks the broker. */
-const FRESH_ACK_MS = 5_000;
-const PROBE_TIMEOUT_MS = 2_000;
 
 @Injectable()
 export class KafkaEventPublisher
@@ -21,10 +18,11 @@ export class KafkaEventPublisher
   private readonly compression: CompressionTypes;
 
   private connected = false;
-  private lastAckAt = 0;
-  private lastFailureAt = 0;
   private admin?: Admin;
-  private probing?: Promise<boolean>;
+  private readonly brokerHealth = new BrokerHealth(() => {
+    const admin = (this.admin ??= this.kafka.admin({ retry: { retries: 0 } }));
+    return admin.connect().then(() => admin.describeCluster());
+  });
 
   /** With `topics`, the service's topics are created at start (the service); without, not (tests). */
   constructor(
@@ -78,44 +76,13 @@ export class KafkaEventPublisher
         })),
       });
     } catch (error) {
-      this.lastFailureAt = Date.now();
+      this.brokerHealth.failed();
       throw error;
     }
-    this.lastAckAt = Date.now();
+    this.brokerHealth.acknowledged();
   }
 
-  /**
-   * kafkajs reports a producer's connect and disconnect, but not a broker that went away while the
-   * producer idles; so without a fresh acknowledgement this asks a broker for metadata.
-   */
-  async health(): Promise<string> {
-    if (!this.connected) return 'disconnected';
-    const ackIsFresh =
-      this.lastAckAt > this.lastFailureAt && Date.now() - this.lastAckAt < FRESH_ACK_MS;
-    if (ackIsFresh) return 'ok';
-    return (await this.probe()) ? 'ok' : 'disconnected';
-  }
-
-  /** One metadata request, bounded in time; concurrent readiness checks share it. */
-  private probe(): Promise<boolean> {
-    this.probing ??= (async () => {
-      const admin = (this.admin ??= this.kafka.admin({ retry: { retries: 0 } }));
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('metadata request timed out')), PROBE_TIMEOUT_MS);
-      });
-      const request = admin.connect().then(() => admin.describeCluster());
-      request.catch(() => undefined); // a late failure after the timeout is not news
-      try {
-        await Promise.race([request, timeout]);
-        return true;
-      } catch {
-        return false;
-      } finally {
-        clearTimeout(timer);
-        this.probing = undefined;
-      }
-    })();
-    return this.probing;
+  health(): Promise<string> {
+    return this.brokerHealth.check(this.connected);
   }
 }

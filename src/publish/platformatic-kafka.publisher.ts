@@ -12,12 +12,9 @@ import {
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
 import { KafkaConfig } from '../config/config';
+import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
 import { ensureTopics } from './topic-admin';
-
-/** An acknowledgement this recent shows the broker answers; without one, readiness asks the broker. */
-const FRESH_ACK_MS = 5_000;
-const PROBE_TIMEOUT_MS = 2_000;
 
 /** Retries of one request, as kafkajs does by default: 5, from 300 ms doubling, ±20 % jitter. */
 const RETRIES = 5;
@@ -141,10 +138,14 @@ export class PlatformaticKafkaPublisher
 
   private started = false;
   private needsProducerId = false;
-  private lastAckAt = 0;
-  private lastFailureAt = 0;
   private admin?: Admin;
-  private probing?: Promise<boolean>;
+  private readonly brokerHealth = new BrokerHealth(() => {
+    const admin = (this.admin ??= new Admin({
+      ...platformaticClientOptions(this.config),
+      retries: 0,
+    }));
+    return admin.metadata({ topics: [], forceUpdate: true });
+  });
 
   /** With `topics`, the service's topics are created at start (the service); without, not (tests). */
   constructor(
@@ -198,45 +199,14 @@ export class PlatformaticKafkaPublisher
       }
       await this.producer.send({ messages, acks: ProduceAcks.ALL, compression: this.compression });
     } catch (error) {
-      this.lastFailureAt = Date.now();
+      this.brokerHealth.failed();
       if (lostSequenceState(error)) this.needsProducerId = true;
       throw error;
     }
-    this.lastAckAt = Date.now();
+    this.brokerHealth.acknowledged();
   }
 
-  /** Like the kafkajs driver: a fresh acknowledgement, or else one metadata request answered in time. */
-  async health(): Promise<string> {
-    if (!this.started) return 'disconnected';
-    const ackIsFresh =
-      this.lastAckAt > this.lastFailureAt && Date.now() - this.lastAckAt < FRESH_ACK_MS;
-    if (ackIsFresh) return 'ok';
-    return (await this.probe()) ? 'ok' : 'disconnected';
-  }
-
-  /** One metadata request, bounded in time, without retries; concurrent readiness checks share it. */
-  private probe(): Promise<boolean> {
-    this.probing ??= (async () => {
-      const admin = (this.admin ??= new Admin({
-        ...platformaticClientOptions(this.config),
-        retries: 0,
-      }));
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('metadata request timed out')), PROBE_TIMEOUT_MS);
-      });
-      const request = admin.metadata({ topics: [], forceUpdate: true });
-      request.catch(() => undefined); // a late failure after the timeout is not news
-      try {
-        await Promise.race([request, timeout]);
-        return true;
-      } catch {
-        return false;
-      } finally {
-        clearTimeout(timer);
-        this.probing = undefined;
-      }
-    })();
-    return this.probing;
+  health(): Promise<string> {
+    return this.brokerHealth.check(this.started);
   }
 }
