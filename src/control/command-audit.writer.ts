@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
@@ -99,7 +100,7 @@ export class CommandAuditWriter {
           { err: error, waiting: this.queue.length },
           'command audit records could not be written; retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures++, RETRY)));
+        await sleep(backoffDelay(failures++, RETRY));
         continue;
       }
       failures = 0;

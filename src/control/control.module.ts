@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   MiddlewareConsumer,
   Module,
@@ -46,7 +47,7 @@ export class ControlModule implements NestModule, OnModuleDestroy {
    */
   async onModuleDestroy(): Promise<void> {
     while (this.commands.inFlight > 0) {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      await sleep(DRAIN_POLL_MS);
     }
     await this.audit.close();
   }

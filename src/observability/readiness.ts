@@ -1,9 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { ShutdownState } from '../common/shutdown';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { hostMatcher } from '../consent/consent';
-import { ConsentCache } from '../consent/consent-cache';
 import { PgPool } from '../database/pg-pool';
 import { EventPublisher } from '../publish/event-publisher';
 import { SessionManager } from '../shelly/session-manager';
@@ -23,18 +19,12 @@ export interface Readiness {
 /** What `/health/ready` answers: can this instance do its job right now? */
 @Injectable()
 export class ReadinessCheck {
-  private readonly hostAllowed: (host: string) => boolean;
-
   constructor(
     private readonly pool: PgPool,
     private readonly publisher: EventPublisher,
-    private readonly consents: ConsentCache,
     private readonly sessions: SessionManager,
     private readonly shutdown: ShutdownState,
-    @InjectConfig() config: AppConfig,
-  ) {
-    this.hostAllowed = hostMatcher(config.consent.hostAllowlist);
-  }
+  ) {}
 
   async check(): Promise<Readiness> {
     if (this.shutdown.isShuttingDown) return { status: 'shutting_down' };
@@ -43,11 +33,8 @@ export class ReadinessCheck {
       this.publisher.health().catch(() => 'error'),
     ]);
     const sessions = Object.fromEntries(
-      this.consents
-        .hosts()
-        // A stored consent for a host now outside SHELLY_HOST_ALLOWLIST is never connected to; it
-        // must not keep the instance unready for good.
-        .filter(this.hostAllowed)
+      this.sessions
+        .expectedHosts()
         .sort()
         .map((host) => [host, this.sessions.isUp(host) ? ('up' as const) : ('down' as const)]),
     );

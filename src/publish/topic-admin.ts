@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
 import { KafkaConfig } from '../config/config';
@@ -30,7 +31,7 @@ export async function ensureTopics(
         { problem: (error as Error).message, retryInMs: delay },
         'Kafka not ready for topic creation',
       );
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
     }
   }
 }

@@ -63,6 +63,11 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
     return [...this.sessions.values()].map((s) => ({ host: s.host, up: s.isUp }));
   }
 
+  /** The hosts this instance should hold a session to: the host set, less hosts outside the allowlist. */
+  expectedHosts(): string[] {
+    return this.consents.hosts().filter(this.hostAllowed);
+  }
+
   isUp(host: string): boolean {
     return this.sessions.get(host)?.isUp ?? false;
   }
