@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
@@ -100,7 +99,7 @@ export class CommandAuditWriter {
           { err: error, waiting: this.queue.length },
           'command audit records could not be written; retrying',
         );
-        await sleep(backoffDelay(failures++, RETRY));
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures++, RETRY)));
         continue;
       }
       failures = 0;

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   MiddlewareConsumer,
   Module,
@@ -47,7 +46,7 @@ export class ControlModule implements NestModule, OnModuleDestroy {
    */
   async onModuleDestroy(): Promise<void> {
     while (this.commands.inFlight > 0) {
-      await sleep(DRAIN_POLL_MS);
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     }
     await this.audit.close();
   }

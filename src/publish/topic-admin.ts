@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
 import { KafkaConfig } from '../config/config';
@@ -31,7 +30,7 @@ export async function ensureTopics(
         { problem: (error as Error).message, retryInMs: delay },
         'Kafka not ready for topic creation',
       );
-      await sleep(delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }
