@@ -259,7 +259,7 @@ export const variables = {
   }),
   INGEST_BUFFER_MAX_EVENTS: variable({
     schema: integer(1, 10000000),
-    default: '100000',
+    default: '20000',
     doc: 'Events held in memory while Kafka is slow or down. At this bound the service stops reading from the sockets (backpressure) instead of dropping.',
   }),
   INGEST_INCLUDE_RAW_STATUS: variable({

@@ -8,17 +8,18 @@ import { FileEventPublisher } from './file-event.publisher';
 import { createKafka } from './kafka.client';
 import { KafkaEventPublisher } from './kafka-event.publisher';
 import { OutboxRelay } from './outbox-relay';
-import { PlatformaticKafkaPublisher } from './platformatic-kafka.publisher';
 import { PublishBuffer } from './publish-buffer';
 
 /**
  * The EventPublisher driver that EVENT_SINK names; only the Kafka ones touch Kafka (and create topics,
  * always with kafkajs's admin). KAFKA_CLIENT picks the client library of the Kafka producer.
  */
-function createEventPublisher(config: AppConfig, logger: Logger): EventPublisher {
+async function createEventPublisher(config: AppConfig, logger: Logger): Promise<EventPublisher> {
   if (config.events.sink === 'file') return new FileEventPublisher(config.events.file);
   const kafka = createKafka(config.kafka, logger);
   if (config.kafka.client === 'platformatic') {
+    // Loaded only when chosen: the library alone adds about 40 MB to the resident set.
+    const { PlatformaticKafkaPublisher } = await import('./platformatic-kafka.publisher');
     return new PlatformaticKafkaPublisher(config.kafka, { kafka, logger });
   }
   return new KafkaEventPublisher(kafka, config.kafka.compression, {

@@ -15,8 +15,9 @@ const OPAQUE_ID = /^X[\x21-\x7e]+$/;
 
 export function toHexDeviceId(value: string): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (OPAQUE_ID.test(value)) return value;
-  if (HEX_ID.test(value)) return value.toLowerCase();
+  // Length and first character first: this runs for every frame, and most ids are decimal.
+  if (value.startsWith('X')) return OPAQUE_ID.test(value) ? value : undefined;
+  if ((value.length === 6 || value.length === 12) && HEX_ID.test(value)) return value.toLowerCase();
   if (!DECIMAL_ID.test(value)) return undefined;
   const number = Number(value);
   if (number > MAX_DEVICE_NUMBER) return undefined;
