@@ -5,20 +5,23 @@ import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
 import { InjectRootLogger } from '../observability/logging.module';
 import { ConsentCache } from './consent-cache';
+import { readConsentNotice } from './consent-notice';
 import { CONSENT_CHANNEL, ConsentStore } from './consent.store';
 
 const MAX_RECONNECT_DELAY_MS = 10_000;
 
 /**
- * Keeps the consent cache equal to the database: loads everything at start, then reloads a device
- * whenever any instance announces a change on the Postgres channel. After a lost connection it
- * reloads everything, since notifications sent meanwhile are gone.
+ * Keeps the consent cache equal to the database: loads everything at start, then applies every change
+ * any instance announces on the Postgres channel, in commit order (a notice too long to carry the
+ * consent is read back before the next one is applied). After a lost connection it reloads
+ * everything, since notifications sent meanwhile are gone.
  */
 @Injectable()
 export class ConsentListener implements OnModuleInit, OnModuleDestroy {
   private client?: Client;
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
+  private notices: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
   constructor(
@@ -43,7 +46,8 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.config.database.url });
     client.on('notification', (message) => {
-      if (message.payload) void this.reload(message.payload);
+      const payload = message.payload;
+      if (payload) this.notices = this.notices.then(() => this.apply(payload));
     });
     client.on('error', (error) =>
       this.log.warn({ err: error }, 'consent listener connection failed'),
@@ -55,13 +59,18 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
     this.cache.replaceAll(await this.store.list());
   }
 
-  private async reload(deviceId: string): Promise<void> {
+  private async apply(payload: string): Promise<void> {
+    let deviceId: string | undefined;
     try {
-      this.cache.set(deviceId, await this.store.find(deviceId));
+      const notice = readConsentNotice(payload);
+      deviceId = notice.deviceId;
+      const consent =
+        notice.consent === undefined ? await this.store.find(notice.deviceId) : notice.consent;
+      this.cache.set(notice.deviceId, consent);
     } catch (error) {
       this.log.warn(
         { err: error, deviceId },
-        'could not reload a consent; reconnecting to reload all',
+        'could not apply a consent change; reconnecting to reload all',
       );
       await this.client?.end().catch(() => undefined);
     }

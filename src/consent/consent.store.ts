@@ -5,6 +5,7 @@ import { PrismaService } from '../database/prisma.service';
 import { DeviceConsent } from '../generated/prisma/client';
 import { Consent, ConsentCallback, ConsentChange, ConsentScope, decideChange } from './consent';
 import { consentEvent } from './consent-event';
+import { writeConsentNotice } from './consent-notice';
 import { TrustVerification } from './scl-trust.verifier';
 
 /** Postgres channel that announces a device's consent change to every instance. */
@@ -141,7 +142,7 @@ export class ConsentStore {
          ), host AS (
            INSERT INTO shelly_host (name) VALUES ($6) ON CONFLICT (name) DO NOTHING
          )
-         SELECT pg_notify($14, $1)`,
+         SELECT pg_notify($14, $15)`,
         [
           callback.deviceId,
           change,
@@ -157,6 +158,7 @@ export class ConsentStore {
           event.id,
           JSON.stringify(event),
           CONSENT_CHANNEL,
+          writeConsentNotice(callback.deviceId, after),
         ],
       );
       return { change, consent: after };

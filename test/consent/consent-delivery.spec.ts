@@ -58,7 +58,7 @@ describe('consent delivery guarantees', () => {
     }
   }, 180_000);
 
-  it('makes a revoke visible to a second instance through Postgres notifications', async () => {
+  it('makes grants and revokes, long channel names included, visible to a second instance through Postgres notifications', async () => {
     const database = await createMigratedDatabase();
     const overrides = { SHELLY_CONSENT_PUBLIC_KEY: callbackPublicKeyPem };
     const first = await startService(overrides, database);
@@ -73,6 +73,12 @@ describe('consent delivery guarantees', () => {
       expect(revoked.status).toBe(200);
       await waitFor(() => secondCache.get('cc7b5c0c5d9c') === undefined, 5_000);
       expect(secondCache.hosts()).toEqual([]);
+
+      // 64 names of 200 characters do not fit in a notification: the second instance reads them back.
+      const longNames = Array.from({ length: 64 }, (_, index) => `${index}`.padEnd(200, '.'));
+      await sendCallback(url, 'ITG_TEST', callbackBody({ name: longNames }));
+      await waitFor(() => secondCache.get('cc7b5c0c5d9c')?.channelNames.length === 64, 5_000);
+      expect(secondCache.get('cc7b5c0c5d9c')?.channelNames).toEqual(longNames);
     } finally {
       await first.app.close();
       await second.app.close();
