@@ -30,6 +30,8 @@ const MODELS = [
   'SNSN-0024X',
 ];
 const PARTITIONS = 12;
+/** Old-generation limit of the memory-bounded run, as an operator would set it for a small container. */
+const HEAP_CAP_MB = 160;
 const ITG = { tag: 'ITG_BENCH', token: 'bench-integrator-token-0123456789' };
 const results = resolve(__dirname, '../../bench/results');
 
@@ -124,6 +126,17 @@ async function main(): Promise<void> {
     );
     await service.stop();
 
+    log(`throughput with kafkajs and the V8 heap capped at ${HEAP_CAP_MB} MB`);
+    service = await startProcess('dist/main.js', serviceEnv, port, [
+      `--max-old-space-size=${HEAP_CAP_MB}`,
+      ...serviceArgs,
+    ]);
+    await sessionsUp();
+    await sleep(2_000);
+    const cappedIdle = service.rssMb();
+    const capped = await measureThroughput(sim, service, () => messagesIn(topics.deviceStatus));
+    await service.stop();
+
     log('latency: fixed rates, raw status included so that the send time reaches the consumer');
     service = await startProcess(
       'dist/main.js',
@@ -168,7 +181,17 @@ async function main(): Promise<void> {
       ratio_vs_minimal_pipeline: round(throughput.eventsPerSecond / minimal, 3),
       latency_ms: latency.endToEnd,
       service_latency_ms: latency.insideService,
-      rss_mb: { idle: rssIdle, max: throughput.rssMax },
+      rss_mb: {
+        idle: rssIdle,
+        max: throughput.rssMax,
+        heap_capped: {
+          heap_limit_mb: HEAP_CAP_MB,
+          idle: cappedIdle,
+          max: capped.rssMax,
+          max_events_per_s: capped.eventsPerSecond,
+          lost: capped.sent - capped.published - capped.deadLettered - capped.dropped,
+        },
+      },
       kafka_client: 'kafkajs',
       platformatic_kafka: {
         max_events_per_s: platformatic.eventsPerSecond,

@@ -105,36 +105,35 @@ export class ConsentStore {
       if (change === 'unchanged') return { change, consent: before };
 
       const now = new Date();
-      let after: Consent | null = null;
-      if (change === 'revoked') {
-        await db.query('DELETE FROM device_consent WHERE device_id = $1', [callback.deviceId]);
-      } else {
-        const written = await db.query<ConsentRow>(
-          `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $2, device_type = $3, device_code = $4, scope = $5,
-             host = $6, channel_names = $7, updated_at = $8
-           RETURNING ${consentColumns}`,
-          [
-            callback.deviceId,
-            callback.ownerUserId,
-            callback.deviceType,
-            callback.deviceCode,
-            callback.scope,
-            callback.host,
-            callback.channelNames,
-            now,
-          ],
-        );
-        after = rowToConsent(written.rows[0]);
-      }
+      const after: Consent | null =
+        change === 'revoked'
+          ? null
+          : {
+              deviceId: callback.deviceId,
+              ownerUserId: callback.ownerUserId,
+              deviceType: callback.deviceType,
+              deviceCode: callback.deviceCode,
+              scope: callback.scope,
+              host: callback.host,
+              channelNames: callback.channelNames,
+              grantedAt: before?.grantedAt ?? now,
+              updatedAt: now,
+            };
       const current = (after ?? before) as Consent;
       const event = consentEvent(change, before, after, { id: randomUUID(), time: now });
-      // One statement for the audit trail, the outbox, the host record and the notification: fewer
-      // round trips while the device's lock is held. The host insert takes no row lock (DO NOTHING),
-      // so callbacks for many devices on one host do not queue on it.
+      // One statement writes the consent, the audit trail, the outbox, the host record and the
+      // notification: fewer round trips while the device's lock is held. The host insert takes no
+      // row lock (DO NOTHING), so callbacks for many devices on one host do not queue on it.
+      const writeConsent = after
+        ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at)
+           VALUES ($1, $5, $16, $17, $3, $6, $18, $9, $9)
+           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $16, device_code = $17,
+             scope = $3, host = $6, channel_names = $18, updated_at = $9`
+        : 'DELETE FROM device_consent WHERE device_id = $1';
       await db.query(
-        `WITH history AS (
+        `WITH consent AS (
+           ${writeConsent}
+         ), history AS (
            INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ), outbox AS (
@@ -159,6 +158,7 @@ export class ConsentStore {
           JSON.stringify(event),
           CONSENT_CHANNEL,
           writeConsentNotice(callback.deviceId, after),
+          ...(after ? [after.deviceType, after.deviceCode, after.channelNames] : []),
         ],
       );
       return { change, consent: after };

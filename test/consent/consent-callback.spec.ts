@@ -94,14 +94,21 @@ describe('consent callback on real Postgres and Kafka', () => {
     expect(event?.headers['event-id']).toBe((event?.value as { id: string }).id);
   });
 
-  it('re-adds with a changed scope, then removes, keeping the whole history', async () => {
+  it('re-adds with a changed scope, keeping when it was first granted, then removes, keeping the whole history', async () => {
     const deviceId = '224830197357982';
     expect((await send({ deviceId, accessGroups: '00' })).body).toMatchObject({
       change: 'granted',
     });
+    const granted = (await consentOf('cc7b5c0c5d9e')).body.consent;
     expect((await send({ deviceId, accessGroups: '01' })).body).toMatchObject({
       change: 'scope_changed',
     });
+    const changed = (await consentOf('cc7b5c0c5d9e')).body.consent;
+    expect(changed).toMatchObject({ scope: 'control', grantedAt: granted?.grantedAt });
+    expect(changed?.updatedAt).not.toEqual(granted?.updatedAt);
+    const cached = service.app.get(ConsentCache).get('cc7b5c0c5d9e');
+    expect(cached?.grantedAt.toISOString()).toBe(changed?.grantedAt);
+    expect(cached?.updatedAt.toISOString()).toBe(changed?.updatedAt);
     expect((await send({ deviceId, action: 'remove' })).body).toMatchObject({ change: 'revoked' });
 
     const { body } = await consentOf('cc7b5c0c5d9e');
