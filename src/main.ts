@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './wasm-baseline-only';
 import { startApp } from './app';
 import { ShutdownState } from './common/shutdown';
 import { AppConfig, ConfigError, loadConfig, loadDotEnvFile } from './config/config';
