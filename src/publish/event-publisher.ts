@@ -20,16 +20,6 @@ export abstract class EventPublisher {
 
   /** `ok`, or a word for what is wrong (`disconnected`), for `/health/ready`. */
   abstract health(): Promise<string>;
-
-  /**
-   * How many batches may be handed over before the first is acknowledged. Above 1, the driver must
-   * send them strictly in order and, once one fails, refuse every batch behind it until `resume()`,
-   * so that the buffer can send again from the failed one without reordering anything.
-   */
-  readonly batchesInFlight: number = 1;
-
-  /** After a refused batch, once every batch handed over behind it has been answered. */
-  resume(): void {}
 }
 
 /** The headers of every record, whichever driver writes it. */

@@ -16,7 +16,6 @@ export interface PublisherThreadData {
 export type ToPublisherThread =
   | { kind: 'publish'; id: number; events: readonly OutgoingEvent[] }
   | { kind: 'health'; id: number }
-  | { kind: 'resume' }
   | { kind: 'close' };
 
 export type FromPublisherThread =
@@ -36,18 +35,14 @@ interface Pending {
 /**
  * The Kafka driver runs on a thread of its own: encoding records and talking to the brokers then
  * no longer competes with the sockets, normalization and the REST API for the event loop. Batches
- * cross as structured clones; every answer comes back by request id. The thread sends batches one
- * at a time in the order they came; after a failure it refuses the ones behind it until `resume`.
- * A thread that dies is replaced on the next publish, and its unanswered batches fail, so the
- * publish buffer retries them.
+ * cross as structured clones; every answer comes back by request id. A thread that dies is replaced
+ * on the next publish, and its unanswered batches fail, so the publish buffer retries them.
  */
 export class KafkaPublisherThread
   extends EventPublisher
   implements OnModuleInit, OnApplicationShutdown
 {
   readonly healthCheckName = 'kafka';
-  /** One batch travels to the thread while the one before it waits for Kafka's acknowledgement. */
-  override readonly batchesInFlight = 2;
 
   private worker?: Worker;
   private starting?: Promise<void>;
@@ -80,10 +75,6 @@ export class KafkaPublisherThread
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.ask((id) => ({ kind: 'publish', id, events }));
-  }
-
-  override resume(): void {
-    this.worker?.postMessage({ kind: 'resume' } satisfies ToPublisherThread);
   }
 
   async health(): Promise<string> {

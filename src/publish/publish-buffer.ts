@@ -94,68 +94,45 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     }
   }
 
-  /**
-   * Sends from the oldest event on, up to `batchesInFlight` batches at once, and acknowledges them in
-   * order. When one fails, every batch behind it is answered (the driver refuses them unsent), and
-   * sending starts again from the failed one.
-   */
   private async drain(): Promise<void> {
     this.draining = true;
     let failures = 0;
-    const inFlight: { batch: OutgoingEvent[]; outcome: Promise<Error | undefined> }[] = [];
-    let inFlightEvents = 0;
-    while ((this.depth > 0 || inFlight.length > 0) && !this.stopped) {
-      while (
-        inFlight.length < this.publisher.batchesInFlight &&
-        this.head + inFlightEvents < this.queue.length
-      ) {
-        const unsent = this.queue.length - this.head - inFlightEvents;
-        if (this.config.kafka.lingerMs > 0 && unsent < this.config.kafka.batchMaxEvents) {
-          await sleep(this.config.kafka.lingerMs);
-        }
-        const batch = this.nextBatch(this.head + inFlightEvents);
-        const stopTimer = this.metrics.publishDuration.startTimer();
-        const outcome = this.publisher.publish(batch).then(
-          () => void stopTimer(),
-          (error: Error) => error,
-        );
-        inFlight.push({ batch, outcome });
-        inFlightEvents += batch.length;
+    while (this.depth > 0 && !this.stopped) {
+      if (this.config.kafka.lingerMs > 0 && this.depth < this.config.kafka.batchMaxEvents) {
+        await sleep(this.config.kafka.lingerMs);
       }
-      const oldest = inFlight.shift() as (typeof inFlight)[number];
-      const error = await oldest.outcome;
-      inFlightEvents -= oldest.batch.length;
-      if (error) {
+      const batch = this.nextBatch();
+      const stopTimer = this.metrics.publishDuration.startTimer();
+      try {
+        await this.publisher.publish(batch);
+      } catch (error) {
         this.metrics.publishErrors.inc();
         this.log.warn(
-          { events: oldest.batch.length, buffered: this.depth, problem: error.message },
+          { events: batch.length, buffered: this.depth, problem: (error as Error).message },
           'Kafka did not acknowledge a batch; retrying',
         );
-        await Promise.all(inFlight.map((behind) => behind.outcome));
-        inFlight.length = 0;
-        inFlightEvents = 0;
-        this.publisher.resume();
         await sleep(backoffDelay(failures++, RETRY));
         continue;
       }
+      stopTimer();
       failures = 0;
-      this.acknowledged(oldest.batch);
+      this.acknowledged(batch);
     }
     this.draining = false;
     if (this.depth === 0) for (const waiter of [...this.idleWaiters]) waiter();
   }
 
-  /** The events from `start` on, as many as fit in one request; at least one. */
-  private nextBatch(start: number): OutgoingEvent[] {
+  /** The oldest events, as many as fit in one request; at least one. */
+  private nextBatch(): OutgoingEvent[] {
     const { batchMaxEvents, batchMaxBytes } = this.config.kafka;
-    let end = start;
+    let end = this.head;
     let bytes = 0;
-    while (end < this.queue.length && end - start < batchMaxEvents) {
+    while (end < this.queue.length && end - this.head < batchMaxEvents) {
       bytes += recordBytes(this.queue[end]);
-      if (bytes > batchMaxBytes && end > start) break;
+      if (bytes > batchMaxBytes && end > this.head) break;
       end++;
     }
-    return this.queue.slice(start, end);
+    return this.queue.slice(this.head, end);
   }
 
   private acknowledged(batch: readonly OutgoingEvent[]): void {

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../observability/logger';
-import { OutgoingEvent } from './event-publisher';
 import { createKafkaPublisher } from './kafka-publisher';
 import {
   FromPublisherThread,
@@ -22,29 +21,13 @@ async function main(): Promise<void> {
     await publisher.onApplicationShutdown().catch(() => undefined);
     process.exit(1);
   }
-  // Batches go to Kafka one after another, in arrival order. Once one fails, the ones already behind
-  // it are refused unsent, so that none overtakes it; the buffer resends them all after `resume`.
-  let sending = Promise.resolve();
-  let refusing = false;
-  const send = async (id: number, events: readonly OutgoingEvent[]) => {
-    if (refusing) return reply({ kind: 'refused', id, message: 'an earlier batch failed' });
-    try {
-      await publisher.publish(events);
-      reply({ kind: 'published', id });
-    } catch (error) {
-      refusing = true;
-      reply({ kind: 'refused', id, message: (error as Error).message });
-    }
-  };
   port.on('message', (message: ToPublisherThread) => {
     switch (message.kind) {
       case 'publish':
-        sending = sending.then(() => send(message.id, message.events));
-        return;
-      case 'resume':
-        sending = sending.then(() => {
-          refusing = false;
-        });
+        publisher.publish(message.events).then(
+          () => reply({ kind: 'published', id: message.id }),
+          (error: Error) => reply({ kind: 'refused', id: message.id, message: error.message }),
+        );
         return;
       case 'health':
         publisher.health().then(
@@ -53,7 +36,7 @@ async function main(): Promise<void> {
         );
         return;
       case 'close':
-        void sending.then(() => publisher.onApplicationShutdown()).finally(() => process.exit(0));
+        void publisher.onApplicationShutdown().finally(() => process.exit(0));
         return;
     }
   });
