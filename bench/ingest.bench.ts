@@ -7,7 +7,12 @@ import { topicNames } from '../src/publish/topics';
 import { ShellySimulator } from '../src/simulator/simulator.server';
 import { freePort } from '../test/support/free-port';
 import { readTopic } from '../test/support/kafka-reader';
-import { createMigratedDatabase, requireServices, uniqueName } from '../test/support/services';
+import {
+  createMigratedDatabase,
+  deleteTopicsStartingWith,
+  requireServices,
+  uniqueName,
+} from '../test/support/services';
 import { renderChart, renderTable } from './report';
 import { histogramPercentileMs, ServiceProcess, startProcess } from './service-process';
 import { summarize } from './stats';
@@ -222,6 +227,7 @@ async function main(): Promise<void> {
     writeFileSync(resolve(results, 'latest.svg'), renderChart(latest));
     process.stdout.write(`${JSON.stringify(latest, null, 2)}\n`);
   } finally {
+    await deleteTopicsStartingWith(kafkaBrokers, prefix);
     await admin.disconnect();
     await sim.stop();
     await database.drop();

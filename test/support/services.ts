@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { readMigrations } from '../../src/database/migrations';
@@ -23,6 +24,21 @@ export function requireServices(): TestServices {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * Deletes the topics whose names start with `prefix` (a test run's or a benchmark's), so that a
+ * long-lived local broker does not pile up thousands of partitions that slow it down.
+ */
+export async function deleteTopicsStartingWith(brokers: string, prefix: string): Promise<void> {
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 60_000 });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A fresh, empty database beside the one DATABASE_URL names, so test files never share state. */
