@@ -103,6 +103,17 @@ async function main(): Promise<void> {
       'a session to every host',
     );
 
+  const statusMessages = () => messagesIn(topics.deviceStatus);
+  /** The service again, once the consents are in the database, with settings changed for one run. */
+  const restart = async (overrides: Record<string, string>, nodeArgs: string[] = []) => {
+    const started = await startProcess('dist/main.js', { ...serviceEnv, ...overrides }, port, [
+      ...nodeArgs,
+      ...serviceArgs,
+    ]);
+    await sessionsUp();
+    return started;
+  };
+
   try {
     let service = await startProcess('dist/main.js', serviceEnv, port, serviceArgs);
     log(`granting ${DEVICES} devices through signed consent callbacks`);
@@ -114,42 +125,24 @@ async function main(): Promise<void> {
     log(
       `throughput with kafkajs: as fast as the service takes frames, for ${THROUGHPUT_MS / 1000} s`,
     );
-    const throughput = await measureThroughput(sim, service, () => messagesIn(topics.deviceStatus));
+    const throughput = await measureThroughput(sim, service, statusMessages);
     const recordBytes = await averageRecordBytes(kafkaBrokers, topics.deviceStatus);
     await service.stop();
 
     log('throughput with @platformatic/kafka behind the same publisher port');
-    service = await startProcess(
-      'dist/main.js',
-      { ...serviceEnv, KAFKA_CLIENT: 'platformatic' },
-      port,
-      serviceArgs,
-    );
-    await sessionsUp();
-    const platformatic = await measureThroughput(sim, service, () =>
-      messagesIn(topics.deviceStatus),
-    );
+    service = await restart({ KAFKA_CLIENT: 'platformatic' });
+    const platformatic = await measureThroughput(sim, service, statusMessages);
     await service.stop();
 
     log(`throughput with kafkajs and the V8 heap capped at ${HEAP_CAP_MB} MB`);
-    service = await startProcess('dist/main.js', serviceEnv, port, [
-      `--max-old-space-size=${HEAP_CAP_MB}`,
-      ...serviceArgs,
-    ]);
-    await sessionsUp();
+    service = await restart({}, [`--max-old-space-size=${HEAP_CAP_MB}`]);
     await sleep(2_000);
     const cappedIdle = service.rssMb();
-    const capped = await measureThroughput(sim, service, () => messagesIn(topics.deviceStatus));
+    const capped = await measureThroughput(sim, service, statusMessages);
     await service.stop();
 
     log('latency: fixed rates, raw status included so that the send time reaches the consumer');
-    service = await startProcess(
-      'dist/main.js',
-      { ...serviceEnv, INGEST_INCLUDE_RAW_STATUS: 'true' },
-      port,
-      serviceArgs,
-    );
-    await sessionsUp();
+    service = await restart({ INGEST_INCLUDE_RAW_STATUS: 'true' });
     const latency = await measureLatency(sim, service, brokers, topics.deviceStatus);
     await service.stop();
 
