@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the deployment files: the Helm chart (lint, schema, rendered manifests against the
 # Kubernetes schemas), the alert rules (promtool check + unit tests), the Grafana dashboard (JSON,
-# metric names), docker-compose.yml (compose-spec loader) and the Dockerfile's COPY sources.
+# metric names), docker-compose.yml (compose-spec loader), the Dockerfile's COPY sources and its
+# Node.js version.
 #
 # Installs what it lacks into a cache (SHELLY_INGEST_TOOLS_DIR, default ~/.cache/shelly-ingest-tools):
 # helm built from the Go module proxy, kubernetes-validate from PyPI (it bundles the Kubernetes
@@ -354,5 +355,11 @@ while read -r source; do
 done < <(awk '/^COPY / && !/--from=/ { for (i = 2; i < NF; i++) print $i }' deploy/Dockerfile)
 ((${#missing[@]} == 0)) || fail "deploy/Dockerfile copies missing paths: ${missing[*]}"
 ok "deploy/Dockerfile: every COPY source exists"
+
+# The image runs the Node.js the tests run on.
+node_version="$(tr -d '[:space:]' <.node-version)"
+grep -q "^ARG NODE_IMAGE=node:$node_version-" deploy/Dockerfile ||
+  fail "deploy/Dockerfile: NODE_IMAGE is not node:$node_version-* (.node-version)"
+ok "deploy/Dockerfile: built FROM node:$node_version, the version in .node-version"
 
 printf '\ncheck-deploy: all %d checks OK\n' "$checks"

@@ -97,7 +97,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async run(): Promise<void> {
     let retryDelay = 250;
     while (this.running) {
-      let relayed = 0;
+      let relayed: number;
       try {
         relayed = await this.relayOnce();
         retryDelay = 250;

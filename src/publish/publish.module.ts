@@ -19,7 +19,7 @@ async function createEventPublisher(config: AppConfig, logger: Logger): Promise<
   const kafka = createKafka(config.kafka, logger);
   if (config.kafka.client === 'platformatic') {
     // Loaded only when chosen: the library alone adds about 40 MB to the resident set.
-    const { PlatformaticKafkaPublisher } = await import('./platformatic-kafka.publisher');
+    const { PlatformaticKafkaPublisher } = await import('./platformatic-kafka.publisher.js');
     return new PlatformaticKafkaPublisher(config.kafka, { kafka, logger });
   }
   return new KafkaEventPublisher(kafka, config.kafka.compression, {
