@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the service's live metrics: runs the built service against the Shelly cloud simulator on
-# the local Postgres and Kafka (a fresh, migrated database; topics under a prefix of their own),
+# the local Postgres and Kafka (a fresh, migrated database; topics under a prefix of their own, both
+# removed at the end),
 # grants consents through real signed callbacks, lets status frames and a few malformed ones flow,
 # then scrapes /metrics and
 #   - runs `promtool check metrics` on the scrape (Debian package `prometheus`), failing on any
@@ -16,6 +17,7 @@ TOKEN="metrics-check-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 WORK="$(mktemp -d)"
 pids=()
 database_url=""
+topic_prefix=""
 
 step() { printf '\n== %s\n' "$*"; }
 ok() { printf 'ok   %s\n' "$*"; }
@@ -38,6 +40,9 @@ cleanup() {
       const c = new Client({ connectionString: process.argv[1] });
       c.connect().then(() => c.query(`DROP DATABASE IF EXISTS "${process.argv[2]}" WITH (FORCE)`))
         .finally(() => c.end());' "$DATABASE_URL" "$db_name" || true
+  fi
+  if [[ -n "$topic_prefix" ]]; then
+    bash deploy/local/kafka/delete-topics.sh "$topic_prefix" >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
 }
@@ -75,6 +80,7 @@ ok "Postgres and Kafka: DATABASE_URL and KAFKA_BROKERS set"
 # ------------------------------------------------------------------------------------- database
 step "a fresh database"
 db_name="metrics_check_$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n')"
+topic_prefix="metrics-check-$db_name."
 pg_admin '
   const { Client } = require("pg");
   const c = new Client({ connectionString: process.argv[1] });
@@ -101,7 +107,7 @@ ok "simulator on $sim"
 
 env -i PATH="$PATH" HOME="$HOME" \
   DATABASE_URL="$database_url" KAFKA_BROKERS="$KAFKA_BROKERS" \
-  KAFKA_TOPIC_PREFIX="metrics-check-$db_name." KAFKA_TOPIC_PARTITIONS=1 \
+  KAFKA_TOPIC_PREFIX="$topic_prefix" KAFKA_TOPIC_PARTITIONS=1 \
   SHELLY_INTEGRATOR_TAG="$TAG" SHELLY_INTEGRATOR_TOKEN="$TOKEN" \
   SHELLY_TOKEN_URL="$sim/integrator/get_access_token" \
   SHELLY_WS_URL_TEMPLATE="ws://127.0.0.1:$sim_port/{host}/shelly/wss/hk_sock?t={token}" \

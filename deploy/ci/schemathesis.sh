@@ -6,8 +6,9 @@
 # Runs the real thing: the Shelly cloud simulator (`simulate`), the service (`node dist/main.js`) on
 # the local Postgres and Kafka (deploy/local/up.sh), a freshly migrated database of its own, every
 # simulated device consented (some read-only), a key made with the `api-key` CLI. Cleans all of it
-# up on exit. Schemathesis lives in a venv cached under SHELLY_INGEST_TOOLS_DIR (default
-# ~/.cache/shelly-ingest-tools). SCHEMATHESIS_MAX_EXAMPLES (default 40) bounds the run time.
+# up on exit, its Kafka topics included. Schemathesis lives in a venv cached under
+# SHELLY_INGEST_TOOLS_DIR (default ~/.cache/shelly-ingest-tools). SCHEMATHESIS_MAX_EXAMPLES
+# (default 40) bounds the run time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -19,6 +20,7 @@ WORK="$(mktemp -d)"
 pids=()
 database=""
 admin_url=""
+topic_prefix=""
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -28,6 +30,9 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [[ -n "$database" ]]; then
     psql -q "$admin_url" -c "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  if [[ -n "$topic_prefix" ]]; then
+    bash deploy/local/kafka/delete-topics.sh "$topic_prefix" >/dev/null 2>&1 || true
   fi
   if ((status != 0)); then
     for file in simulator.log service.log; do
@@ -67,6 +72,7 @@ eval "$(bash deploy/local/up.sh)"
 run_id="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 admin_url="$DATABASE_URL"
 database="schemathesis_$run_id"
+topic_prefix="schemathesis-$run_id."
 psql -q "$admin_url" -c "CREATE DATABASE \"$database\"" >/dev/null
 database_url="$(DATABASE_URL="$admin_url" DB="$database" python3 -c \
   'import os, urllib.parse as u; p = u.urlsplit(os.environ["DATABASE_URL"]); print(u.urlunsplit(p._replace(path="/" + os.environ["DB"])))')"
@@ -92,7 +98,7 @@ wait_for "$sim/simulator/status" simulator
 
 log "service on $api"
 HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" \
-  KAFKA_TOPIC_PREFIX="schemathesis-$run_id." KAFKA_TOPIC_PARTITIONS=1 \
+  KAFKA_TOPIC_PREFIX="$topic_prefix" KAFKA_TOPIC_PARTITIONS=1 \
   SHELLY_TOKEN_URL="$sim/integrator/get_access_token" \
   SHELLY_WS_URL_TEMPLATE="ws://127.0.0.1:$sim_port/{host}/shelly/wss/hk_sock?t={token}" \
   SHELLY_CONSENT_PUBLIC_KEY="$(cat "$WORK/scl-trust.pem")" \
