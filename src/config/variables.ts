@@ -289,8 +289,8 @@ export const variables = {
   }),
   KAFKA_CLIENT: variable({
     schema: z.enum(['kafkajs', 'platformatic']),
-    default: 'kafkajs',
-    doc: 'Kafka client library that produces the events: `kafkajs`, or `platformatic` (`@platformatic/kafka`). Both are idempotent, wait for all in-sync replicas and partition keys alike; topics are created with kafkajs either way.',
+    default: 'platformatic',
+    doc: 'Kafka client library that produces the events: `platformatic` (`@platformatic/kafka`, the faster one), or `kafkajs`. Both are idempotent, wait for all in-sync replicas and partition keys alike; topics are created with kafkajs either way.',
   }),
   SHUTDOWN_GRACE_MS: variable({
     schema: integer(0, 600000),

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { MultipleErrors, NetworkError, Producer, ResponseError } from '@platformatic/kafka';
 import { Partitioners, PartitionMetadata } from 'kafkajs';
 import { ConfigError, KafkaConfig, readVariables } from '../config/config';
-import {
-  murmur2,
-  PlatformaticKafkaPublisher,
-  platformaticClientOptions,
-} from './platformatic-kafka.publisher';
+import { murmur2, platformaticClientOptions } from './platformatic-kafka.publisher';
 
 const config: KafkaConfig = {
   brokers: ['kafka-1:9093', 'kafka-2:9093'],
@@ -92,40 +87,10 @@ describe('PlatformaticKafkaPublisher', () => {
     });
   });
 
-  it('asks for a fresh producer id once the broker refused its sequence numbers, and only then', async () => {
-    const publisher = new PlatformaticKafkaPublisher(config);
-    const producer = (
-      publisher as unknown as { producer: Producer<string, string, string, string> }
-    ).producer;
-    const init = jest
-      .spyOn(producer, 'initIdempotentProducer')
-      .mockImplementation(() => Promise.resolve({ producerId: 7n, producerEpoch: 0 }));
-    const outOfOrder = new MultipleErrors('produce failed 1 times.', [
-      new ResponseError(0, 11, { '/responses/0/partitionResponses/0': [45, null] }, {}),
-    ]);
-    const send = jest
-      .spyOn(producer, 'send')
-      .mockImplementationOnce(() => Promise.reject(outOfOrder))
-      .mockImplementationOnce(() => Promise.reject(new NetworkError('Connection closed')))
-      .mockImplementation(() => Promise.resolve({}));
-    const events = [{ topic: 't', key: 'cc7b5c0c5d9c', type: 'x', id: 'i', value: '{}' }];
-    try {
-      await expect(publisher.publish(events)).rejects.toBe(outOfOrder);
-      expect(init).not.toHaveBeenCalled();
-      await expect(publisher.publish(events)).rejects.toThrow('Connection closed');
-      expect(init).toHaveBeenCalledTimes(1);
-      await publisher.publish(events);
-      expect(init).toHaveBeenCalledTimes(1);
-      expect(send).toHaveBeenCalledTimes(3);
-    } finally {
-      await publisher.onApplicationShutdown();
-    }
-  });
-
-  it('is chosen by KAFKA_CLIENT, kafkajs by default', () => {
-    expect(readVariables({}, ['KAFKA_CLIENT'])).toEqual({ KAFKA_CLIENT: 'kafkajs' });
-    expect(readVariables({ KAFKA_CLIENT: 'platformatic' }, ['KAFKA_CLIENT'])).toEqual({
-      KAFKA_CLIENT: 'platformatic',
+  it('is chosen by default, kafkajs by KAFKA_CLIENT', () => {
+    expect(readVariables({}, ['KAFKA_CLIENT'])).toEqual({ KAFKA_CLIENT: 'platformatic' });
+    expect(readVariables({ KAFKA_CLIENT: 'kafkajs' }, ['KAFKA_CLIENT'])).toEqual({
+      KAFKA_CLIENT: 'kafkajs',
     });
     expect(() => readVariables({ KAFKA_CLIENT: 'rdkafka' }, ['KAFKA_CLIENT'])).toThrow(ConfigError);
   });

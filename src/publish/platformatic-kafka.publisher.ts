@@ -2,7 +2,6 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import {
   Admin,
   type BaseOptions,
-  GenericError,
   type MessageToProduce,
   ProduceAcks,
   Producer,
@@ -24,19 +23,6 @@ const RETRY_MAX_MS = 30_000;
 const ACK_TIMEOUT_MS = 30_000;
 /** kafkajs's default connection timeout; the client's own (5 s) would slow failing over to another broker. */
 const CONNECT_TIMEOUT_MS = 1_000;
-
-/**
- * Broker answers meaning that the broker no longer accepts this producer id's sequence numbers (a
- * resent batch that grew, a producer state the broker expired). Retrying with the same id would fail
- * forever, so the next publish starts with a fresh producer id.
- */
-const LOST_SEQUENCE_ERRORS = [
-  'OUT_OF_ORDER_SEQUENCE_NUMBER',
-  'DUPLICATE_SEQUENCE_NUMBER',
-  'UNKNOWN_PRODUCER_ID',
-  'INVALID_PRODUCER_EPOCH',
-  'INVALID_PRODUCER_ID_MAPPING',
-];
 
 const saslMechanisms = {
   plain: 'PLAIN',
@@ -113,15 +99,8 @@ function javaCompatiblePartition(
   return key ? murmur2(key) & 0x7fffffff : 0;
 }
 
-function lostSequenceState(error: unknown): boolean {
-  if (!(error instanceof Error) || !GenericError.isGenericError(error)) return false;
-  // Searches the error and, for an error of several, every one it holds.
-  const chain = error as { findBy(property: string, value: unknown): unknown };
-  return LOST_SEQUENCE_ERRORS.some((id) => chain.findBy('apiId', id) !== null);
-}
-
 /**
- * The EventPublisher on `@platformatic/kafka` (`KAFKA_CLIENT=platformatic`), with the guarantees of
+ * The EventPublisher on `@platformatic/kafka` (`KAFKA_CLIENT=platformatic`, the default), with the guarantees of
  * the kafkajs driver: an idempotent producer (the client then allows one request per broker in flight
  * and waits for all in-sync replicas), one Produce request per partition leader per publish, records
  * partitioned as kafkajs does. Topics are still created with kafkajs's admin (`ensureTopics`).
@@ -137,7 +116,6 @@ export class PlatformaticKafkaPublisher
   private readonly compression: 'none' | 'gzip';
 
   private started = false;
-  private needsProducerId = false;
   private admin?: Admin;
   private readonly brokerHealth = new BrokerHealth(() => {
     const admin = (this.admin ??= new Admin({
@@ -192,15 +170,12 @@ export class PlatformaticKafkaPublisher
         headers: recordHeaders(event),
       };
     }
+    // After a failed send the client drops its producer id and sequence numbers, and the next send
+    // asks for a fresh id, so a batch the broker refused for its sequence numbers can be resent.
     try {
-      if (this.needsProducerId) {
-        await this.producer.initIdempotentProducer({});
-        this.needsProducerId = false;
-      }
       await this.producer.send({ messages, acks: ProduceAcks.ALL, compression: this.compression });
     } catch (error) {
       this.brokerHealth.failed();
-      if (lostSequenceState(error)) this.needsProducerId = true;
       throw error;
     }
     this.brokerHealth.acknowledged();
