@@ -6,15 +6,18 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { ShutdownGuard, ShutdownModule, ShutdownState } from './common/shutdown';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { ConsentSessionKeys } from './consent/consent-session-keys';
 import { ConsentCallbackModule, ConsentModule } from './consent/consent.module';
 import { ControlModule } from './control/control.module';
 import { DatabaseModule } from './database/database.module';
+import { IngestPipeline } from './ingest/ingest-pipeline';
 import { IngestModule } from './ingest/ingest.module';
 import { HealthController } from './observability/health.controller';
 import { LoggingModule, ROOT_LOGGER } from './observability/logging.module';
 import { MetricsModule } from './observability/metrics.module';
 import { ReadinessCheck } from './observability/readiness';
 import { PublishModule } from './publish/publish.module';
+import { ShellyModule } from './shelly/shelly.module';
 
 @Module({})
 export class AppModule implements OnModuleDestroy {
@@ -42,6 +45,11 @@ export class AppModule implements OnModuleDestroy {
         ConsentModule,
         ConsentCallbackModule,
         IngestModule,
+        ShellyModule.forRoot({
+          imports: [IngestModule, ConsentModule],
+          frames: IngestPipeline,
+          sessionKeys: ConsentSessionKeys,
+        }),
         ControlModule,
         RouterModule.register([
           { path: config.consent.callbackPath, module: ConsentCallbackModule },

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConsentStore } from '../consent/consent.store';
-import { toHexDeviceId } from '../shelly/device-id';
+import { toHexDeviceId } from '../common/device-id';
 import { printJson, withDatabase } from './database-client';
 
 function parseUserId(value: string): number {

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { ShellyApi } from '../normalize/device-event';
-import { NormalizeResult, normalizeFrame } from '../normalize/normalize-frame';
+import { NormalizeResult, normalizeParsedFrame, parseFrame } from '../normalize/normalize-frame';
+import { readResponse, ShellyResponse } from '../shelly/responses';
 
 interface NormalizeOptions {
   host: string;
@@ -82,13 +83,17 @@ async function answerChunks(
 
 function answer(line: string, options: NormalizeOptions): string {
   if (line.trim() === '') return '';
-  const result = normalizeFrame(line, {
-    host: options.host,
-    api: options.api,
-    receivedAt: new Date(),
-    newEventId: randomUUID,
-    includeRawStatus: options.raw,
-  });
+  const parsed = parseFrame(line);
+  const response = parsed.kind === 'parsed' ? readResponse(parsed) : undefined;
+  const result =
+    response ??
+    normalizeParsedFrame(parsed, {
+      host: options.host,
+      api: options.api,
+      receivedAt: new Date(),
+      newEventId: randomUUID,
+      includeRawStatus: options.raw,
+    });
   return `${JSON.stringify(answerOf(result))}\n`;
 }
 
@@ -97,7 +102,7 @@ function answer(line: string, options: NormalizeOptions): string {
  * correlator (`ok: true`, no events, `response`), or no event with the reason and whether the frame
  * would be dropped by policy or written to the dead-letter topic.
  */
-function answerOf(result: NormalizeResult): object {
+function answerOf(result: NormalizeResult | ShellyResponse): object {
   switch (result.kind) {
     case 'events':
       return { ok: true, events: result.events };

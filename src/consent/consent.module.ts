@@ -5,6 +5,7 @@ import { PublishModule } from '../publish/publish.module';
 import { ConsentCallbackController } from './consent-callback.controller';
 import { ConsentCache } from './consent-cache';
 import { ConsentListener } from './consent-listener';
+import { ConsentSessionKeys } from './consent-session-keys';
 import { ConsentStore } from './consent.store';
 import { ConsentsController } from './consents.controller';
 import { HandleConsentCallback } from './handle-consent-callback';
@@ -27,9 +28,10 @@ import { SclTrustVerifier } from './scl-trust.verifier';
     ConsentStore,
     ConsentCache,
     ConsentListener,
+    ConsentSessionKeys,
     HandleConsentCallback,
   ],
-  exports: [ConsentCache, ConsentStore, HandleConsentCallback],
+  exports: [ConsentCache, ConsentSessionKeys, ConsentStore, HandleConsentCallback],
 })
 export class ConsentModule {}
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../common/domain-error';
 import { parseBody } from '../common/validation';
-import { toHexDeviceId } from '../shelly/device-id';
+import { toHexDeviceId } from '../common/device-id';
 
 export type ConsentScope = 'read' | 'control';
 
@@ -67,24 +67,6 @@ export function parseConsentCallback(body: unknown): ConsentCallback {
     host: value.host.toLowerCase(),
     channelNames: value.name ?? [],
   };
-}
-
-/**
- * Host patterns are host names where `*` stands for one label's worth of letters, digits and
- * dashes, e.g. `shelly-*.shelly.cloud`. A host must match one pattern to be trusted.
- */
-export function hostMatcher(patterns: readonly string[]): (host: string) => boolean {
-  const regexes = patterns.map(
-    (pattern) =>
-      new RegExp(
-        `^${pattern
-          .toLowerCase()
-          .split('*')
-          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-          .join('[a-z0-9-]+')}$`,
-      ),
-  );
-  return (host) => regexes.some((regex) => regex.test(host.toLowerCase()));
 }
 
 /** What a callback changes, given the consent stored before it; repeats of a callback change nothing. */

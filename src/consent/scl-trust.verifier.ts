@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { errors, jwtVerify } from 'jose';
 import { DomainError } from '../common/domain-error';
-import { toHexDeviceId } from '../shelly/device-id';
+import { toHexDeviceId } from '../common/device-id';
 
 export interface TrustVerification {
   algorithm: 'ES384';

@@ -6,8 +6,9 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { ConsentModule } from '../consent/consent.module';
-import { IngestModule } from '../ingest/ingest.module';
+import { DeviceStateModule } from '../device-state/device-state.module';
 import { PublishModule } from '../publish/publish.module';
+import { CommandAttempts } from './command-attempts';
 import { CommandAuditWriter } from './command-audit.writer';
 import { DeviceDirectory } from './device-directory';
 import {
@@ -23,9 +24,15 @@ const DRAIN_POLL_MS = 20;
 
 /** The control API: consented devices and commands to them, gated by consent, audited. */
 @Module({
-  imports: [ConsentModule, IngestModule, PublishModule],
+  imports: [ConsentModule, DeviceStateModule, PublishModule],
   controllers: [DevicesController, DeviceCommandsController],
-  providers: [DeviceDirectory, SendDeviceCommand, CommandAuditWriter, CommandAttemptFilter],
+  providers: [
+    DeviceDirectory,
+    SendDeviceCommand,
+    CommandAttempts,
+    CommandAuditWriter,
+    CommandAttemptFilter,
+  ],
 })
 export class ControlModule implements NestModule, OnModuleDestroy {
   constructor(
@@ -40,9 +47,9 @@ export class ControlModule implements NestModule, OnModuleDestroy {
   }
 
   /**
-   * Runs before the sessions and the database close (this module depends on both). New requests
-   * are already refused; commands in flight get their answer or time out, then every audit record
-   * is written.
+   * Runs before the sessions close (the Shelly module is global, so it goes last) and before the
+   * database closes (this module depends on it). New requests are already refused; commands in flight
+   * get their answer or time out, then every audit record is written.
    */
   async onModuleDestroy(): Promise<void> {
     while (this.commands.inFlight > 0) {

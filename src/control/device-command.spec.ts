@@ -1,4 +1,4 @@
-import { commandRequestFrame, deviceCommand, toShellyCommand } from './device-command';
+import { deviceCommand, toShellyCommand } from './device-command';
 
 describe('device commands to Shelly:CommandRequest', () => {
   const parse = (body: unknown) => deviceCommand.safeParse(body);
@@ -49,18 +49,5 @@ describe('device commands to Shelly:CommandRequest', () => {
     const parsed = parse(body);
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0].path.join('.')).toBe(path);
-  });
-
-  it('writes the frame with the decimal device id', () => {
-    expect(
-      JSON.parse(
-        commandRequestFrame(7, '224830197357980', { cmd: 'relay', params: { id: 0, turn: 'on' } }),
-      ),
-    ).toEqual({
-      event: 'Shelly:CommandRequest',
-      trid: 7,
-      deviceId: '224830197357980',
-      data: { cmd: 'relay', params: { id: 0, turn: 'on' } },
-    });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ShellyCommandData } from '../shelly/outgoing-frames';
 
 /** Channel index on the device: the Gen1 array index or the Gen2+ component id. */
 const channel = z
@@ -85,12 +86,6 @@ export type DeviceCommand = z.infer<typeof deviceCommand>;
 export type CommandType = DeviceCommand['type'];
 export const commandTypes: readonly CommandType[] = ['relay', 'light', 'roller', 'roller_position'];
 
-/** The `data` of a `Shelly:CommandRequest` (protocol 2.6). */
-export interface ShellyCommandData {
-  cmd: 'relay' | 'light' | 'roller' | 'roller_to_pos';
-  params: Record<string, string | number>;
-}
-
 export function toShellyCommand(command: DeviceCommand): ShellyCommandData {
   switch (command.type) {
     case 'relay':
@@ -140,13 +135,4 @@ function withOptional(
   const params = { ...required };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) params[key] = value;
   return params;
-}
-
-/** The `Shelly:CommandRequest` frame; the socket carries device ids in decimal. */
-export function commandRequestFrame(
-  trid: number,
-  decimalDeviceId: string,
-  data: ShellyCommandData,
-): string {
-  return JSON.stringify({ event: 'Shelly:CommandRequest', trid, deviceId: decimalDeviceId, data });
 }

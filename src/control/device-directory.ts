@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Consent, ConsentScope } from '../consent/consent';
 import { ConsentCache } from '../consent/consent-cache';
-import { DeviceStateStore, KnownMeasurement } from '../ingest/device-state.store';
+import { DeviceStateStore, KnownMeasurement } from '../device-state/device-state.store';
 
 /** A consented device as partner systems see it: its consent and its last known state. */
 export interface DeviceView {

@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { parseBody } from '../common/validation';
 import { ApiErrors, ApiKeyAuth } from '../openapi/api-docs';
 import { schemaRef } from '../openapi/schemas';
-import { toHexDeviceId } from '../shelly/device-id';
+import { toHexDeviceId } from '../common/device-id';
 import { DeviceDirectory, DevicePage, DeviceView } from './device-directory';
 
 const listQuery = z.strictObject({

@@ -4,15 +4,15 @@ import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
 import { ConsentCache } from '../consent/consent-cache';
 import { DeviceEvent, topicKeyFor } from '../normalize/device-event';
-import { normalizeFrame } from '../normalize/normalize-frame';
+import { RejectedFrame } from '../normalize/frame-fields';
+import { normalizeParsedFrame, ParsedFrame } from '../normalize/normalize-frame';
 import { Metrics } from '../observability/metrics';
 import { OutgoingEvent, recordBytes } from '../publish/event-publisher';
 import { PublishBuffer } from '../publish/publish-buffer';
 import { Topics, topicNames } from '../publish/topics';
-import { CommandCorrelator } from '../shelly/command-correlator';
-import { FrameSink } from '../shelly/session-manager';
+import { FramePort } from '../shelly/ports';
 import { deadLetter, DeadLetterReason } from './dead-letter';
-import { DeviceStateStore } from './device-state.store';
+import { DeviceStateStore } from '../device-state/device-state.store';
 
 /** The `event` label of `frames_received_total`: what a frame turned out to be, from a closed set. */
 const frameKinds: Record<DeviceEvent['type'], string> = {
@@ -25,11 +25,12 @@ const frameKinds: Record<DeviceEvent['type'], string> = {
 const MAX_DEAD_LETTER_RAW = 64 * 1024;
 
 /**
- * Every frame from a socket ends in exactly one place: events in the publish buffer, a dead letter in
- * the publish buffer, a response for command correlation, or a counted policy drop.
+ * Every frame the sessions hand over ends in exactly one place: events in the publish buffer, a dead
+ * letter in the publish buffer, or a counted policy drop. (Answers to the service's own requests are
+ * settled in the Shelly module and never come here.)
  */
 @Injectable()
-export class IngestPipeline extends FrameSink {
+export class IngestPipeline extends FramePort {
   private readonly topics: Topics;
 
   constructor(
@@ -37,16 +38,19 @@ export class IngestPipeline extends FrameSink {
     private readonly consents: ConsentCache,
     private readonly metrics: Metrics,
     @InjectConfig() private readonly config: AppConfig,
-    private readonly commands: CommandCorrelator,
     private readonly deviceStates: DeviceStateStore,
   ) {
     super();
     this.topics = topicNames(config.kafka.topicPrefix);
   }
 
-  accept(host: string, text: string): void {
+  onPressureChange(listener: (full: boolean) => void): void {
+    this.buffer.onPressureChange(listener);
+  }
+
+  accept(host: string, text: string, frame: ParsedFrame | RejectedFrame): void {
     const receivedAt = new Date();
-    const result = normalizeFrame(text, {
+    const result = normalizeParsedFrame(frame, {
       host,
       api: 'integrator',
       receivedAt,
@@ -65,15 +69,6 @@ export class IngestPipeline extends FrameSink {
       case 'dropped':
         this.metrics.framesReceived.inc({ host, event: 'unknown' });
         this.metrics.framesDropped.inc({ reason: result.reason });
-        return;
-      case 'command-response':
-        this.metrics.framesReceived.inc({ host, event: 'command_response' });
-        this.metrics.responsesReceived.inc({ kind: result.kind });
-        this.commands.settle(host, result);
-        return;
-      case 'action-response':
-        this.metrics.framesReceived.inc({ host, event: 'action_response' });
-        this.metrics.responsesReceived.inc({ kind: result.kind });
         return;
     }
   }

@@ -57,21 +57,6 @@ describe('frames of the OAuth real-time events channel', () => {
     ).toMatchObject({ events: [{ format: 'gen1', measurements: [] }] });
   });
 
-  it('reads an RTE command response that names the device with a flat deviceId', () => {
-    expect(
-      normalize(
-        {
-          event: 'Shelly:CommandResponse',
-          trid: 15,
-          user: 6550,
-          deviceId: '12133370',
-          data: { isok: true },
-        },
-        { api: 'rte' },
-      ),
-    ).toEqual({ kind: 'command-response', trid: 15, deviceId: 'b923fa', ok: true, user: 6550 });
-  });
-
   it('rejects a device that is not an object', () => {
     expect(normalize({ event: 'Shelly:Online', device: '79530338915136', online: 1 })).toEqual({
       kind: 'rejected',

@@ -6,6 +6,9 @@ describe('events the service does not consume', () => {
     ['Error', { message: 'something went wrong' }],
     ['Shelly:CommandRequest', { trid: 1, deviceId: '12133370', data: { cmd: 'relay' } }],
     ['shelly:statusonchange', { deviceId: '12133370', status: {} }],
+    // Answers to the service's own requests are read by the Shelly module before normalizing.
+    ['Shelly:CommandResponse', { trid: 1, deviceId: '12133370', data: { isok: true } }],
+    ['Integrator:ActionResponse', { trid: 2, data: { result: 'OK' } }],
   ])('drops %s as unknown_event', (event, rest) => {
     expect(normalize({ event, ...rest })).toEqual({
       kind: 'dropped',

@@ -1,4 +1,4 @@
-import { CommandResponse } from '../normalize/normalize-frame';
+import { CommandResponse } from './responses';
 import { CommandCorrelator } from './command-correlator';
 
 const response = (trid: number | string, deviceId: string, ok = true, message?: string) =>

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CommandResponse } from '../normalize/normalize-frame';
+import type { CommandResponse } from './responses';
 
 /** What the cloud answered to one `Shelly:CommandRequest`. */
 export interface CommandAnswer {

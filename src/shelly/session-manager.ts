@@ -2,17 +2,13 @@ import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/com
 import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
-import { ConsentCache } from '../consent/consent-cache';
-import { hostMatcher } from '../consent/consent';
 import { InjectRootLogger } from '../observability/logging.module';
 import { Metrics } from '../observability/metrics';
 import { HostSession } from './host-session';
+import { hostMatcher } from './host-matcher';
+import { InboundFrames } from './inbound-frames';
 import { IntegratorTokenClient } from './integrator-token.client';
-
-/** Where the frames read from the sockets go. */
-export abstract class FrameSink {
-  abstract accept(host: string, text: string): void;
-}
+import { FramePort, SessionKeySource } from './ports';
 
 export interface SessionState {
   host: string;
@@ -20,9 +16,10 @@ export interface SessionState {
 }
 
 /**
- * One integrator session per host of the consent host set: opened when a host gains its first
- * consented device, closed when it loses its last. A host is never served by two sockets of this
- * process: a new session waits until the previous one to the same host has closed.
+ * One integrator session per session key, which today is a host of the consent host set: opened when
+ * the key source names it, closed when it drops it. A host is never served by two sockets of this
+ * process: a new session waits until the previous one to the same host has closed. Reading stops
+ * while the frame port is full.
  */
 @Injectable()
 export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
@@ -34,9 +31,10 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log: Logger;
 
   constructor(
-    private readonly consents: ConsentCache,
+    private readonly keys: SessionKeySource,
     private readonly tokens: IntegratorTokenClient,
-    private readonly sink: FrameSink,
+    private readonly inbound: InboundFrames,
+    private readonly frames: FramePort,
     private readonly metrics: Metrics,
     @InjectConfig() private readonly config: AppConfig,
     @InjectRootLogger() private readonly logger: Logger,
@@ -46,11 +44,12 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.stopListening = this.consents.onHostSetChange(({ host, present }) => {
+    this.frames.onPressureChange((full) => (full ? this.pauseReading() : this.resumeReading()));
+    this.stopListening = this.keys.onChange((host, present) => {
       if (present) this.open(host);
       else void this.closeHost(host);
     });
-    for (const host of this.consents.hosts()) this.open(host);
+    for (const host of this.keys.keys()) this.open(host);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -65,7 +64,7 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The hosts this instance should hold a session to: the host set, less hosts outside the allowlist. */
   expectedHosts(): string[] {
-    return this.consents.hosts().filter(this.hostAllowed);
+    return this.keys.keys().filter(this.hostAllowed);
   }
 
   isUp(host: string): boolean {
@@ -77,13 +76,12 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
     return this.sessions.get(host)?.send(text) ?? false;
   }
 
-  /** Backpressure: stop reading from every socket until `resumeReading`. */
-  pauseReading(): void {
+  private pauseReading(): void {
     this.readingPaused = true;
     for (const session of this.sessions.values()) session.pause();
   }
 
-  resumeReading(): void {
+  private resumeReading(): void {
     this.readingPaused = false;
     for (const session of this.sessions.values()) session.resume();
   }
@@ -98,7 +96,7 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
       config: this.config.shelly,
       token: () => this.tokens.token(),
       invalidateToken: (token) => this.tokens.invalidate(token),
-      onFrame: (from, text) => this.sink.accept(from, text),
+      onFrame: (from, text) => this.inbound.accept(from, text),
       metrics: this.metrics,
       logger: this.logger,
     });

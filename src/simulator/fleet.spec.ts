@@ -2,7 +2,7 @@ import { buildFleet, FleetError } from './fleet';
 import { deviceModels } from './device-models';
 import { seededRandom } from './seeded-random';
 import { cloudStatus } from './simulated-device';
-import { toHexDeviceId } from '../shelly/device-id';
+import { toHexDeviceId } from '../common/device-id';
 
 const NOW = Date.UTC(2025, 0, 1);
 const HOSTS = ['a.shelly.cloud', 'b.shelly.cloud'];

@@ -1,4 +1,4 @@
-import { toDecimalDeviceId } from '../shelly/device-id';
+import { toDecimalDeviceId } from '../common/device-id';
 import { cloudTimestamp, DeviceIdentity } from './device-identity';
 import { DeviceModel } from './device-models';
 import { createDeviceState, DeviceState, StatePart } from './device-state';

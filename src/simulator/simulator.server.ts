@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } f
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { toDecimalDeviceId } from '../shelly/device-id';
+import { toDecimalDeviceId } from '../common/device-id';
 import { ChannelTimer, CommandOptions, expireChannelTimer } from './device-commands';
 import { deviceModels } from './device-models';
 import { advanceDeviceState, StatePart } from './device-state';

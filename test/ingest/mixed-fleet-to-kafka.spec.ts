@@ -1,4 +1,4 @@
-import { FrameSink } from '../../src/shelly/session-manager';
+import { InboundFrames } from '../../src/shelly/inbound-frames';
 import { malformedKinds } from '../../src/simulator/frames';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
 import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
@@ -158,7 +158,7 @@ describe.each(['kafkajs', 'platformatic'])(
       });
       const before = await topicMessageCount(kafkaBrokers, topics.deadLetter);
 
-      service.app.get(FrameSink).accept(device.host, huge);
+      service.app.get(InboundFrames).accept(device.host, huge);
 
       const letters = await readAll(topics.deadLetter, before + 1);
       const tooLarge = letters.filter(

@@ -1,9 +1,17 @@
-import { normalize } from '../../test/fixtures/frames/frames';
+import { parseFrame } from '../normalize/normalize-frame';
+import { readResponse } from './responses';
+
+/** The frame as the sessions read it, then as the response reader takes it. */
+function read(frame: object) {
+  const parsed = parseFrame(JSON.stringify(frame));
+  if (parsed.kind !== 'parsed') throw new Error(`not a frame: ${parsed.detail}`);
+  return readResponse(parsed);
+}
 
 describe('command responses', () => {
   it('reads a successful command response', () => {
     expect(
-      normalize({
+      read({
         event: 'Shelly:CommandResponse',
         trid: 1042,
         deviceId: '224830197357980',
@@ -21,7 +29,7 @@ describe('command responses', () => {
 
   it('reads a refused command with its message and a string trid', () => {
     expect(
-      normalize({
+      read({
         event: 'Shelly:CommandResponse',
         trid: 'a-17',
         deviceId: '224830197357980',
@@ -47,7 +55,7 @@ describe('command responses', () => {
     ['without isok', { trid: 1, deviceId: '12133370', data: { res: 'ok' } }, 'invalid_field'],
     ['without device id', { trid: 1, data: { isok: true } }, 'missing_device_id'],
   ])('rejects a response %s', (_case, rest, reason) => {
-    expect(normalize({ event: 'Shelly:CommandResponse', ...rest })).toMatchObject({
+    expect(read({ event: 'Shelly:CommandResponse', ...rest })).toMatchObject({
       kind: 'rejected',
       reason,
     });
@@ -57,7 +65,7 @@ describe('command responses', () => {
 describe('action responses', () => {
   it('reads a DeviceVerify answer with the device status', () => {
     expect(
-      normalize({
+      read({
         event: 'Integrator:ActionResponse',
         trid: 7,
         user: '48213',
@@ -85,7 +93,7 @@ describe('action responses', () => {
 
   it('reads a WRONG_HOST answer with the host to connect to', () => {
     expect(
-      normalize({
+      read({
         event: 'Integrator:ActionResponse',
         trid: 8,
         user: 48213,
@@ -107,7 +115,7 @@ describe('action responses', () => {
 
   it('reads a DeviceGetSettings answer with the settings', () => {
     expect(
-      normalize({
+      read({
         event: 'Integrator:ActionResponse',
         trid: 9,
         data: { result: 'OK', deviceId: '12133370', deviceSettings: { name: 'Boiler' } },
@@ -123,7 +131,7 @@ describe('action responses', () => {
 
   it('reads an UNAUTHORIZED answer that names no device', () => {
     expect(
-      normalize({ event: 'Integrator:ActionResponse', trid: 10, data: { result: 'UNAUTHORIZED' } }),
+      read({ event: 'Integrator:ActionResponse', trid: 10, data: { result: 'UNAUTHORIZED' } }),
     ).toEqual({ kind: 'action-response', trid: 10, result: 'UNAUTHORIZED' });
   });
 
@@ -137,9 +145,32 @@ describe('action responses', () => {
       'invalid_device_id',
     ],
   ])('rejects an answer %s', (_case, rest, reason) => {
-    expect(normalize({ event: 'Integrator:ActionResponse', ...rest })).toMatchObject({
+    expect(read({ event: 'Integrator:ActionResponse', ...rest })).toMatchObject({
       kind: 'rejected',
       reason,
     });
   });
+});
+
+describe('responses on the OAuth real-time events channel', () => {
+  it('reads an RTE command response that names the device with a flat deviceId', () => {
+    expect(
+      read({
+        event: 'Shelly:CommandResponse',
+        trid: 15,
+        user: 6550,
+        deviceId: '12133370',
+        data: { isok: true },
+      }),
+    ).toEqual({ kind: 'command-response', trid: 15, deviceId: 'b923fa', ok: true, user: 6550 });
+  });
+});
+
+describe('frames that answer nothing of the service', () => {
+  it.each(['Shelly:StatusOnChange', 'Shelly:Online', 'Shelly:JrpcResponse'])(
+    'leaves %s to the frame port',
+    (event) => {
+      expect(read({ event, deviceId: '12133370' })).toBeUndefined();
+    },
+  );
 });

@@ -1,0 +1,72 @@
+import { DomainError, DomainErrorExtras, ErrorCode } from '../common/domain-error';
+import type { Consent } from '../consent/consent';
+import { AuditDecision, AuditOutcome } from './command-audit';
+
+/** How an attempt ended short of success: the error for the caller, and the audit's view of it. */
+export interface Failure {
+  error: DomainError;
+  decision: AuditDecision;
+  outcome: Exclude<AuditOutcome, 'ok'>;
+}
+
+/** What the gate needs to know of the device beyond its consent. */
+export interface DeviceReach {
+  /** A session to this Shelly cloud host is up. */
+  hostConnected(host: string): boolean;
+  /** `false` when the device is known to be offline, `null` when nothing is known. */
+  online(deviceId: string): boolean | null;
+}
+
+export const denied = (code: ErrorCode, message: string, extras?: DomainErrorExtras): Failure => ({
+  error: new DomainError(code, message, extras),
+  decision: 'denied',
+  outcome: 'denied',
+});
+
+export const failed = (
+  code: ErrorCode,
+  message: string,
+  outcome: Failure['outcome'],
+  extras?: DomainErrorExtras,
+): Failure => ({ error: new DomainError(code, message, extras), decision: 'allowed', outcome });
+
+export function rateLimited(who: string, waitMs: number): Failure {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return denied('rate_limited', `too many commands for ${who}; retry in ${seconds} s`, {
+    retryAfterSeconds: seconds,
+  });
+}
+
+/**
+ * Whether a command may go to a device, in a fixed order with an answer of its own each: consent held
+ * (404), consent with control (403), session to the device's host up (503), device not known to be
+ * offline (409). Passes the consent on when every check does.
+ */
+export function gateCommand(
+  deviceId: string,
+  consent: Consent | undefined,
+  reach: DeviceReach,
+): Consent | Failure {
+  if (!consent) return denied('device_not_found', `no consent is held for device ${deviceId}`);
+  if (consent.scope !== 'control') {
+    return denied(
+      'consent_read_only',
+      `the owner of device ${deviceId} shared it read-only; it takes no commands`,
+    );
+  }
+  if (!reach.hostConnected(consent.host)) {
+    return failed(
+      'host_session_down',
+      `no session to ${consent.host}, the Shelly cloud host of device ${deviceId}, is up`,
+      'error',
+    );
+  }
+  if (reach.online(deviceId) === false) {
+    return failed('device_offline', `device ${deviceId} is offline`, 'refused');
+  }
+  return consent;
+}
+
+export function isFailure(value: object): value is Failure {
+  return 'error' in value;
+}

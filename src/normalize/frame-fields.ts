@@ -1,0 +1,90 @@
+import { toHexDeviceId } from '../common/device-id';
+import { JsonObject, isJsonObject } from './readings';
+import { RejectReason } from './reject-reason';
+
+/** A frame, or a part of one, that cannot be used: the dead-letter reason and what is wrong. */
+export interface RejectedFrame {
+  kind: 'rejected';
+  reason: RejectReason;
+  detail: string;
+}
+
+/** Device ids are MAC addresses: 48 bits. */
+const maxDeviceNumber = 2 ** 48 - 1;
+
+export interface StatedDevice {
+  id: string;
+  gen: string | null;
+  model: string | null;
+}
+
+/**
+ * Integrator frames name the device with a flat `deviceId`; RTE frames with `device: {id, code, gen}`.
+ * The shape decides, not the channel the frame came on, since RTE command responses use `deviceId`.
+ */
+export function readDevice(frame: JsonObject): StatedDevice | RejectedFrame {
+  const device = frame.device;
+  let rawId = frame.deviceId;
+  let gen: string | null = null;
+  let model: string | null = null;
+  if (device !== undefined) {
+    if (!isJsonObject(device)) return rejected('invalid_field', '"device" is not an object');
+    rawId ??= device.id;
+    if (typeof device.gen === 'string') gen = device.gen;
+    if (typeof device.code === 'string') model = device.code;
+  }
+  if (rawId === undefined || rawId === null) {
+    return rejected('missing_device_id', 'the frame has no "deviceId" or "device.id"');
+  }
+  const id = readDeviceId(rawId);
+  return isRejected(id) ? id : { id, gen, model };
+}
+
+/**
+ * A number is read like the same digits sent as a string, so one device keeps one key across the
+ * cloud's switch from numeric to string ids.
+ */
+export function readDeviceId(rawId: unknown): string | RejectedFrame {
+  if (typeof rawId === 'number') {
+    if (!Number.isInteger(rawId) || rawId < 0) {
+      return rejected('invalid_device_id', `device id ${rawId} is not a non-negative integer`);
+    }
+    if (rawId > maxDeviceNumber) {
+      return rejected('number_out_of_range', `device id ${rawId} is beyond 48 bits`);
+    }
+    rawId = String(rawId);
+  }
+  if (typeof rawId !== 'string') {
+    return rejected('invalid_device_id', `device id is ${jsonKind(rawId)}, not a string`);
+  }
+  const hex = toHexDeviceId(rawId);
+  if (hex !== undefined) return hex;
+  const shown = JSON.stringify(rawId.slice(0, 40));
+  return isPlainDecimal(rawId)
+    ? rejected('number_out_of_range', `device id ${shown} is beyond 48 bits`)
+    : rejected('invalid_device_id', `device id ${shown} is not a decimal, hex or X… id`);
+}
+
+/** All digits without a leading zero: a decimal id, which toHexDeviceId refuses only when too large. */
+function isPlainDecimal(text: string): boolean {
+  if (text.length === 0 || text.charCodeAt(0) === 48) return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+export function rejected(reason: RejectReason, detail: string): RejectedFrame {
+  return { kind: 'rejected', reason, detail };
+}
+
+export function isRejected(value: unknown): value is RejectedFrame {
+  return (value as RejectedFrame | undefined)?.kind === 'rejected';
+}
+
+export function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { parseFrame } from '../normalize/normalize-frame';
+import { Metrics } from '../observability/metrics';
+import { CommandCorrelator } from './command-correlator';
+import { FramePort } from './ports';
+import { readResponse } from './responses';
+
+const responseLabels = {
+  'command-response': 'command_response',
+  'action-response': 'action_response',
+} as const;
+
+/**
+ * Every frame a session reads: an answer to the service's own requests settles here; everything else,
+ * readable or not, goes on to the frame port, parsed once.
+ */
+@Injectable()
+export class InboundFrames {
+  constructor(
+    private readonly port: FramePort,
+    private readonly correlator: CommandCorrelator,
+    private readonly metrics: Metrics,
+  ) {}
+
+  accept(host: string, text: string): void {
+    const parsed = parseFrame(text);
+    const response = parsed.kind === 'parsed' ? readResponse(parsed) : undefined;
+    if (response === undefined || response.kind === 'rejected') {
+      this.port.accept(host, text, response ?? parsed);
+      return;
+    }
+    this.metrics.framesReceived.inc({ host, event: responseLabels[response.kind] });
+    this.metrics.responsesReceived.inc({ kind: response.kind });
+    if (response.kind === 'command-response') this.correlator.settle(host, response);
+  }
+}

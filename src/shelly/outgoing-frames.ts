@@ -1,0 +1,14 @@
+/** The `data` of a `Shelly:CommandRequest` (protocol 2.6). */
+export interface ShellyCommandData {
+  cmd: 'relay' | 'light' | 'roller' | 'roller_to_pos';
+  params: Record<string, string | number>;
+}
+
+/** The `Shelly:CommandRequest` frame; the socket carries device ids in decimal. */
+export function commandRequestFrame(
+  trid: number,
+  decimalDeviceId: string,
+  data: ShellyCommandData,
+): string {
+  return JSON.stringify({ event: 'Shelly:CommandRequest', trid, deviceId: decimalDeviceId, data });
+}

@@ -1,0 +1,41 @@
+import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
+import { CommandCorrelator } from './command-correlator';
+import { CommandDispatcher } from './command-dispatcher';
+import { InboundFrames } from './inbound-frames';
+import { IntegratorTokenClient } from './integrator-token.client';
+import { FramePort, SessionKeySource } from './ports';
+import { SessionManager } from './session-manager';
+
+export interface ShellyPorts {
+  /** The modules that provide the implementations below. */
+  imports: NonNullable<ModuleMetadata['imports']>;
+  frames: Type<FramePort>;
+  sessionKeys: Type<SessionKeySource>;
+}
+
+/**
+ * The Shelly cloud protocol: integrator token, sessions, keep-alive, command correlation and the
+ * frames that go out. Registered once at the root, which names the implementation of each port;
+ * global, so that the control API finds the command dispatcher, and so that its sessions close after
+ * every module that sends on them.
+ */
+@Module({})
+export class ShellyModule {
+  static forRoot(ports: ShellyPorts): DynamicModule {
+    return {
+      module: ShellyModule,
+      global: true,
+      imports: ports.imports,
+      providers: [
+        { provide: FramePort, useExisting: ports.frames },
+        { provide: SessionKeySource, useExisting: ports.sessionKeys },
+        IntegratorTokenClient,
+        InboundFrames,
+        SessionManager,
+        CommandCorrelator,
+        CommandDispatcher,
+      ],
+      exports: [CommandDispatcher, SessionManager],
+    };
+  }
+}
