@@ -6,10 +6,9 @@ import { toDecimalDeviceId } from '../shelly/device-id';
 import { ChannelTimer, CommandOptions, expireChannelTimer } from './device-commands';
 import { deviceModels } from './device-models';
 import { advanceDeviceState, StatePart } from './device-state';
-import { buildFleet, FleetSpec } from './fleet';
+import { buildFleet } from './fleet';
 import {
   actionResponseFrame,
-  CommandAnswer,
   commandResponseFrame,
   onlineFrame,
   settingsFrame,
@@ -39,107 +38,22 @@ import { SimulatorError } from './simulator-error';
 import { SimulatorFaults } from './simulator-faults';
 import { signTrustToken, TrustSigner, TrustTamper } from './trust-token';
 import { handleControlRequest } from './control.routes';
+import {
+  ConnectionInfo,
+  ConsentGrant,
+  ConsentResult,
+  DeviceRef,
+  GrantOptions,
+  LoadOptions,
+  RecordedAction,
+  RecordedCommand,
+  RevokeOptions,
+  SettingsChange,
+  SimulatorControl,
+  SimulatorOptions,
+} from './simulator.types';
 
-export interface IntegratorCredentials {
-  tag: string;
-  token: string;
-}
-
-export interface SimulatorOptions {
-  integrators: IntegratorCredentials[];
-  /** Default 0: a free port. */
-  port?: number;
-  /** Interface to listen on; default 127.0.0.1. */
-  listenHost?: string;
-  /** Simulated cloud hosts; default `shelly-103-eu.shelly.cloud` and `shelly-77-eu.shelly.cloud`. */
-  hosts?: string[];
-  /** Default: one device of every model, spread over the hosts. */
-  fleet?: FleetSpec;
-  /** Same seed, same fleet and readings. Default: random (see `seed`). */
-  seed?: number;
-  /** Lifetime of issued integrator JWTs; default 86400 (24 h, as documented). */
-  tokenLifetimeSeconds?: number;
-  /** `http-401` refuses the handshake; `close-4401` accepts it, then closes with 4401 Token-Broken. */
-  expiredTokenHandling?: 'http-401' | 'close-4401';
-  /** What a second socket for the same integrator and host does; default `replace-older`. */
-  connectionPolicy?: 'replace-older' | 'reject-newer';
-  /** Where consent callbacks go; without it consent changes apply directly. */
-  callbackUrl?: string;
-  /** PKCS#8 PEM of the P-384 key that signs `SCL-Trust`; default a key generated at start. */
-  trustPrivateKeyPem?: string;
-  /** Whether status changes are sent whole or as the changed components only; default `full`. */
-  statusUpdates?: 'full' | 'partial';
-  /** Every consented online device reports a fresh status this often; default 0 (never). */
-  updateIntervalMs?: number;
-  /** Also accept `go: up|down` for `roller`. */
-  acceptRollerUpDown?: boolean;
-  /** Time source of statuses and tokens; faults and load use real time. */
-  clock?: () => number;
-}
-
-export interface ConsentGrant {
-  userId: number;
-  /** "01" read + control (default), "00" read-only. */
-  accessGroups?: string;
-  /** One name per channel. */
-  names?: string[];
-  /** Integrator tag; default the first configured. */
-  integrator?: string;
-}
-
-export interface ConsentResult {
-  /** Whether the simulator's own consent state changed. */
-  applied: boolean;
-  /** The callback's HTTP status; absent without a callback URL or when the POST failed. */
-  status?: number;
-  body?: string;
-  /** Transport failure of the POST. */
-  error?: string;
-}
-
-/** One `Shelly:CommandRequest` as received, with what was answered. */
-export interface RecordedCommand {
-  at: number;
-  integrator: string;
-  host: string;
-  trid: number | string | undefined;
-  deviceId: unknown;
-  cmd: unknown;
-  params: unknown;
-  answer?: CommandAnswer;
-  detail?: string;
-  /** `none`: no trid, nothing to answer. */
-  delivery: 'sent' | 'delayed' | 'dropped' | 'none';
-}
-
-export interface RecordedAction {
-  at: number;
-  integrator: string;
-  host: string;
-  trid: number | string | undefined;
-  request: unknown;
-  result: unknown;
-}
-
-export interface ConnectionInfo {
-  integrator: string;
-  host: string;
-  openedAt: number;
-  frozen: boolean;
-}
-
-export interface LoadOptions {
-  eventsPerSecond: number;
-  durationMs: number;
-  /** Use at most this many devices; default every eligible one. */
-  devices?: number;
-  /** Default every simulated host. */
-  hosts?: string[];
-  integrator?: string;
-  maxBufferedBytes?: number;
-}
-
-export type DeviceRef = SimulatedDevice | string;
+export type { IntegratorCredentials, SimulatorOptions } from './simulator.types';
 
 /** The command and action records keep this many most recent entries. */
 const MAX_RECORDED = 10_000;
@@ -161,7 +75,7 @@ interface OpenConnection extends Connection {
  * WebSocket per simulated host, a fleet of devices, consent callbacks, faults and load, on one
  * HTTP port. Control endpoints under `/simulator/` drive it from outside the process.
  */
-export class ShellySimulator {
+export class ShellySimulator implements SimulatorControl {
   readonly devices: readonly SimulatedDevice[];
   readonly hosts: readonly string[];
   readonly seed: number;
@@ -310,7 +224,7 @@ export class ShellySimulator {
   async grantConsent(
     ref: DeviceRef,
     grant: ConsentGrant,
-    options: { tamper?: TrustTamper; callbackLost?: boolean } = {},
+    options: GrantOptions = {},
   ): Promise<ConsentResult> {
     const device = this.device(ref);
     const integrator = this.integratorTag(grant.integrator);
@@ -336,10 +250,7 @@ export class ShellySimulator {
     return result;
   }
 
-  async revokeConsent(
-    ref: DeviceRef,
-    options: { integrator?: string; tamper?: TrustTamper } = {},
-  ): Promise<ConsentResult> {
+  async revokeConsent(ref: DeviceRef, options: RevokeOptions = {}): Promise<ConsentResult> {
     const device = this.device(ref);
     const key = consentKey(this.integratorTag(options.integrator), device.identity.deviceId);
     const consent = this.consentsByKey.get(key);
@@ -380,7 +291,7 @@ export class ShellySimulator {
   }
 
   /** Applies a settings change (the device's name, channel names) and sends `Shelly:Settings`. */
-  emitSettings(ref: DeviceRef, change: { name?: string; channelNames?: string[] } = {}): number {
+  emitSettings(ref: DeviceRef, change: SettingsChange = {}): number {
     const device = this.device(ref);
     if (change.name !== undefined) device.identity.name = change.name;
     change.channelNames?.forEach((name, index) => {
