@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -32,11 +32,12 @@ import {
   cloudStatus,
   deviceSettings,
   partialCloudStatus,
+  renameChannels,
   SimulatedDevice,
 } from './simulated-device';
 import { SimulatorError } from './simulator-error';
 import { SimulatorFaults } from './simulator-faults';
-import { signTrustToken, TrustSigner, TrustTamper } from './trust-token';
+import { createTrustSigner, signTrustToken, TrustSigner, TrustTamper } from './trust-token';
 import { handleControlRequest } from './control.routes';
 import {
   ConnectionInfo,
@@ -133,7 +134,7 @@ export class ShellySimulator implements SimulatorControl {
       new Set(options.integrators.map((integrator) => integrator.tag)),
       this.clock,
     );
-    this.signer = trustSigner(options.trustPrivateKeyPem);
+    this.signer = createTrustSigner(options.trustPrivateKeyPem);
     this.publicKeyPem = this.signer.publicKeyPem;
     this.commandOptions = { acceptRollerUpDown: options.acceptRollerUpDown };
     this.faults = new SimulatorFaults({
@@ -243,9 +244,7 @@ export class ShellySimulator implements SimulatorControl {
       : await this.deliverConsent(consent, 'add', options.tamper);
     if (result.applied) {
       this.consentsByKey.set(consentKey(integrator, consent.deviceId), consent);
-      names.forEach((name, index) => {
-        if (index < device.identity.channelNames.length) device.identity.channelNames[index] = name;
-      });
+      renameChannels(device, names);
     }
     return result;
   }
@@ -294,9 +293,7 @@ export class ShellySimulator implements SimulatorControl {
   emitSettings(ref: DeviceRef, change: SettingsChange = {}): number {
     const device = this.device(ref);
     if (change.name !== undefined) device.identity.name = change.name;
-    change.channelNames?.forEach((name, index) => {
-      if (index < device.identity.channelNames.length) device.identity.channelNames[index] = name;
-    });
+    if (change.channelNames) renameChannels(device, change.channelNames);
     device.state.system.cfgRev += 1;
     return this.sendToConsenting(
       device,
@@ -665,17 +662,6 @@ export class ShellySimulator implements SimulatorControl {
     if (frame.trid === undefined) return;
     connection.socket.send(actionResponseFrame(frame.trid, decision.user, decision.data));
   }
-}
-
-function trustSigner(privateKeyPem: string | undefined): TrustSigner {
-  const privateKey = privateKeyPem
-    ? createPrivateKey(privateKeyPem)
-    : generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey;
-  if (privateKey.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
-    throw new SimulatorError('BAD_TRUST_KEY', 'the SCL-Trust key must be an EC P-384 private key');
-  }
-  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' });
-  return { privateKey, publicKeyPem: publicKeyPem.toString() };
 }
 
 function defaultNames(device: SimulatedDevice): string[] {
