@@ -37,7 +37,9 @@ import {
 } from './simulated-device';
 import { SimulatorError } from './simulator-error';
 import { SimulatorFaults } from './simulator-faults';
-import { createTrustSigner, signTrustToken, TrustSigner, TrustTamper } from './trust-token';
+import { createTrustSigner } from './trust-token';
+import { ConsentCallback } from './consent-callback';
+import { ConsentRegistry } from './consent-registry';
 import { handleControlRequest } from './control.routes';
 import {
   ConnectionInfo,
@@ -86,7 +88,7 @@ export class ShellySimulator implements SimulatorControl {
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
-  private readonly consentsByKey = new Map<string, Consent>();
+  private readonly consentRegistry: ConsentRegistry;
   private readonly open = new Map<string, OpenConnection>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly wss = new WebSocketServer({
@@ -97,7 +99,6 @@ export class ShellySimulator implements SimulatorControl {
     autoPong: false,
   });
   private readonly tokens: IntegratorTokens;
-  private readonly signer: TrustSigner;
   private readonly rng: Random;
   private readonly clock: () => number;
   private readonly commandOptions: CommandOptions;
@@ -134,15 +135,19 @@ export class ShellySimulator implements SimulatorControl {
       new Set(options.integrators.map((integrator) => integrator.tag)),
       this.clock,
     );
-    this.signer = createTrustSigner(options.trustPrivateKeyPem);
-    this.publicKeyPem = this.signer.publicKeyPem;
+    const signer = createTrustSigner(options.trustPrivateKeyPem);
+    this.publicKeyPem = signer.publicKeyPem;
+    this.consentRegistry = new ConsentRegistry(
+      options.integrators.map((integrator) => integrator.tag),
+      new ConsentCallback(options.callbackUrl, signer, this.clock),
+    );
     this.commandOptions = { acceptRollerUpDown: options.acceptRollerUpDown };
     this.faults = new SimulatorFaults({
       connectionsOf: (host) =>
         [...this.open.values()].filter((connection) => connection.host === host),
       exampleDeviceId: (host) => {
         const onHost = this.devices.filter((device) => device.host === host);
-        const consented = onHost.find((device) => this.consentingIntegrators(device).length > 0);
+        const consented = onHost.find((device) => this.consentRegistry.hasConsent(device));
         return (consented ?? onHost[0] ?? this.devices[0]).identity.deviceId;
       },
     });
@@ -208,7 +213,7 @@ export class ShellySimulator implements SimulatorControl {
   }
 
   consents(): Consent[] {
-    return [...this.consentsByKey.values()];
+    return this.consentRegistry.all();
   }
 
   connections(host?: string): ConnectionInfo[] {
@@ -228,44 +233,13 @@ export class ShellySimulator implements SimulatorControl {
     options: GrantOptions = {},
   ): Promise<ConsentResult> {
     const device = this.device(ref);
-    const integrator = this.integratorTag(grant.integrator);
-    const names = grant.names ?? defaultNames(device);
-    const consent: Consent = {
-      integrator,
-      deviceId: device.identity.deviceId,
-      userId: grant.userId,
-      accessGroups: grant.accessGroups ?? '01',
-      host: device.host,
-      names,
-    };
-    // A lost callback: the cloud holds the consent and sends the device's frames, the integrator never heard of it.
-    const result = options.callbackLost
-      ? { applied: true }
-      : await this.deliverConsent(consent, 'add', options.tamper);
-    if (result.applied) {
-      this.consentsByKey.set(consentKey(integrator, consent.deviceId), consent);
-      renameChannels(device, names);
-    }
-    return result;
+    return this.consentRegistry.grant(device, this.integratorTag(grant.integrator), grant, options);
   }
 
   async revokeConsent(ref: DeviceRef, options: RevokeOptions = {}): Promise<ConsentResult> {
     const device = this.device(ref);
-    const key = consentKey(this.integratorTag(options.integrator), device.identity.deviceId);
-    const consent = this.consentsByKey.get(key);
-    if (!consent) {
-      throw new SimulatorError(
-        'NO_CONSENT',
-        `device ${device.identity.id} has no consent to revoke`,
-      );
-    }
-    const result = await this.deliverConsent(
-      { ...consent, host: device.host },
-      'remove',
-      options.tamper,
-    );
-    if (result.applied) this.consentsByKey.delete(key);
-    return result;
+    const integrator = this.integratorTag(options.integrator);
+    return this.consentRegistry.revoke(device, integrator, options.tamper);
   }
 
   /**
@@ -322,7 +296,7 @@ export class ShellySimulator implements SimulatorControl {
       .filter(
         (device) =>
           hosts.includes(device.host) &&
-          this.consentsByKey.has(consentKey(integrator, device.identity.deviceId)) &&
+          this.consentRegistry.find(integrator, device.identity.deviceId) !== undefined &&
           this.open.has(connectionKey(integrator, device.host)),
       )
       .slice(0, options.devices ?? Infinity);
@@ -374,7 +348,7 @@ export class ShellySimulator implements SimulatorControl {
   private startPeriodicUpdates(intervalMs: number): void {
     const tick = () => {
       for (const device of this.devices) {
-        if (device.online && this.consentingIntegrators(device).length > 0) this.emitStatus(device);
+        if (device.online && this.consentRegistry.hasConsent(device)) this.emitStatus(device);
       }
       this.schedule(tick, intervalMs);
     };
@@ -390,15 +364,9 @@ export class ShellySimulator implements SimulatorControl {
     this.timers.add(timer);
   }
 
-  private consentingIntegrators(device: SimulatedDevice): string[] {
-    return this.options.integrators
-      .map((integrator) => integrator.tag)
-      .filter((tag) => this.consentsByKey.has(consentKey(tag, device.identity.deviceId)));
-  }
-
   private sendToConsenting(device: SimulatedDevice, frame: string): number {
     let sent = 0;
-    for (const tag of this.consentingIntegrators(device)) {
+    for (const tag of this.consentRegistry.integratorsOf(device)) {
       const connection = this.open.get(connectionKey(tag, device.host));
       if (connection && !connection.frozen && connection.socket.readyState === WebSocket.OPEN) {
         connection.socket.send(frame);
@@ -414,49 +382,6 @@ export class ShellySimulator implements SimulatorControl {
     const status =
       parts === 'full' ? cloudStatus(device, now) : partialCloudStatus(device, parts, now);
     return this.sendToConsenting(device, statusFrame(device.identity.deviceId, status));
-  }
-
-  private async deliverConsent(
-    consent: Consent,
-    action: 'add' | 'remove',
-    tamper: TrustTamper | undefined,
-  ): Promise<ConsentResult> {
-    const url = this.options.callbackUrl;
-    if (!url && tamper) {
-      throw new SimulatorError('NO_CALLBACK_URL', 'a tampered callback needs a callback URL');
-    }
-    if (!url) return { applied: true };
-    const device = this.device(consent.deviceId);
-    const body = {
-      userId: consent.userId,
-      deviceId: consent.deviceId,
-      deviceType: device.model.code,
-      deviceCode: device.model.code,
-      accessGroups: consent.accessGroups,
-      action,
-      host: consent.host,
-      name: consent.names,
-    };
-    const trust = await signTrustToken(
-      this.signer,
-      { itg: consent.integrator, did: consent.deviceId },
-      this.clock(),
-      tamper,
-    );
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (trust) headers['scl-trust'] = trust;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = (await response.text()).slice(0, 4000);
-      return { applied: response.status === 200, status: response.status, body: text };
-    } catch (error) {
-      return { applied: false, error: error instanceof Error ? error.message : String(error) };
-    }
   }
 
   private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -488,13 +413,12 @@ export class ShellySimulator implements SimulatorControl {
     const deviceId = socketDeviceId(
       new URLSearchParams(await readBody(request, 16 * 1024)).get('id'),
     );
-    const key = consentKey(check.tag, deviceId ?? '');
     const device = deviceId === undefined ? undefined : this.byDeviceId.get(deviceId);
-    if (!device || !this.consentsByKey.has(key)) {
+    if (!device || !this.consentRegistry.find(check.tag, device.identity.deviceId)) {
       return refuse(200, 'device_not_found', 'no integrated device with this id');
     }
     if (device.host !== host) return refuse(200, 'wrong_host', device.host);
-    this.consentsByKey.delete(key);
+    this.consentRegistry.remove(check.tag, device.identity.deviceId);
     sendJson(response, 200, { isok: true });
   }
 
@@ -581,7 +505,7 @@ export class ShellySimulator implements SimulatorControl {
   private directory(): Directory {
     return {
       device: (deviceId) => this.byDeviceId.get(deviceId),
-      consent: (integrator, deviceId) => this.consentsByKey.get(consentKey(integrator, deviceId)),
+      consent: (integrator, deviceId) => this.consentRegistry.find(integrator, deviceId),
     };
   }
 
@@ -662,18 +586,6 @@ export class ShellySimulator implements SimulatorControl {
     if (frame.trid === undefined) return;
     connection.socket.send(actionResponseFrame(frame.trid, decision.user, decision.data));
   }
-}
-
-function defaultNames(device: SimulatedDevice): string[] {
-  const { name, channelNames } = device.identity;
-  return channelNames.map(
-    (channelName, index) =>
-      channelName ?? (channelNames.length === 1 ? name : `${name} ${index + 1}`),
-  );
-}
-
-function consentKey(integrator: string, deviceId: string): string {
-  return `${integrator}|${deviceId}`;
 }
 
 function connectionKey(integrator: string, host: string): string {
