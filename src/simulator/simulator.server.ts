@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { toDecimalDeviceId } from '../shelly/device-id';
 import { ChannelTimer, CommandOptions, expireChannelTimer } from './device-commands';
 import { deviceModels } from './device-models';
@@ -14,11 +14,10 @@ import {
   settingsFrame,
   statusFrame,
 } from './frames';
-import { readBody, refuseUpgrade, sendJson } from './http-io';
+import { readBody, sendJson } from './http-io';
 import { IntegratorTokens } from './integrator-token';
 import {
   ClientFrame,
-  Connection,
   Consent,
   decideAction,
   decideCommand,
@@ -40,6 +39,8 @@ import { SimulatorFaults } from './simulator-faults';
 import { createTrustSigner } from './trust-token';
 import { ConsentCallback } from './consent-callback';
 import { ConsentRegistry } from './consent-registry';
+import { IntegratorConnections, OpenConnection } from './integrator-connections';
+import { SimulatorTimers } from './simulator-timers';
 import { handleControlRequest } from './control.routes';
 import {
   ConnectionInfo,
@@ -57,21 +58,13 @@ import {
 } from './simulator.types';
 
 export type { IntegratorCredentials, SimulatorOptions } from './simulator.types';
+export { REPLACED_CLOSE_CODE, TOKEN_BROKEN_CLOSE_CODE } from './integrator-connections';
 
 /** The command and action records keep this many most recent entries. */
 const MAX_RECORDED = 10_000;
 const DEFAULT_HOSTS = ['shelly-103-eu.shelly.cloud', 'shelly-77-eu.shelly.cloud'];
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const UNSUBSCRIBE_PATH = /^\/([^/]+)\/integrator\/unsubscribe_device$/;
-const SOCKET_PATH = /^\/([^/]+)\/shelly\/wss\/hk_sock$/;
-export const REPLACED_CLOSE_CODE = 4000;
-export const TOKEN_BROKEN_CLOSE_CODE = 4401;
-
-interface OpenConnection extends Connection {
-  socket: WebSocket;
-  openedAt: number;
-  frozen: boolean;
-}
 
 /**
  * A protocol-faithful stand-in for the Integrator side of Shelly's cloud: token endpoint, one
@@ -89,15 +82,8 @@ export class ShellySimulator implements SimulatorControl {
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
   private readonly consentRegistry: ConsentRegistry;
-  private readonly open = new Map<string, OpenConnection>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    clientTracking: false,
-    maxPayload: 1024 * 1024,
-    autoPong: false,
-  });
+  private readonly integratorConnections: IntegratorConnections;
+  private readonly timers = new SimulatorTimers();
   private readonly tokens: IntegratorTokens;
   private readonly rng: Random;
   private readonly clock: () => number;
@@ -143,13 +129,21 @@ export class ShellySimulator implements SimulatorControl {
     );
     this.commandOptions = { acceptRollerUpDown: options.acceptRollerUpDown };
     this.faults = new SimulatorFaults({
-      connectionsOf: (host) =>
-        [...this.open.values()].filter((connection) => connection.host === host),
+      connectionsOf: (host) => this.integratorConnections.list(host),
       exampleDeviceId: (host) => {
         const onHost = this.devices.filter((device) => device.host === host);
         const consented = onHost.find((device) => this.consentRegistry.hasConsent(device));
         return (consented ?? onHost[0] ?? this.devices[0]).identity.deviceId;
       },
+    });
+    this.integratorConnections = new IntegratorConnections({
+      hosts: this.hosts,
+      tokens: this.tokens,
+      consents: this.consentRegistry,
+      faults: this.faults,
+      expiredTokenHandling: options.expiredTokenHandling,
+      connectionPolicy: options.connectionPolicy,
+      onFrame: (connection, text) => this.onClientFrame(connection, text),
     });
   }
 
@@ -165,7 +159,7 @@ export class ShellySimulator implements SimulatorControl {
     });
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined);
-      void simulator.onUpgrade(request, socket, head);
+      void simulator.integratorConnections.accept(request, socket, head);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -217,14 +211,7 @@ export class ShellySimulator implements SimulatorControl {
   }
 
   connections(host?: string): ConnectionInfo[] {
-    return [...this.open.values()]
-      .filter((connection) => host === undefined || connection.host === host)
-      .map(({ integrator, host: on, openedAt, frozen }) => ({
-        integrator,
-        host: on,
-        openedAt,
-        frozen,
-      }));
+    return this.integratorConnections.info(host);
   }
 
   async grantConsent(
@@ -258,7 +245,10 @@ export class ShellySimulator implements SimulatorControl {
   setOnline(ref: DeviceRef, online: boolean): number {
     const device = this.device(ref);
     device.online = online;
-    const sent = this.sendToConsenting(device, onlineFrame(device.identity.deviceId, online));
+    const sent = this.integratorConnections.sendToConsenting(
+      device,
+      onlineFrame(device.identity.deviceId, online),
+    );
     if (online) this.sendStatus(device, 'full');
     return sent;
   }
@@ -269,7 +259,7 @@ export class ShellySimulator implements SimulatorControl {
     if (change.name !== undefined) device.identity.name = change.name;
     if (change.channelNames) renameChannels(device, change.channelNames);
     device.state.system.cfgRev += 1;
-    return this.sendToConsenting(
+    return this.integratorConnections.sendToConsenting(
       device,
       settingsFrame(device.identity.deviceId, deviceSettings(device)),
     );
@@ -297,7 +287,7 @@ export class ShellySimulator implements SimulatorControl {
         (device) =>
           hosts.includes(device.host) &&
           this.consentRegistry.find(integrator, device.identity.deviceId) !== undefined &&
-          this.open.has(connectionKey(integrator, device.host)),
+          this.integratorConnections.socketOf(integrator, device.host) !== undefined,
       )
       .slice(0, options.devices ?? Infinity);
     if (eligible.length === 0) {
@@ -311,7 +301,7 @@ export class ShellySimulator implements SimulatorControl {
     for (const device of eligible) {
       let lane = lanes.get(device.host);
       if (!lane) {
-        const socket = this.open.get(connectionKey(integrator, device.host))!.socket;
+        const socket = this.integratorConnections.socketOf(integrator, device.host)!;
         lane = { host: device.host, socket, frames: [] };
         lanes.set(device.host, lane);
       }
@@ -325,10 +315,8 @@ export class ShellySimulator implements SimulatorControl {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const connection of this.open.values()) connection.socket.terminate();
-    this.open.clear();
+    this.integratorConnections.terminateAll();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -350,30 +338,9 @@ export class ShellySimulator implements SimulatorControl {
       for (const device of this.devices) {
         if (device.online && this.consentRegistry.hasConsent(device)) this.emitStatus(device);
       }
-      this.schedule(tick, intervalMs);
+      this.timers.schedule(tick, intervalMs);
     };
-    this.schedule(tick, intervalMs);
-  }
-
-  private schedule(run: () => void, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
-  }
-
-  private sendToConsenting(device: SimulatedDevice, frame: string): number {
-    let sent = 0;
-    for (const tag of this.consentRegistry.integratorsOf(device)) {
-      const connection = this.open.get(connectionKey(tag, device.host));
-      if (connection && !connection.frozen && connection.socket.readyState === WebSocket.OPEN) {
-        connection.socket.send(frame);
-        sent += 1;
-      }
-    }
-    return sent;
+    this.timers.schedule(tick, intervalMs);
   }
 
   private sendStatus(device: SimulatedDevice, parts: readonly StatePart[] | 'full'): number {
@@ -381,7 +348,10 @@ export class ShellySimulator implements SimulatorControl {
     device.state.system.serial += 1;
     const status =
       parts === 'full' ? cloudStatus(device, now) : partialCloudStatus(device, parts, now);
-    return this.sendToConsenting(device, statusFrame(device.identity.deviceId, status));
+    return this.integratorConnections.sendToConsenting(
+      device,
+      statusFrame(device.identity.deviceId, status),
+    );
   }
 
   private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -442,60 +412,6 @@ export class ShellySimulator implements SimulatorControl {
     sendJson(response, 200, { isok: true, data: await this.tokens.issue(known.tag) });
   }
 
-  private async onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://simulator');
-    const match = SOCKET_PATH.exec(url.pathname);
-    const host = match ? decodeURIComponent(match[1]) : undefined;
-    if (host === undefined || !this.hosts.includes(host)) {
-      refuseUpgrade(socket, 404, 'UNKNOWN_HOST');
-      return;
-    }
-    if (this.faults.isRefusing(host)) {
-      refuseUpgrade(socket, 503, 'HOST_UNAVAILABLE');
-      return;
-    }
-    const check = await this.tokens.check(url.searchParams.get('t'));
-    if (!check.ok) {
-      if (check.reason === 'expired' && this.options.expiredTokenHandling === 'close-4401') {
-        this.wss.handleUpgrade(request, socket, head, (ws) =>
-          ws.close(TOKEN_BROKEN_CLOSE_CODE, 'Token-Broken'),
-        );
-      } else {
-        refuseUpgrade(socket, 401, `TOKEN_${check.reason.toUpperCase()}`);
-      }
-      return;
-    }
-    const key = connectionKey(check.tag, host);
-    if (this.open.has(key) && this.options.connectionPolicy === 'reject-newer') {
-      refuseUpgrade(socket, 409, 'ALREADY_CONNECTED');
-      return;
-    }
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const older = this.open.get(key);
-      const connection: OpenConnection = {
-        integrator: check.tag,
-        host,
-        socket: ws,
-        openedAt: Date.now(),
-        frozen: false,
-      };
-      this.open.set(key, connection);
-      older?.socket.close(REPLACED_CLOSE_CODE, 'replaced by a newer connection');
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary && !connection.frozen) {
-          this.onClientFrame(connection, (data as Buffer).toString('utf8'));
-        }
-      });
-      ws.on('ping', (data) => {
-        if (!connection.frozen) ws.pong(data);
-      });
-      ws.on('close', () => {
-        if (this.open.get(key) === connection) this.open.delete(key);
-      });
-      ws.on('error', () => undefined);
-    });
-  }
-
   private onClientFrame(connection: OpenConnection, text: string): void {
     const frame = readClientFrame(text);
     if (frame.kind === 'command') this.onCommand(connection, frame);
@@ -551,7 +467,7 @@ export class ShellySimulator implements SimulatorControl {
       record.delivery = 'dropped';
     } else if (this.faults.responseDelayMs > 0) {
       record.delivery = 'delayed';
-      this.schedule(respond, this.faults.responseDelayMs);
+      this.timers.schedule(respond, this.faults.responseDelayMs);
     } else {
       respond();
     }
@@ -562,7 +478,7 @@ export class ShellySimulator implements SimulatorControl {
   }
 
   private scheduleFlipBack(device: SimulatedDevice, timer: ChannelTimer): void {
-    this.schedule(() => {
+    this.timers.schedule(() => {
       const changed = expireChannelTimer(device.state, timer, this.clock());
       if (changed.length > 0 && device.online) {
         this.sendStatus(device, this.partialByDefault() ? changed : 'full');
@@ -586,10 +502,6 @@ export class ShellySimulator implements SimulatorControl {
     if (frame.trid === undefined) return;
     connection.socket.send(actionResponseFrame(frame.trid, decision.user, decision.data));
   }
-}
-
-function connectionKey(integrator: string, host: string): string {
-  return `${integrator}|${host}`;
 }
 
 function remember<T>(record: T[], entry: T): void {
