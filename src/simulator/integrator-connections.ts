@@ -19,7 +19,7 @@ export interface OpenConnection extends Connection {
   frozen: boolean;
 }
 
-export interface ConnectionSettings extends Pick<
+export interface ConnectionDependencies extends Pick<
   SimulatorOptions,
   'expiredTokenHandling' | 'connectionPolicy'
 > {
@@ -42,7 +42,7 @@ export class IntegratorConnections {
     autoPong: false,
   });
 
-  constructor(private readonly settings: ConnectionSettings) {}
+  constructor(private readonly deps: ConnectionDependencies) {}
 
   info(host?: string): ConnectionInfo[] {
     return this.list(host).map(({ integrator, host: on, openedAt, frozen }) => ({
@@ -66,7 +66,7 @@ export class IntegratorConnections {
   /** Sends the frame to every consenting integrator connected to the device's host; returns how many. */
   sendToConsenting(device: SimulatedDevice, frame: string): number {
     let sent = 0;
-    for (const tag of this.settings.consents.integratorsOf(device)) {
+    for (const tag of this.deps.consents.integratorsOf(device)) {
       const connection = this.open.get(connectionKey(tag, device.host));
       if (connection && !connection.frozen && connection.socket.readyState === WebSocket.OPEN) {
         connection.socket.send(frame);
@@ -82,7 +82,7 @@ export class IntegratorConnections {
   }
 
   async accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const { hosts, faults, tokens } = this.settings;
+    const { hosts, faults, tokens } = this.deps;
     const url = new URL(request.url ?? '/', 'http://simulator');
     const match = SOCKET_PATH.exec(url.pathname);
     const host = match ? decodeURIComponent(match[1]) : undefined;
@@ -96,7 +96,7 @@ export class IntegratorConnections {
     }
     const check = await tokens.check(url.searchParams.get('t'));
     if (!check.ok) {
-      if (check.reason === 'expired' && this.settings.expiredTokenHandling === 'close-4401') {
+      if (check.reason === 'expired' && this.deps.expiredTokenHandling === 'close-4401') {
         this.wss.handleUpgrade(request, socket, head, (ws) =>
           ws.close(TOKEN_BROKEN_CLOSE_CODE, 'Token-Broken'),
         );
@@ -106,7 +106,7 @@ export class IntegratorConnections {
       return;
     }
     const key = connectionKey(check.tag, host);
-    if (this.open.has(key) && this.settings.connectionPolicy === 'reject-newer') {
+    if (this.open.has(key) && this.deps.connectionPolicy === 'reject-newer') {
       refuseUpgrade(socket, 409, 'ALREADY_CONNECTED');
       return;
     }
@@ -123,7 +123,7 @@ export class IntegratorConnections {
       older?.socket.close(REPLACED_CLOSE_CODE, 'replaced by a newer connection');
       ws.on('message', (data, isBinary) => {
         if (!isBinary && !connection.frozen) {
-          this.settings.onFrame(connection, (data as Buffer).toString('utf8'));
+          this.deps.onFrame(connection, (data as Buffer).toString('utf8'));
         }
       });
       ws.on('ping', (data) => {

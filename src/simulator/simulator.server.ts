@@ -1,46 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
 import { toDecimalDeviceId } from '../shelly/device-id';
-import { ChannelTimer, CommandOptions, expireChannelTimer } from './device-commands';
-import { deviceModels } from './device-models';
-import { advanceDeviceState, StatePart } from './device-state';
-import { buildFleet } from './fleet';
-import {
-  actionResponseFrame,
-  commandResponseFrame,
-  onlineFrame,
-  settingsFrame,
-  statusFrame,
-} from './frames';
-import { readBody, sendJson } from './http-io';
-import { IntegratorTokens } from './integrator-token';
-import {
-  ClientFrame,
-  Consent,
-  decideAction,
-  decideCommand,
-  Directory,
-  readClientFrame,
-  socketDeviceId,
-} from './integrator-protocol';
-import { frameTemplate, LoadLane, LoadReport, runLoad } from './load-generator';
-import { seededRandom, Random } from './seeded-random';
-import {
-  cloudStatus,
-  deviceSettings,
-  partialCloudStatus,
-  renameChannels,
-  SimulatedDevice,
-} from './simulated-device';
-import { SimulatorError } from './simulator-error';
-import { SimulatorFaults } from './simulator-faults';
-import { createTrustSigner } from './trust-token';
+import { CommandHandler } from './command-handler';
 import { ConsentCallback } from './consent-callback';
 import { ConsentRegistry } from './consent-registry';
-import { IntegratorConnections, OpenConnection } from './integrator-connections';
+import { deviceModels } from './device-models';
+import { DeviceReports } from './device-reports';
+import { buildFleet } from './fleet';
+import { readBody, sendJson } from './http-io';
+import { IntegratorConnections } from './integrator-connections';
+import { Consent, socketDeviceId } from './integrator-protocol';
+import { IntegratorTokens } from './integrator-token';
+import { LoadReport } from './load-generator';
+import { seededRandom } from './seeded-random';
+import { SimulatedDevice } from './simulated-device';
+import { SimulatorError } from './simulator-error';
+import { SimulatorFaults } from './simulator-faults';
 import { SimulatorTimers } from './simulator-timers';
+import { createTrustSigner } from './trust-token';
 import { handleControlRequest } from './control.routes';
 import {
   ConnectionInfo,
@@ -60,8 +38,6 @@ import {
 export type { IntegratorCredentials, SimulatorOptions } from './simulator.types';
 export { REPLACED_CLOSE_CODE, TOKEN_BROKEN_CLOSE_CODE } from './integrator-connections';
 
-/** The command and action records keep this many most recent entries. */
-const MAX_RECORDED = 10_000;
 const DEFAULT_HOSTS = ['shelly-103-eu.shelly.cloud', 'shelly-77-eu.shelly.cloud'];
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const UNSUBSCRIBE_PATH = /^\/([^/]+)\/integrator\/unsubscribe_device$/;
@@ -76,8 +52,8 @@ export class ShellySimulator implements SimulatorControl {
   readonly hosts: readonly string[];
   readonly seed: number;
   readonly publicKeyPem: string;
-  readonly commands: RecordedCommand[] = [];
-  readonly actions: RecordedAction[] = [];
+  readonly commands: RecordedCommand[];
+  readonly actions: RecordedAction[];
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
@@ -85,9 +61,8 @@ export class ShellySimulator implements SimulatorControl {
   private readonly integratorConnections: IntegratorConnections;
   private readonly timers = new SimulatorTimers();
   private readonly tokens: IntegratorTokens;
-  private readonly rng: Random;
-  private readonly clock: () => number;
-  private readonly commandOptions: CommandOptions;
+  private readonly deviceReports: DeviceReports;
+  private readonly commandHandler: CommandHandler;
   private port = 0;
 
   private constructor(
@@ -100,34 +75,32 @@ export class ShellySimulator implements SimulatorControl {
         'at least one integrator (tag and token) is needed',
       );
     }
-    this.clock = options.clock ?? Date.now;
+    const clock = options.clock ?? Date.now;
     this.seed = options.seed ?? randomBytes(4).readUInt32LE();
-    this.rng = seededRandom(this.seed);
+    const rng = seededRandom(this.seed);
     this.hosts = options.hosts ?? DEFAULT_HOSTS;
     if (this.hosts.length === 0 || this.hosts.some((host) => !HOST_NAME.test(host))) {
       throw new SimulatorError('BAD_HOSTS', 'hosts must be one or more DNS names');
     }
-    const now = this.clock();
     this.devices = buildFleet(
       options.fleet ?? { count: deviceModels.length },
       this.hosts,
-      this.rng,
-      now,
+      rng,
+      clock(),
     );
     for (const device of this.devices) this.byDeviceId.set(device.identity.deviceId, device);
     this.tokens = new IntegratorTokens(
       randomBytes(48),
       options.tokenLifetimeSeconds ?? 86_400,
       new Set(options.integrators.map((integrator) => integrator.tag)),
-      this.clock,
+      clock,
     );
     const signer = createTrustSigner(options.trustPrivateKeyPem);
     this.publicKeyPem = signer.publicKeyPem;
     this.consentRegistry = new ConsentRegistry(
       options.integrators.map((integrator) => integrator.tag),
-      new ConsentCallback(options.callbackUrl, signer, this.clock),
+      new ConsentCallback(options.callbackUrl, signer, clock),
     );
-    this.commandOptions = { acceptRollerUpDown: options.acceptRollerUpDown };
     this.faults = new SimulatorFaults({
       connectionsOf: (host) => this.integratorConnections.list(host),
       exampleDeviceId: (host) => {
@@ -143,8 +116,30 @@ export class ShellySimulator implements SimulatorControl {
       faults: this.faults,
       expiredTokenHandling: options.expiredTokenHandling,
       connectionPolicy: options.connectionPolicy,
-      onFrame: (connection, text) => this.onClientFrame(connection, text),
+      onFrame: (connection, text) => this.commandHandler.handleFrame(connection, text),
     });
+    this.deviceReports = new DeviceReports({
+      devices: this.devices,
+      connections: this.integratorConnections,
+      consents: this.consentRegistry,
+      timers: this.timers,
+      rng,
+      clock,
+      partialByDefault: options.statusUpdates === 'partial',
+    });
+    this.commandHandler = new CommandHandler({
+      directory: {
+        device: (deviceId) => this.byDeviceId.get(deviceId),
+        consent: (integrator, deviceId) => this.consentRegistry.find(integrator, deviceId),
+      },
+      reports: this.deviceReports,
+      faults: this.faults,
+      timers: this.timers,
+      clock,
+      commandOptions: { acceptRollerUpDown: options.acceptRollerUpDown },
+    });
+    this.commands = this.commandHandler.commands;
+    this.actions = this.commandHandler.actions;
   }
 
   static async start(options: SimulatorOptions): Promise<ShellySimulator> {
@@ -166,7 +161,8 @@ export class ShellySimulator implements SimulatorControl {
       server.listen(options.port ?? 0, options.listenHost ?? '127.0.0.1', () => resolve());
     });
     simulator.port = (server.address() as { port: number }).port;
-    if (options.updateIntervalMs) simulator.startPeriodicUpdates(options.updateIntervalMs);
+    if (options.updateIntervalMs)
+      simulator.deviceReports.startPeriodicUpdates(options.updateIntervalMs);
     return simulator;
   }
 
@@ -235,34 +231,17 @@ export class ShellySimulator implements SimulatorControl {
    * number of sockets the frame went to.
    */
   emitStatus(ref: DeviceRef, options: { partial?: boolean } = {}): number {
-    const device = this.device(ref);
-    if (!device.online) return 0;
-    const changed = advanceDeviceState(device.state, this.clock(), this.rng);
-    return this.sendStatus(device, (options.partial ?? this.partialByDefault()) ? changed : 'full');
+    return this.deviceReports.emitStatus(this.device(ref), options.partial);
   }
 
   /** Sends `Shelly:Online`; a device that comes online also reports its full status. */
   setOnline(ref: DeviceRef, online: boolean): number {
-    const device = this.device(ref);
-    device.online = online;
-    const sent = this.integratorConnections.sendToConsenting(
-      device,
-      onlineFrame(device.identity.deviceId, online),
-    );
-    if (online) this.sendStatus(device, 'full');
-    return sent;
+    return this.deviceReports.setOnline(this.device(ref), online);
   }
 
   /** Applies a settings change (the device's name, channel names) and sends `Shelly:Settings`. */
   emitSettings(ref: DeviceRef, change: SettingsChange = {}): number {
-    const device = this.device(ref);
-    if (change.name !== undefined) device.identity.name = change.name;
-    if (change.channelNames) renameChannels(device, change.channelNames);
-    device.state.system.cfgRev += 1;
-    return this.integratorConnections.sendToConsenting(
-      device,
-      settingsFrame(device.identity.deviceId, deviceSettings(device)),
-    );
+    return this.deviceReports.emitSettings(this.device(ref), change);
   }
 
   /** The owner's account moved to another cloud host (tenant rebalancing); no callback is sent. */
@@ -282,36 +261,7 @@ export class ShellySimulator implements SimulatorControl {
     const hosts = options.hosts ?? this.hosts;
     const unknown = hosts.find((host) => !this.hosts.includes(host));
     if (unknown) throw new SimulatorError('UNKNOWN_HOST', `"${unknown}" is not a simulated host`);
-    const eligible = this.devices
-      .filter(
-        (device) =>
-          hosts.includes(device.host) &&
-          this.consentRegistry.find(integrator, device.identity.deviceId) !== undefined &&
-          this.integratorConnections.socketOf(integrator, device.host) !== undefined,
-      )
-      .slice(0, options.devices ?? Infinity);
-    if (eligible.length === 0) {
-      throw new SimulatorError(
-        'NO_LOAD_DEVICES',
-        'no consented device on a host with an open connection for this integrator',
-      );
-    }
-    const now = this.clock();
-    const lanes = new Map<string, LoadLane>();
-    for (const device of eligible) {
-      let lane = lanes.get(device.host);
-      if (!lane) {
-        const socket = this.integratorConnections.socketOf(integrator, device.host)!;
-        lane = { host: device.host, socket, frames: [] };
-        lanes.set(device.host, lane);
-      }
-      lane.frames.push(frameTemplate(device.identity.deviceId, cloudStatus(device, now)));
-    }
-    return runLoad([...lanes.values()], {
-      eventsPerSecond: options.eventsPerSecond,
-      durationMs: options.durationMs,
-      maxBufferedBytes: options.maxBufferedBytes,
-    });
+    return this.deviceReports.load(integrator, hosts, options);
   }
 
   async stop(): Promise<void> {
@@ -327,31 +277,6 @@ export class ShellySimulator implements SimulatorControl {
       throw new SimulatorError('UNKNOWN_INTEGRATOR', `"${chosen}" is not a configured integrator`);
     }
     return chosen;
-  }
-
-  private partialByDefault(): boolean {
-    return this.options.statusUpdates === 'partial';
-  }
-
-  private startPeriodicUpdates(intervalMs: number): void {
-    const tick = () => {
-      for (const device of this.devices) {
-        if (device.online && this.consentRegistry.hasConsent(device)) this.emitStatus(device);
-      }
-      this.timers.schedule(tick, intervalMs);
-    };
-    this.timers.schedule(tick, intervalMs);
-  }
-
-  private sendStatus(device: SimulatedDevice, parts: readonly StatePart[] | 'full'): number {
-    const now = this.clock();
-    device.state.system.serial += 1;
-    const status =
-      parts === 'full' ? cloudStatus(device, now) : partialCloudStatus(device, parts, now);
-    return this.integratorConnections.sendToConsenting(
-      device,
-      statusFrame(device.identity.deviceId, status),
-    );
   }
 
   private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -411,100 +336,4 @@ export class ShellySimulator implements SimulatorControl {
     }
     sendJson(response, 200, { isok: true, data: await this.tokens.issue(known.tag) });
   }
-
-  private onClientFrame(connection: OpenConnection, text: string): void {
-    const frame = readClientFrame(text);
-    if (frame.kind === 'command') this.onCommand(connection, frame);
-    else if (frame.kind === 'action') this.onAction(connection, frame);
-  }
-
-  private directory(): Directory {
-    return {
-      device: (deviceId) => this.byDeviceId.get(deviceId),
-      consent: (integrator, deviceId) => this.consentRegistry.find(integrator, deviceId),
-    };
-  }
-
-  private onCommand(
-    connection: OpenConnection,
-    frame: Extract<ClientFrame, { kind: 'command' }>,
-  ): void {
-    const now = this.clock();
-    const data = (typeof frame.data === 'object' && frame.data !== null ? frame.data : {}) as {
-      cmd?: unknown;
-      params?: unknown;
-    };
-    const record: RecordedCommand = {
-      at: now,
-      integrator: connection.integrator,
-      host: connection.host,
-      trid: frame.trid,
-      deviceId: frame.deviceId,
-      cmd: data.cmd,
-      params: data.params,
-      delivery: 'none',
-    };
-    remember(this.commands, record);
-    if (frame.trid === undefined) {
-      record.detail = 'no trid: nothing to answer';
-      return;
-    }
-    const decision = decideCommand(frame, connection, this.directory(), now, this.commandOptions);
-    record.answer = decision.answer;
-    record.detail = decision.detail;
-    const response = commandResponseFrame(
-      frame.trid,
-      decision.deviceId ?? socketDeviceId(frame.deviceId),
-      decision.user,
-      decision.answer,
-    );
-    const respond = () => {
-      if (connection.socket.readyState !== WebSocket.OPEN) return;
-      connection.socket.send(response);
-      record.delivery = 'sent';
-    };
-    if (this.faults.droppingResponses) {
-      record.delivery = 'dropped';
-    } else if (this.faults.responseDelayMs > 0) {
-      record.delivery = 'delayed';
-      this.timers.schedule(respond, this.faults.responseDelayMs);
-    } else {
-      respond();
-    }
-    if (decision.device && decision.changed.length > 0) {
-      this.sendStatus(decision.device, this.partialByDefault() ? decision.changed : 'full');
-    }
-    if (decision.device && decision.timer) this.scheduleFlipBack(decision.device, decision.timer);
-  }
-
-  private scheduleFlipBack(device: SimulatedDevice, timer: ChannelTimer): void {
-    this.timers.schedule(() => {
-      const changed = expireChannelTimer(device.state, timer, this.clock());
-      if (changed.length > 0 && device.online) {
-        this.sendStatus(device, this.partialByDefault() ? changed : 'full');
-      }
-    }, timer.durationS * 1000);
-  }
-
-  private onAction(
-    connection: OpenConnection,
-    frame: Extract<ClientFrame, { kind: 'action' }>,
-  ): void {
-    const decision = decideAction(frame, connection, this.directory(), this.clock());
-    remember(this.actions, {
-      at: this.clock(),
-      integrator: connection.integrator,
-      host: connection.host,
-      trid: frame.trid,
-      request: frame.data,
-      result: decision.data.result,
-    });
-    if (frame.trid === undefined) return;
-    connection.socket.send(actionResponseFrame(frame.trid, decision.user, decision.data));
-  }
-}
-
-function remember<T>(record: T[], entry: T): void {
-  record.push(entry);
-  if (record.length > MAX_RECORDED) record.splice(0, record.length - MAX_RECORDED);
 }
