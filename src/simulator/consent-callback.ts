@@ -4,7 +4,7 @@ import { SimulatorError } from './simulator-error';
 import type { ConsentResult } from './simulator.types';
 import { signTrustToken, TrustSigner, TrustTamper } from './trust-token';
 
-/** Tells the integrator of a consent change: a POST to its callback URL, signed with `SCL-Trust`. */
+/** Tells the integrator of a consent change: a POST to its callback URL, signed by `SCL-Trust`. */
 export class ConsentCallback {
   constructor(
     private readonly url: string | undefined,

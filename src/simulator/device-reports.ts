@@ -26,7 +26,10 @@ export interface DeviceReportDependencies {
   partialByDefault: boolean;
 }
 
-/** What devices send unasked: statuses, online changes and settings, one by one, periodically or at a load rate. */
+/**
+ * What devices send unasked: statuses, online changes and settings; one by one, periodically or
+ * at a load rate.
+ */
 export class DeviceReports {
   constructor(private readonly deps: DeviceReportDependencies) {}
 

@@ -19,7 +19,7 @@ export interface OpenConnection extends Connection {
   frozen: boolean;
 }
 
-export interface ConnectionDependencies extends Pick<
+export interface IntegratorConnectionDependencies extends Pick<
   SimulatorOptions,
   'expiredTokenHandling' | 'connectionPolicy'
 > {
@@ -42,7 +42,7 @@ export class IntegratorConnections {
     autoPong: false,
   });
 
-  constructor(private readonly deps: ConnectionDependencies) {}
+  constructor(private readonly deps: IntegratorConnectionDependencies) {}
 
   info(host?: string): ConnectionInfo[] {
     return this.list(host).map(({ integrator, host: on, openedAt, frozen }) => ({
@@ -63,7 +63,7 @@ export class IntegratorConnections {
     return this.open.get(connectionKey(integrator, host))?.socket;
   }
 
-  /** Sends the frame to every consenting integrator connected to the device's host; returns how many. */
+  /** To every consenting integrator with an open socket to the device's host; returns how many. */
   sendToConsenting(device: SimulatedDevice, frame: string): number {
     let sent = 0;
     for (const tag of this.deps.consents.integratorsOf(device)) {

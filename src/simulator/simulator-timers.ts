@@ -1,4 +1,4 @@
-/** Every timer the simulator sets, so that stopping it clears them all; none keeps the process alive. */
+/** Every timer the simulator sets, so that `stop` clears them all; none keeps the process alive. */
 export class SimulatorTimers {
   private readonly pending = new Set<NodeJS.Timeout>();
 

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { toDecimalDeviceId } from '../shelly/device-id';
 import { CommandHandler } from './command-handler';
 import { ConsentCallback } from './consent-callback';
@@ -8,19 +6,17 @@ import { ConsentRegistry } from './consent-registry';
 import { deviceModels } from './device-models';
 import { DeviceReports } from './device-reports';
 import { buildFleet } from './fleet';
-import { readBody, sendJson } from './http-io';
+import { HttpTransport, TOKEN_PATH } from './http-transport';
 import { IntegratorConnections } from './integrator-connections';
-import { Consent, socketDeviceId } from './integrator-protocol';
+import type { Consent, Directory } from './integrator-protocol';
 import { IntegratorTokens } from './integrator-token';
-import { LoadReport } from './load-generator';
+import type { LoadReport } from './load-generator';
 import { seededRandom } from './seeded-random';
-import { SimulatedDevice } from './simulated-device';
+import type { SimulatedDevice } from './simulated-device';
 import { SimulatorError } from './simulator-error';
 import { SimulatorFaults } from './simulator-faults';
 import { SimulatorTimers } from './simulator-timers';
-import { createTrustSigner } from './trust-token';
-import { handleControlRequest } from './control.routes';
-import {
+import type {
   ConnectionInfo,
   ConsentGrant,
   ConsentResult,
@@ -34,13 +30,13 @@ import {
   SimulatorControl,
   SimulatorOptions,
 } from './simulator.types';
+import { createTrustSigner } from './trust-token';
 
-export type { IntegratorCredentials, SimulatorOptions } from './simulator.types';
 export { REPLACED_CLOSE_CODE, TOKEN_BROKEN_CLOSE_CODE } from './integrator-connections';
+export type { IntegratorCredentials, SimulatorOptions } from './simulator.types';
 
 const DEFAULT_HOSTS = ['shelly-103-eu.shelly.cloud', 'shelly-77-eu.shelly.cloud'];
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const UNSUBSCRIBE_PATH = /^\/([^/]+)\/integrator\/unsubscribe_device$/;
 
 /**
  * A protocol-faithful stand-in for the Integrator side of Shelly's cloud: token endpoint, one
@@ -57,18 +53,16 @@ export class ShellySimulator implements SimulatorControl {
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
-  private readonly consentRegistry: ConsentRegistry;
-  private readonly integratorConnections: IntegratorConnections;
   private readonly timers = new SimulatorTimers();
   private readonly tokens: IntegratorTokens;
+  private readonly consentRegistry: ConsentRegistry;
+  private readonly integratorConnections: IntegratorConnections;
   private readonly deviceReports: DeviceReports;
   private readonly commandHandler: CommandHandler;
+  private readonly transport: HttpTransport;
   private port = 0;
 
-  private constructor(
-    private readonly options: SimulatorOptions,
-    private readonly server: Server,
-  ) {
+  private constructor(private readonly options: SimulatorOptions) {
     if (options.integrators.length === 0) {
       throw new SimulatorError(
         'NO_INTEGRATOR',
@@ -89,25 +83,26 @@ export class ShellySimulator implements SimulatorControl {
       clock(),
     );
     for (const device of this.devices) this.byDeviceId.set(device.identity.deviceId, device);
+    const tags = options.integrators.map((integrator) => integrator.tag);
     this.tokens = new IntegratorTokens(
       randomBytes(48),
       options.tokenLifetimeSeconds ?? 86_400,
-      new Set(options.integrators.map((integrator) => integrator.tag)),
+      new Set(tags),
       clock,
     );
     const signer = createTrustSigner(options.trustPrivateKeyPem);
     this.publicKeyPem = signer.publicKeyPem;
     this.consentRegistry = new ConsentRegistry(
-      options.integrators.map((integrator) => integrator.tag),
+      tags,
       new ConsentCallback(options.callbackUrl, signer, clock),
     );
+    const directory: Directory = {
+      device: (deviceId) => this.byDeviceId.get(deviceId),
+      consent: (integrator, deviceId) => this.consentRegistry.find(integrator, deviceId),
+    };
     this.faults = new SimulatorFaults({
       connectionsOf: (host) => this.integratorConnections.list(host),
-      exampleDeviceId: (host) => {
-        const onHost = this.devices.filter((device) => device.host === host);
-        const consented = onHost.find((device) => this.consentRegistry.hasConsent(device));
-        return (consented ?? onHost[0] ?? this.devices[0]).identity.deviceId;
-      },
+      exampleDeviceId: (host) => this.exampleDeviceId(host),
     });
     this.integratorConnections = new IntegratorConnections({
       hosts: this.hosts,
@@ -128,10 +123,7 @@ export class ShellySimulator implements SimulatorControl {
       partialByDefault: options.statusUpdates === 'partial',
     });
     this.commandHandler = new CommandHandler({
-      directory: {
-        device: (deviceId) => this.byDeviceId.get(deviceId),
-        consent: (integrator, deviceId) => this.consentRegistry.find(integrator, deviceId),
-      },
+      directory,
       reports: this.deviceReports,
       faults: this.faults,
       timers: this.timers,
@@ -140,29 +132,26 @@ export class ShellySimulator implements SimulatorControl {
     });
     this.commands = this.commandHandler.commands;
     this.actions = this.commandHandler.actions;
+    this.transport = new HttpTransport({
+      integrators: options.integrators,
+      hosts: this.hosts,
+      tokens: this.tokens,
+      directory,
+      consents: this.consentRegistry,
+      connections: this.integratorConnections,
+      control: this,
+    });
   }
 
   static async start(options: SimulatorOptions): Promise<ShellySimulator> {
-    const server = createServer();
-    const simulator = new ShellySimulator(options, server);
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      simulator.onRequest(request, response).catch((error: unknown) => {
-        if (!response.headersSent) {
-          sendJson(response, 500, { error: 'INTERNAL', message: String(error) });
-        }
-      });
-    });
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => undefined);
-      void simulator.integratorConnections.accept(request, socket, head);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.listenHost ?? '127.0.0.1', () => resolve());
-    });
-    simulator.port = (server.address() as { port: number }).port;
-    if (options.updateIntervalMs)
+    const simulator = new ShellySimulator(options);
+    simulator.port = await simulator.transport.listen(
+      options.port ?? 0,
+      options.listenHost ?? '127.0.0.1',
+    );
+    if (options.updateIntervalMs) {
       simulator.deviceReports.startPeriodicUpdates(options.updateIntervalMs);
+    }
     return simulator;
   }
 
@@ -172,7 +161,7 @@ export class ShellySimulator implements SimulatorControl {
   }
 
   get tokenUrl(): string {
-    return `${this.url}/integrator/get_access_token`;
+    return `${this.url}${TOKEN_PATH}`;
   }
 
   /** `ws://127.0.0.1:<port>/{host}/shelly/wss/hk_sock?t={token}` */
@@ -221,8 +210,11 @@ export class ShellySimulator implements SimulatorControl {
 
   async revokeConsent(ref: DeviceRef, options: RevokeOptions = {}): Promise<ConsentResult> {
     const device = this.device(ref);
-    const integrator = this.integratorTag(options.integrator);
-    return this.consentRegistry.revoke(device, integrator, options.tamper);
+    return this.consentRegistry.revoke(
+      device,
+      this.integratorTag(options.integrator),
+      options.tamper,
+    );
   }
 
   /**
@@ -246,9 +238,7 @@ export class ShellySimulator implements SimulatorControl {
 
   /** The owner's account moved to another cloud host (tenant rebalancing); no callback is sent. */
   moveDevice(ref: DeviceRef, host: string): void {
-    if (!this.hosts.includes(host)) {
-      throw new SimulatorError('UNKNOWN_HOST', `"${host}" is not a simulated host`);
-    }
+    this.requireHost(host);
     this.device(ref).host = host;
   }
 
@@ -259,16 +249,14 @@ export class ShellySimulator implements SimulatorControl {
     }
     const integrator = this.integratorTag(options.integrator);
     const hosts = options.hosts ?? this.hosts;
-    const unknown = hosts.find((host) => !this.hosts.includes(host));
-    if (unknown) throw new SimulatorError('UNKNOWN_HOST', `"${unknown}" is not a simulated host`);
+    hosts.forEach((host) => this.requireHost(host));
     return this.deviceReports.load(integrator, hosts, options);
   }
 
   async stop(): Promise<void> {
     this.timers.clear();
     this.integratorConnections.terminateAll();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.transport.close();
   }
 
   private integratorTag(tag: string | undefined): string {
@@ -279,61 +267,16 @@ export class ShellySimulator implements SimulatorControl {
     return chosen;
   }
 
-  private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', 'http://simulator').pathname;
-    if (path === '/integrator/get_access_token') return this.onTokenRequest(request, response);
-    if (path.startsWith('/simulator/')) return handleControlRequest(this, request, response, path);
-    const unsubscribe = UNSUBSCRIBE_PATH.exec(path);
-    if (unsubscribe && this.hosts.includes(decodeURIComponent(unsubscribe[1]))) {
-      return this.onUnsubscribe(decodeURIComponent(unsubscribe[1]), request, response);
+  private requireHost(host: string): void {
+    if (!this.hosts.includes(host)) {
+      throw new SimulatorError('UNKNOWN_HOST', `"${host}" is not a simulated host`);
     }
-    sendJson(response, 404, { error: 'NOT_FOUND' });
   }
 
-  /**
-   * `POST /{host}/integrator/unsubscribe_device` with the integrator JWT as Bearer and form field
-   * `id` (decimal device id): the integrator drops a device itself. No consent callback follows.
-   */
-  private async onUnsubscribe(
-    host: string,
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<void> {
-    const refuse = (status: number, code: string, text: string) =>
-      sendJson(response, status, { isok: false, errors: { [code]: text } });
-    if (request.method !== 'POST') return refuse(405, 'method_not_allowed', 'use POST');
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const check = await this.tokens.check(bearer);
-    if (!check.ok) return refuse(401, 'unauthorized', 'missing or invalid integrator token');
-    const deviceId = socketDeviceId(
-      new URLSearchParams(await readBody(request, 16 * 1024)).get('id'),
-    );
-    const device = deviceId === undefined ? undefined : this.byDeviceId.get(deviceId);
-    if (!device || !this.consentRegistry.find(check.tag, device.identity.deviceId)) {
-      return refuse(200, 'device_not_found', 'no integrated device with this id');
-    }
-    if (device.host !== host) return refuse(200, 'wrong_host', device.host);
-    this.consentRegistry.remove(check.tag, device.identity.deviceId);
-    sendJson(response, 200, { isok: true });
-  }
-
-  private async onTokenRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== 'POST') {
-      sendJson(response, 405, { isok: false, errors: { method_not_allowed: 'use POST' } });
-      return;
-    }
-    const form = new URLSearchParams(await readBody(request, 16 * 1024));
-    const tag = form.get('itg');
-    const known = this.options.integrators.find(
-      (integrator) => integrator.tag === tag && integrator.token === form.get('token'),
-    );
-    if (!known) {
-      sendJson(response, 200, {
-        isok: false,
-        errors: { wrong_credentials: 'Invalid integrator tag or token' },
-      });
-      return;
-    }
-    sendJson(response, 200, { isok: true, data: await this.tokens.issue(known.tag) });
+  /** A malformed frame names a device the integrator knows, when there is one. */
+  private exampleDeviceId(host: string): string {
+    const onHost = this.devices.filter((device) => device.host === host);
+    const consented = onHost.find((device) => this.consentRegistry.hasConsent(device));
+    return (consented ?? onHost[0] ?? this.devices[0]).identity.deviceId;
   }
 }

@@ -55,7 +55,7 @@ export interface ConsentGrant {
 
 export interface GrantOptions {
   tamper?: TrustTamper;
-  /** The cloud holds the consent and sends the device's frames; the integrator never heard of it. */
+  /** The cloud holds the consent and sends the device's frames; the integrator never knew. */
   callbackLost?: boolean;
 }
 
