@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { malformedKinds } from './frames';
 import { BodyTooLargeError, readBody, sendJson } from './http-io';
 import { cloudStatus, deviceSettings, SimulatedDevice } from './simulated-device';
-import type { ShellySimulator } from './simulator.server';
 import { SimulatorError } from './simulator-error';
+import type { SimulatorControl } from './simulator.types';
 import { trustTampers } from './trust-token';
 
 /**
@@ -69,7 +69,7 @@ const loadBody = z.object({
 const deviceAction = /^\/simulator\/devices\/([^/]+)(?:\/(consent|status|online|settings|move))?$/;
 
 export async function handleControlRequest(
-  simulator: ShellySimulator,
+  simulator: SimulatorControl,
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
@@ -98,7 +98,7 @@ export async function handleControlRequest(
 }
 
 async function route(
-  simulator: ShellySimulator,
+  simulator: SimulatorControl,
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
@@ -189,7 +189,7 @@ async function route(
   return undefined;
 }
 
-function applyFault(simulator: ShellySimulator, fault: z.infer<typeof faultBody>): number {
+function applyFault(simulator: SimulatorControl, fault: z.infer<typeof faultBody>): number {
   const faults = simulator.faults;
   switch (fault.fault) {
     case 'drop-connection':
@@ -213,7 +213,7 @@ function applyFault(simulator: ShellySimulator, fault: z.infer<typeof faultBody>
   }
 }
 
-function describe(simulator: ShellySimulator, device: SimulatedDevice) {
+function describe(simulator: SimulatorControl, device: SimulatedDevice) {
   return {
     id: device.identity.id,
     deviceId: device.identity.deviceId,

@@ -5,7 +5,7 @@ import { cloudStatus, deviceSettings, SimulatedDevice } from './simulated-device
 
 /**
  * How the simulated cloud answers what an integrator sends on its socket. Pure decisions over the
- * simulator's devices and consents; the server sends the frames.
+ * simulator's devices and consents; `CommandHandler` sends the frames.
  */
 export interface Consent {
   integrator: string;

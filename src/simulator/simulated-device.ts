@@ -46,6 +46,12 @@ export function createSimulatedDevice(options: {
   };
 }
 
+export function renameChannels(device: SimulatedDevice, names: readonly string[]): void {
+  names.forEach((name, index) => {
+    if (index < device.identity.channelNames.length) device.identity.channelNames[index] = name;
+  });
+}
+
 /** The full status as the cloud relays it, with the keys the cloud adds. */
 export function cloudStatus(device: SimulatedDevice, now: number): Status {
   const { model, identity, state } = device;

@@ -1,258 +1,157 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { randomBytes } from 'node:crypto';
 import { toDecimalDeviceId } from '../common/device-id';
-import { ChannelTimer, CommandOptions, expireChannelTimer } from './device-commands';
+import { CommandHandler } from './command-handler';
+import { ConsentCallback } from './consent-callback';
+import { ConsentRegistry } from './consent-registry';
 import { deviceModels } from './device-models';
-import { advanceDeviceState, StatePart } from './device-state';
-import { buildFleet, FleetSpec } from './fleet';
-import {
-  actionResponseFrame,
-  CommandAnswer,
-  commandResponseFrame,
-  onlineFrame,
-  settingsFrame,
-  statusFrame,
-} from './frames';
-import { readBody, refuseUpgrade, sendJson } from './http-io';
+import { DeviceReports } from './device-reports';
+import { buildFleet } from './fleet';
+import { HttpTransport, TOKEN_PATH } from './http-transport';
+import { IntegratorConnections } from './integrator-connections';
+import type { Consent, Directory } from './integrator-protocol';
 import { IntegratorTokens } from './integrator-token';
-import {
-  ClientFrame,
-  Connection,
-  Consent,
-  decideAction,
-  decideCommand,
-  Directory,
-  readClientFrame,
-  socketDeviceId,
-} from './integrator-protocol';
-import { frameTemplate, LoadLane, LoadReport, runLoad } from './load-generator';
-import { seededRandom, Random } from './seeded-random';
-import {
-  cloudStatus,
-  deviceSettings,
-  partialCloudStatus,
-  SimulatedDevice,
-} from './simulated-device';
+import type { LoadReport } from './load-generator';
+import { seededRandom } from './seeded-random';
+import type { SimulatedDevice } from './simulated-device';
 import { SimulatorError } from './simulator-error';
 import { SimulatorFaults } from './simulator-faults';
-import { signTrustToken, TrustSigner, TrustTamper } from './trust-token';
-import { handleControlRequest } from './control.routes';
+import { SimulatorTimers } from './simulator-timers';
+import type {
+  ConnectionInfo,
+  ConsentGrant,
+  ConsentResult,
+  DeviceRef,
+  GrantOptions,
+  LoadOptions,
+  RecordedAction,
+  RecordedCommand,
+  RevokeOptions,
+  SettingsChange,
+  SimulatorControl,
+  SimulatorOptions,
+} from './simulator.types';
+import { createTrustSigner } from './trust-token';
 
-export interface IntegratorCredentials {
-  tag: string;
-  token: string;
-}
+export { REPLACED_CLOSE_CODE, TOKEN_BROKEN_CLOSE_CODE } from './integrator-connections';
+export type { IntegratorCredentials, SimulatorOptions } from './simulator.types';
 
-export interface SimulatorOptions {
-  integrators: IntegratorCredentials[];
-  /** Default 0: a free port. */
-  port?: number;
-  /** Interface to listen on; default 127.0.0.1. */
-  listenHost?: string;
-  /** Simulated cloud hosts; default `shelly-103-eu.shelly.cloud` and `shelly-77-eu.shelly.cloud`. */
-  hosts?: string[];
-  /** Default: one device of every model, spread over the hosts. */
-  fleet?: FleetSpec;
-  /** Same seed, same fleet and readings. Default: random (see `seed`). */
-  seed?: number;
-  /** Lifetime of issued integrator JWTs; default 86400 (24 h, as documented). */
-  tokenLifetimeSeconds?: number;
-  /** `http-401` refuses the handshake; `close-4401` accepts it, then closes with 4401 Token-Broken. */
-  expiredTokenHandling?: 'http-401' | 'close-4401';
-  /** What a second socket for the same integrator and host does; default `replace-older`. */
-  connectionPolicy?: 'replace-older' | 'reject-newer';
-  /** Where consent callbacks go; without it consent changes apply directly. */
-  callbackUrl?: string;
-  /** PKCS#8 PEM of the P-384 key that signs `SCL-Trust`; default a key generated at start. */
-  trustPrivateKeyPem?: string;
-  /** Whether status changes are sent whole or as the changed components only; default `full`. */
-  statusUpdates?: 'full' | 'partial';
-  /** Every consented online device reports a fresh status this often; default 0 (never). */
-  updateIntervalMs?: number;
-  /** Also accept `go: up|down` for `roller`. */
-  acceptRollerUpDown?: boolean;
-  /** Time source of statuses and tokens; faults and load use real time. */
-  clock?: () => number;
-}
-
-export interface ConsentGrant {
-  userId: number;
-  /** "01" read + control (default), "00" read-only. */
-  accessGroups?: string;
-  /** One name per channel. */
-  names?: string[];
-  /** Integrator tag; default the first configured. */
-  integrator?: string;
-}
-
-export interface ConsentResult {
-  /** Whether the simulator's own consent state changed. */
-  applied: boolean;
-  /** The callback's HTTP status; absent without a callback URL or when the POST failed. */
-  status?: number;
-  body?: string;
-  /** Transport failure of the POST. */
-  error?: string;
-}
-
-/** One `Shelly:CommandRequest` as received, with what was answered. */
-export interface RecordedCommand {
-  at: number;
-  integrator: string;
-  host: string;
-  trid: number | string | undefined;
-  deviceId: unknown;
-  cmd: unknown;
-  params: unknown;
-  answer?: CommandAnswer;
-  detail?: string;
-  /** `none`: no trid, nothing to answer. */
-  delivery: 'sent' | 'delayed' | 'dropped' | 'none';
-}
-
-export interface RecordedAction {
-  at: number;
-  integrator: string;
-  host: string;
-  trid: number | string | undefined;
-  request: unknown;
-  result: unknown;
-}
-
-export interface ConnectionInfo {
-  integrator: string;
-  host: string;
-  openedAt: number;
-  frozen: boolean;
-}
-
-export interface LoadOptions {
-  eventsPerSecond: number;
-  durationMs: number;
-  /** Use at most this many devices; default every eligible one. */
-  devices?: number;
-  /** Default every simulated host. */
-  hosts?: string[];
-  integrator?: string;
-  maxBufferedBytes?: number;
-}
-
-export type DeviceRef = SimulatedDevice | string;
-
-/** The command and action records keep this many most recent entries. */
-const MAX_RECORDED = 10_000;
 const DEFAULT_HOSTS = ['shelly-103-eu.shelly.cloud', 'shelly-77-eu.shelly.cloud'];
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const UNSUBSCRIBE_PATH = /^\/([^/]+)\/integrator\/unsubscribe_device$/;
-const SOCKET_PATH = /^\/([^/]+)\/shelly\/wss\/hk_sock$/;
-export const REPLACED_CLOSE_CODE = 4000;
-export const TOKEN_BROKEN_CLOSE_CODE = 4401;
-
-interface OpenConnection extends Connection {
-  socket: WebSocket;
-  openedAt: number;
-  frozen: boolean;
-}
 
 /**
  * A protocol-faithful stand-in for the Integrator side of Shelly's cloud: token endpoint, one
  * WebSocket per simulated host, a fleet of devices, consent callbacks, faults and load, on one
  * HTTP port. Control endpoints under `/simulator/` drive it from outside the process.
  */
-export class ShellySimulator {
+export class ShellySimulator implements SimulatorControl {
   readonly devices: readonly SimulatedDevice[];
   readonly hosts: readonly string[];
   readonly seed: number;
   readonly publicKeyPem: string;
-  readonly commands: RecordedCommand[] = [];
-  readonly actions: RecordedAction[] = [];
+  readonly commands: RecordedCommand[];
+  readonly actions: RecordedAction[];
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
-  private readonly consentsByKey = new Map<string, Consent>();
-  private readonly open = new Map<string, OpenConnection>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    clientTracking: false,
-    maxPayload: 1024 * 1024,
-    autoPong: false,
-  });
+  private readonly timers = new SimulatorTimers();
   private readonly tokens: IntegratorTokens;
-  private readonly signer: TrustSigner;
-  private readonly rng: Random;
-  private readonly clock: () => number;
-  private readonly commandOptions: CommandOptions;
+  private readonly consentRegistry: ConsentRegistry;
+  private readonly integratorConnections: IntegratorConnections;
+  private readonly deviceReports: DeviceReports;
+  private readonly commandHandler: CommandHandler;
+  private readonly transport: HttpTransport;
   private port = 0;
 
-  private constructor(
-    private readonly options: SimulatorOptions,
-    private readonly server: Server,
-  ) {
+  private constructor(private readonly options: SimulatorOptions) {
     if (options.integrators.length === 0) {
       throw new SimulatorError(
         'NO_INTEGRATOR',
         'at least one integrator (tag and token) is needed',
       );
     }
-    this.clock = options.clock ?? Date.now;
+    const clock = options.clock ?? Date.now;
     this.seed = options.seed ?? randomBytes(4).readUInt32LE();
-    this.rng = seededRandom(this.seed);
+    const rng = seededRandom(this.seed);
     this.hosts = options.hosts ?? DEFAULT_HOSTS;
     if (this.hosts.length === 0 || this.hosts.some((host) => !HOST_NAME.test(host))) {
       throw new SimulatorError('BAD_HOSTS', 'hosts must be one or more DNS names');
     }
-    const now = this.clock();
     this.devices = buildFleet(
       options.fleet ?? { count: deviceModels.length },
       this.hosts,
-      this.rng,
-      now,
+      rng,
+      clock(),
     );
     for (const device of this.devices) this.byDeviceId.set(device.identity.deviceId, device);
+    const tags = options.integrators.map((integrator) => integrator.tag);
     this.tokens = new IntegratorTokens(
       randomBytes(48),
       options.tokenLifetimeSeconds ?? 86_400,
-      new Set(options.integrators.map((integrator) => integrator.tag)),
-      this.clock,
+      new Set(tags),
+      clock,
     );
-    this.signer = trustSigner(options.trustPrivateKeyPem);
-    this.publicKeyPem = this.signer.publicKeyPem;
-    this.commandOptions = { acceptRollerUpDown: options.acceptRollerUpDown };
+    const signer = createTrustSigner(options.trustPrivateKeyPem);
+    this.publicKeyPem = signer.publicKeyPem;
+    this.consentRegistry = new ConsentRegistry(
+      tags,
+      new ConsentCallback(options.callbackUrl, signer, clock),
+    );
+    const directory: Directory = {
+      device: (deviceId) => this.byDeviceId.get(deviceId),
+      consent: (integrator, deviceId) => this.consentRegistry.find(integrator, deviceId),
+    };
     this.faults = new SimulatorFaults({
-      connectionsOf: (host) =>
-        [...this.open.values()].filter((connection) => connection.host === host),
-      exampleDeviceId: (host) => {
-        const onHost = this.devices.filter((device) => device.host === host);
-        const consented = onHost.find((device) => this.consentingIntegrators(device).length > 0);
-        return (consented ?? onHost[0] ?? this.devices[0]).identity.deviceId;
-      },
+      connectionsOf: (host) => this.integratorConnections.list(host),
+      exampleDeviceId: (host) => this.exampleDeviceId(host),
+    });
+    this.integratorConnections = new IntegratorConnections({
+      hosts: this.hosts,
+      tokens: this.tokens,
+      consents: this.consentRegistry,
+      faults: this.faults,
+      expiredTokenHandling: options.expiredTokenHandling,
+      connectionPolicy: options.connectionPolicy,
+      onFrame: (connection, text) => this.commandHandler.handleFrame(connection, text),
+    });
+    this.deviceReports = new DeviceReports({
+      devices: this.devices,
+      connections: this.integratorConnections,
+      consents: this.consentRegistry,
+      timers: this.timers,
+      rng,
+      clock,
+      partialByDefault: options.statusUpdates === 'partial',
+    });
+    this.commandHandler = new CommandHandler({
+      directory,
+      reports: this.deviceReports,
+      faults: this.faults,
+      timers: this.timers,
+      clock,
+      commandOptions: { acceptRollerUpDown: options.acceptRollerUpDown },
+    });
+    this.commands = this.commandHandler.commands;
+    this.actions = this.commandHandler.actions;
+    this.transport = new HttpTransport({
+      integrators: options.integrators,
+      hosts: this.hosts,
+      tokens: this.tokens,
+      directory,
+      consents: this.consentRegistry,
+      connections: this.integratorConnections,
+      control: this,
     });
   }
 
   static async start(options: SimulatorOptions): Promise<ShellySimulator> {
-    const server = createServer();
-    const simulator = new ShellySimulator(options, server);
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      simulator.onRequest(request, response).catch((error: unknown) => {
-        if (!response.headersSent) {
-          sendJson(response, 500, { error: 'INTERNAL', message: String(error) });
-        }
-      });
-    });
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => undefined);
-      void simulator.onUpgrade(request, socket, head);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.listenHost ?? '127.0.0.1', () => resolve());
-    });
-    simulator.port = (server.address() as { port: number }).port;
-    if (options.updateIntervalMs) simulator.startPeriodicUpdates(options.updateIntervalMs);
+    const simulator = new ShellySimulator(options);
+    simulator.port = await simulator.transport.listen(
+      options.port ?? 0,
+      options.listenHost ?? '127.0.0.1',
+    );
+    if (options.updateIntervalMs) {
+      simulator.deviceReports.startPeriodicUpdates(options.updateIntervalMs);
+    }
     return simulator;
   }
 
@@ -262,7 +161,7 @@ export class ShellySimulator {
   }
 
   get tokenUrl(): string {
-    return `${this.url}/integrator/get_access_token`;
+    return `${this.url}${TOKEN_PATH}`;
   }
 
   /** `ws://127.0.0.1:<port>/{host}/shelly/wss/hk_sock?t={token}` */
@@ -293,69 +192,29 @@ export class ShellySimulator {
   }
 
   consents(): Consent[] {
-    return [...this.consentsByKey.values()];
+    return this.consentRegistry.all();
   }
 
   connections(host?: string): ConnectionInfo[] {
-    return [...this.open.values()]
-      .filter((connection) => host === undefined || connection.host === host)
-      .map(({ integrator, host: on, openedAt, frozen }) => ({
-        integrator,
-        host: on,
-        openedAt,
-        frozen,
-      }));
+    return this.integratorConnections.info(host);
   }
 
   async grantConsent(
     ref: DeviceRef,
     grant: ConsentGrant,
-    options: { tamper?: TrustTamper; callbackLost?: boolean } = {},
+    options: GrantOptions = {},
   ): Promise<ConsentResult> {
     const device = this.device(ref);
-    const integrator = this.integratorTag(grant.integrator);
-    const names = grant.names ?? defaultNames(device);
-    const consent: Consent = {
-      integrator,
-      deviceId: device.identity.deviceId,
-      userId: grant.userId,
-      accessGroups: grant.accessGroups ?? '01',
-      host: device.host,
-      names,
-    };
-    // A lost callback: the cloud holds the consent and sends the device's frames, the integrator never heard of it.
-    const result = options.callbackLost
-      ? { applied: true }
-      : await this.deliverConsent(consent, 'add', options.tamper);
-    if (result.applied) {
-      this.consentsByKey.set(consentKey(integrator, consent.deviceId), consent);
-      names.forEach((name, index) => {
-        if (index < device.identity.channelNames.length) device.identity.channelNames[index] = name;
-      });
-    }
-    return result;
+    return this.consentRegistry.grant(device, this.integratorTag(grant.integrator), grant, options);
   }
 
-  async revokeConsent(
-    ref: DeviceRef,
-    options: { integrator?: string; tamper?: TrustTamper } = {},
-  ): Promise<ConsentResult> {
+  async revokeConsent(ref: DeviceRef, options: RevokeOptions = {}): Promise<ConsentResult> {
     const device = this.device(ref);
-    const key = consentKey(this.integratorTag(options.integrator), device.identity.deviceId);
-    const consent = this.consentsByKey.get(key);
-    if (!consent) {
-      throw new SimulatorError(
-        'NO_CONSENT',
-        `device ${device.identity.id} has no consent to revoke`,
-      );
-    }
-    const result = await this.deliverConsent(
-      { ...consent, host: device.host },
-      'remove',
+    return this.consentRegistry.revoke(
+      device,
+      this.integratorTag(options.integrator),
       options.tamper,
     );
-    if (result.applied) this.consentsByKey.delete(key);
-    return result;
   }
 
   /**
@@ -364,40 +223,22 @@ export class ShellySimulator {
    * number of sockets the frame went to.
    */
   emitStatus(ref: DeviceRef, options: { partial?: boolean } = {}): number {
-    const device = this.device(ref);
-    if (!device.online) return 0;
-    const changed = advanceDeviceState(device.state, this.clock(), this.rng);
-    return this.sendStatus(device, (options.partial ?? this.partialByDefault()) ? changed : 'full');
+    return this.deviceReports.emitStatus(this.device(ref), options.partial);
   }
 
   /** Sends `Shelly:Online`; a device that comes online also reports its full status. */
   setOnline(ref: DeviceRef, online: boolean): number {
-    const device = this.device(ref);
-    device.online = online;
-    const sent = this.sendToConsenting(device, onlineFrame(device.identity.deviceId, online));
-    if (online) this.sendStatus(device, 'full');
-    return sent;
+    return this.deviceReports.setOnline(this.device(ref), online);
   }
 
   /** Applies a settings change (the device's name, channel names) and sends `Shelly:Settings`. */
-  emitSettings(ref: DeviceRef, change: { name?: string; channelNames?: string[] } = {}): number {
-    const device = this.device(ref);
-    if (change.name !== undefined) device.identity.name = change.name;
-    change.channelNames?.forEach((name, index) => {
-      if (index < device.identity.channelNames.length) device.identity.channelNames[index] = name;
-    });
-    device.state.system.cfgRev += 1;
-    return this.sendToConsenting(
-      device,
-      settingsFrame(device.identity.deviceId, deviceSettings(device)),
-    );
+  emitSettings(ref: DeviceRef, change: SettingsChange = {}): number {
+    return this.deviceReports.emitSettings(this.device(ref), change);
   }
 
   /** The owner's account moved to another cloud host (tenant rebalancing); no callback is sent. */
   moveDevice(ref: DeviceRef, host: string): void {
-    if (!this.hosts.includes(host)) {
-      throw new SimulatorError('UNKNOWN_HOST', `"${host}" is not a simulated host`);
-    }
+    this.requireHost(host);
     this.device(ref).host = host;
   }
 
@@ -408,47 +249,14 @@ export class ShellySimulator {
     }
     const integrator = this.integratorTag(options.integrator);
     const hosts = options.hosts ?? this.hosts;
-    const unknown = hosts.find((host) => !this.hosts.includes(host));
-    if (unknown) throw new SimulatorError('UNKNOWN_HOST', `"${unknown}" is not a simulated host`);
-    const eligible = this.devices
-      .filter(
-        (device) =>
-          hosts.includes(device.host) &&
-          this.consentsByKey.has(consentKey(integrator, device.identity.deviceId)) &&
-          this.open.has(connectionKey(integrator, device.host)),
-      )
-      .slice(0, options.devices ?? Infinity);
-    if (eligible.length === 0) {
-      throw new SimulatorError(
-        'NO_LOAD_DEVICES',
-        'no consented device on a host with an open connection for this integrator',
-      );
-    }
-    const now = this.clock();
-    const lanes = new Map<string, LoadLane>();
-    for (const device of eligible) {
-      let lane = lanes.get(device.host);
-      if (!lane) {
-        const socket = this.open.get(connectionKey(integrator, device.host))!.socket;
-        lane = { host: device.host, socket, frames: [] };
-        lanes.set(device.host, lane);
-      }
-      lane.frames.push(frameTemplate(device.identity.deviceId, cloudStatus(device, now)));
-    }
-    return runLoad([...lanes.values()], {
-      eventsPerSecond: options.eventsPerSecond,
-      durationMs: options.durationMs,
-      maxBufferedBytes: options.maxBufferedBytes,
-    });
+    hosts.forEach((host) => this.requireHost(host));
+    return this.deviceReports.load(integrator, hosts, options);
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const connection of this.open.values()) connection.socket.terminate();
-    this.open.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.integratorConnections.terminateAll();
+    await this.transport.close();
   }
 
   private integratorTag(tag: string | undefined): string {
@@ -459,331 +267,16 @@ export class ShellySimulator {
     return chosen;
   }
 
-  private partialByDefault(): boolean {
-    return this.options.statusUpdates === 'partial';
-  }
-
-  private startPeriodicUpdates(intervalMs: number): void {
-    const tick = () => {
-      for (const device of this.devices) {
-        if (device.online && this.consentingIntegrators(device).length > 0) this.emitStatus(device);
-      }
-      this.schedule(tick, intervalMs);
-    };
-    this.schedule(tick, intervalMs);
-  }
-
-  private schedule(run: () => void, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
-  }
-
-  private consentingIntegrators(device: SimulatedDevice): string[] {
-    return this.options.integrators
-      .map((integrator) => integrator.tag)
-      .filter((tag) => this.consentsByKey.has(consentKey(tag, device.identity.deviceId)));
-  }
-
-  private sendToConsenting(device: SimulatedDevice, frame: string): number {
-    let sent = 0;
-    for (const tag of this.consentingIntegrators(device)) {
-      const connection = this.open.get(connectionKey(tag, device.host));
-      if (connection && !connection.frozen && connection.socket.readyState === WebSocket.OPEN) {
-        connection.socket.send(frame);
-        sent += 1;
-      }
-    }
-    return sent;
-  }
-
-  private sendStatus(device: SimulatedDevice, parts: readonly StatePart[] | 'full'): number {
-    const now = this.clock();
-    device.state.system.serial += 1;
-    const status =
-      parts === 'full' ? cloudStatus(device, now) : partialCloudStatus(device, parts, now);
-    return this.sendToConsenting(device, statusFrame(device.identity.deviceId, status));
-  }
-
-  private async deliverConsent(
-    consent: Consent,
-    action: 'add' | 'remove',
-    tamper: TrustTamper | undefined,
-  ): Promise<ConsentResult> {
-    const url = this.options.callbackUrl;
-    if (!url && tamper) {
-      throw new SimulatorError('NO_CALLBACK_URL', 'a tampered callback needs a callback URL');
-    }
-    if (!url) return { applied: true };
-    const device = this.device(consent.deviceId);
-    const body = {
-      userId: consent.userId,
-      deviceId: consent.deviceId,
-      deviceType: device.model.code,
-      deviceCode: device.model.code,
-      accessGroups: consent.accessGroups,
-      action,
-      host: consent.host,
-      name: consent.names,
-    };
-    const trust = await signTrustToken(
-      this.signer,
-      { itg: consent.integrator, did: consent.deviceId },
-      this.clock(),
-      tamper,
-    );
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (trust) headers['scl-trust'] = trust;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = (await response.text()).slice(0, 4000);
-      return { applied: response.status === 200, status: response.status, body: text };
-    } catch (error) {
-      return { applied: false, error: error instanceof Error ? error.message : String(error) };
+  private requireHost(host: string): void {
+    if (!this.hosts.includes(host)) {
+      throw new SimulatorError('UNKNOWN_HOST', `"${host}" is not a simulated host`);
     }
   }
 
-  private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', 'http://simulator').pathname;
-    if (path === '/integrator/get_access_token') return this.onTokenRequest(request, response);
-    if (path.startsWith('/simulator/')) return handleControlRequest(this, request, response, path);
-    const unsubscribe = UNSUBSCRIBE_PATH.exec(path);
-    if (unsubscribe && this.hosts.includes(decodeURIComponent(unsubscribe[1]))) {
-      return this.onUnsubscribe(decodeURIComponent(unsubscribe[1]), request, response);
-    }
-    sendJson(response, 404, { error: 'NOT_FOUND' });
+  /** A malformed frame names a device the integrator knows, when there is one. */
+  private exampleDeviceId(host: string): string {
+    const onHost = this.devices.filter((device) => device.host === host);
+    const consented = onHost.find((device) => this.consentRegistry.hasConsent(device));
+    return (consented ?? onHost[0] ?? this.devices[0]).identity.deviceId;
   }
-
-  /**
-   * `POST /{host}/integrator/unsubscribe_device` with the integrator JWT as Bearer and form field
-   * `id` (decimal device id): the integrator drops a device itself. No consent callback follows.
-   */
-  private async onUnsubscribe(
-    host: string,
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<void> {
-    const refuse = (status: number, code: string, text: string) =>
-      sendJson(response, status, { isok: false, errors: { [code]: text } });
-    if (request.method !== 'POST') return refuse(405, 'method_not_allowed', 'use POST');
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const check = await this.tokens.check(bearer);
-    if (!check.ok) return refuse(401, 'unauthorized', 'missing or invalid integrator token');
-    const deviceId = socketDeviceId(
-      new URLSearchParams(await readBody(request, 16 * 1024)).get('id'),
-    );
-    const key = consentKey(check.tag, deviceId ?? '');
-    const device = deviceId === undefined ? undefined : this.byDeviceId.get(deviceId);
-    if (!device || !this.consentsByKey.has(key)) {
-      return refuse(200, 'device_not_found', 'no integrated device with this id');
-    }
-    if (device.host !== host) return refuse(200, 'wrong_host', device.host);
-    this.consentsByKey.delete(key);
-    sendJson(response, 200, { isok: true });
-  }
-
-  private async onTokenRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== 'POST') {
-      sendJson(response, 405, { isok: false, errors: { method_not_allowed: 'use POST' } });
-      return;
-    }
-    const form = new URLSearchParams(await readBody(request, 16 * 1024));
-    const tag = form.get('itg');
-    const known = this.options.integrators.find(
-      (integrator) => integrator.tag === tag && integrator.token === form.get('token'),
-    );
-    if (!known) {
-      sendJson(response, 200, {
-        isok: false,
-        errors: { wrong_credentials: 'Invalid integrator tag or token' },
-      });
-      return;
-    }
-    sendJson(response, 200, { isok: true, data: await this.tokens.issue(known.tag) });
-  }
-
-  private async onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://simulator');
-    const match = SOCKET_PATH.exec(url.pathname);
-    const host = match ? decodeURIComponent(match[1]) : undefined;
-    if (host === undefined || !this.hosts.includes(host)) {
-      refuseUpgrade(socket, 404, 'UNKNOWN_HOST');
-      return;
-    }
-    if (this.faults.isRefusing(host)) {
-      refuseUpgrade(socket, 503, 'HOST_UNAVAILABLE');
-      return;
-    }
-    const check = await this.tokens.check(url.searchParams.get('t'));
-    if (!check.ok) {
-      if (check.reason === 'expired' && this.options.expiredTokenHandling === 'close-4401') {
-        this.wss.handleUpgrade(request, socket, head, (ws) =>
-          ws.close(TOKEN_BROKEN_CLOSE_CODE, 'Token-Broken'),
-        );
-      } else {
-        refuseUpgrade(socket, 401, `TOKEN_${check.reason.toUpperCase()}`);
-      }
-      return;
-    }
-    const key = connectionKey(check.tag, host);
-    if (this.open.has(key) && this.options.connectionPolicy === 'reject-newer') {
-      refuseUpgrade(socket, 409, 'ALREADY_CONNECTED');
-      return;
-    }
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const older = this.open.get(key);
-      const connection: OpenConnection = {
-        integrator: check.tag,
-        host,
-        socket: ws,
-        openedAt: Date.now(),
-        frozen: false,
-      };
-      this.open.set(key, connection);
-      older?.socket.close(REPLACED_CLOSE_CODE, 'replaced by a newer connection');
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary && !connection.frozen) {
-          this.onClientFrame(connection, (data as Buffer).toString('utf8'));
-        }
-      });
-      ws.on('ping', (data) => {
-        if (!connection.frozen) ws.pong(data);
-      });
-      ws.on('close', () => {
-        if (this.open.get(key) === connection) this.open.delete(key);
-      });
-      ws.on('error', () => undefined);
-    });
-  }
-
-  private onClientFrame(connection: OpenConnection, text: string): void {
-    const frame = readClientFrame(text);
-    if (frame.kind === 'command') this.onCommand(connection, frame);
-    else if (frame.kind === 'action') this.onAction(connection, frame);
-  }
-
-  private directory(): Directory {
-    return {
-      device: (deviceId) => this.byDeviceId.get(deviceId),
-      consent: (integrator, deviceId) => this.consentsByKey.get(consentKey(integrator, deviceId)),
-    };
-  }
-
-  private onCommand(
-    connection: OpenConnection,
-    frame: Extract<ClientFrame, { kind: 'command' }>,
-  ): void {
-    const now = this.clock();
-    const data = (typeof frame.data === 'object' && frame.data !== null ? frame.data : {}) as {
-      cmd?: unknown;
-      params?: unknown;
-    };
-    const record: RecordedCommand = {
-      at: now,
-      integrator: connection.integrator,
-      host: connection.host,
-      trid: frame.trid,
-      deviceId: frame.deviceId,
-      cmd: data.cmd,
-      params: data.params,
-      delivery: 'none',
-    };
-    remember(this.commands, record);
-    if (frame.trid === undefined) {
-      record.detail = 'no trid: nothing to answer';
-      return;
-    }
-    const decision = decideCommand(frame, connection, this.directory(), now, this.commandOptions);
-    record.answer = decision.answer;
-    record.detail = decision.detail;
-    const response = commandResponseFrame(
-      frame.trid,
-      decision.deviceId ?? socketDeviceId(frame.deviceId),
-      decision.user,
-      decision.answer,
-    );
-    const respond = () => {
-      if (connection.socket.readyState !== WebSocket.OPEN) return;
-      connection.socket.send(response);
-      record.delivery = 'sent';
-    };
-    if (this.faults.droppingResponses) {
-      record.delivery = 'dropped';
-    } else if (this.faults.responseDelayMs > 0) {
-      record.delivery = 'delayed';
-      this.schedule(respond, this.faults.responseDelayMs);
-    } else {
-      respond();
-    }
-    if (decision.device && decision.changed.length > 0) {
-      this.sendStatus(decision.device, this.partialByDefault() ? decision.changed : 'full');
-    }
-    if (decision.device && decision.timer) this.scheduleFlipBack(decision.device, decision.timer);
-  }
-
-  private scheduleFlipBack(device: SimulatedDevice, timer: ChannelTimer): void {
-    this.schedule(() => {
-      const changed = expireChannelTimer(device.state, timer, this.clock());
-      if (changed.length > 0 && device.online) {
-        this.sendStatus(device, this.partialByDefault() ? changed : 'full');
-      }
-    }, timer.durationS * 1000);
-  }
-
-  private onAction(
-    connection: OpenConnection,
-    frame: Extract<ClientFrame, { kind: 'action' }>,
-  ): void {
-    const decision = decideAction(frame, connection, this.directory(), this.clock());
-    remember(this.actions, {
-      at: this.clock(),
-      integrator: connection.integrator,
-      host: connection.host,
-      trid: frame.trid,
-      request: frame.data,
-      result: decision.data.result,
-    });
-    if (frame.trid === undefined) return;
-    connection.socket.send(actionResponseFrame(frame.trid, decision.user, decision.data));
-  }
-}
-
-function trustSigner(privateKeyPem: string | undefined): TrustSigner {
-  const privateKey = privateKeyPem
-    ? createPrivateKey(privateKeyPem)
-    : generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey;
-  if (privateKey.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
-    throw new SimulatorError('BAD_TRUST_KEY', 'the SCL-Trust key must be an EC P-384 private key');
-  }
-  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' });
-  return { privateKey, publicKeyPem: publicKeyPem.toString() };
-}
-
-function defaultNames(device: SimulatedDevice): string[] {
-  const { name, channelNames } = device.identity;
-  return channelNames.map(
-    (channelName, index) =>
-      channelName ?? (channelNames.length === 1 ? name : `${name} ${index + 1}`),
-  );
-}
-
-function consentKey(integrator: string, deviceId: string): string {
-  return `${integrator}|${deviceId}`;
-}
-
-function connectionKey(integrator: string, host: string): string {
-  return `${integrator}|${host}`;
-}
-
-function remember<T>(record: T[], entry: T): void {
-  record.push(entry);
-  if (record.length > MAX_RECORDED) record.splice(0, record.length - MAX_RECORDED);
 }

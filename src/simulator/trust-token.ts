@@ -1,5 +1,6 @@
-import { KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { SimulatorError } from './simulator-error';
 
 /**
  * The `SCL-Trust` header of consent callbacks: an ES384 JWT with `exp` (2 minutes), `iat`, `itg`
@@ -20,6 +21,17 @@ const TRUST_TOKEN_LIFETIME_S = 120;
 export interface TrustSigner {
   privateKey: KeyObject;
   publicKeyPem: string;
+}
+
+export function createTrustSigner(privateKeyPem: string | undefined): TrustSigner {
+  const privateKey = privateKeyPem
+    ? createPrivateKey(privateKeyPem)
+    : generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey;
+  if (privateKey.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
+    throw new SimulatorError('BAD_TRUST_KEY', 'the SCL-Trust key must be an EC P-384 private key');
+  }
+  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' });
+  return { privateKey, publicKeyPem: publicKeyPem.toString() };
 }
 
 /** Returns undefined for `no-header`: the callback is then sent without `SCL-Trust`. */

@@ -1,0 +1,118 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ConsentRegistry } from './consent-registry';
+import { handleControlRequest } from './control.routes';
+import { readBody, sendJson } from './http-io';
+import type { IntegratorConnections } from './integrator-connections';
+import { Directory, socketDeviceId } from './integrator-protocol';
+import type { IntegratorTokens } from './integrator-token';
+import type { IntegratorCredentials, SimulatorControl } from './simulator.types';
+
+export const TOKEN_PATH = '/integrator/get_access_token';
+const UNSUBSCRIBE_PATH = /^\/([^/]+)\/integrator\/unsubscribe_device$/;
+const FORM_LIMIT_BYTES = 16 * 1024;
+
+export interface HttpTransportDependencies {
+  integrators: readonly IntegratorCredentials[];
+  hosts: readonly string[];
+  tokens: IntegratorTokens;
+  directory: Directory;
+  consents: ConsentRegistry;
+  connections: IntegratorConnections;
+  control: SimulatorControl;
+}
+
+/**
+ * The simulator's one HTTP port: the Integrator API's token and unsubscribe endpoints, the
+ * `/simulator/` control endpoints, and the WebSocket handshakes the integrator connections take.
+ */
+export class HttpTransport {
+  private readonly server = createServer();
+
+  constructor(private readonly deps: HttpTransportDependencies) {
+    this.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      this.route(request, response).catch((error: unknown) => {
+        if (!response.headersSent) {
+          sendJson(response, 500, { error: 'INTERNAL', message: String(error) });
+        }
+      });
+    });
+    this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => undefined);
+      void deps.connections.accept(request, socket, head);
+    });
+  }
+
+  /** Returns the port listened on, a free one when `port` is 0. */
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    return (this.server.address() as { port: number }).port;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://simulator').pathname;
+    if (path === TOKEN_PATH) return this.onTokenRequest(request, response);
+    if (path.startsWith('/simulator/')) {
+      return handleControlRequest(this.deps.control, request, response, path);
+    }
+    const unsubscribe = UNSUBSCRIBE_PATH.exec(path);
+    if (unsubscribe && this.deps.hosts.includes(decodeURIComponent(unsubscribe[1]))) {
+      return this.onUnsubscribe(decodeURIComponent(unsubscribe[1]), request, response);
+    }
+    sendJson(response, 404, { error: 'NOT_FOUND' });
+  }
+
+  private async onTokenRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'POST') return refuse(response, 405, 'method_not_allowed', 'use POST');
+    const form = new URLSearchParams(await readBody(request, FORM_LIMIT_BYTES));
+    const tag = form.get('itg');
+    const known = this.deps.integrators.find(
+      (integrator) => integrator.tag === tag && integrator.token === form.get('token'),
+    );
+    if (!known) {
+      return refuse(response, 200, 'wrong_credentials', 'Invalid integrator tag or token');
+    }
+    sendJson(response, 200, { isok: true, data: await this.deps.tokens.issue(known.tag) });
+  }
+
+  /**
+   * `POST /{host}/integrator/unsubscribe_device` with the integrator JWT as Bearer and form field
+   * `id` (decimal device id): the integrator drops a device itself. No consent callback follows.
+   */
+  private async onUnsubscribe(
+    host: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const { tokens, directory, consents } = this.deps;
+    if (request.method !== 'POST') return refuse(response, 405, 'method_not_allowed', 'use POST');
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const check = await tokens.check(bearer);
+    if (!check.ok) {
+      return refuse(response, 401, 'unauthorized', 'missing or invalid integrator token');
+    }
+    const deviceId = socketDeviceId(
+      new URLSearchParams(await readBody(request, FORM_LIMIT_BYTES)).get('id'),
+    );
+    const device = deviceId === undefined ? undefined : directory.device(deviceId);
+    if (!device || !directory.consent(check.tag, device.identity.deviceId)) {
+      return refuse(response, 200, 'device_not_found', 'no integrated device with this id');
+    }
+    if (device.host !== host) return refuse(response, 200, 'wrong_host', device.host);
+    consents.remove(check.tag, device.identity.deviceId);
+    sendJson(response, 200, { isok: true });
+  }
+}
+
+/** The Integrator API's refusal: `{isok: false, errors: {<code>: <text>}}`. */
+function refuse(response: ServerResponse, status: number, code: string, text: string): void {
+  sendJson(response, status, { isok: false, errors: { [code]: text } });
+}
