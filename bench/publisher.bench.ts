@@ -62,8 +62,9 @@ const deviceIds = Array.from({ length: DEVICES }, (_, i) =>
 );
 
 /**
- * `count` device.status.v1 events as the service publishes them: the envelope of README "Event
- * schema" and a Gen2 switch's measurements, about 850 bytes of JSON; keys spread over 10,000 devices.
+ * `count` device.status.v1 events as the service publishes them: the envelope of docs/events.md
+ * "Event schema" and a Gen2 switch's measurements, about 850 bytes of JSON; keys spread over 10,000
+ * devices.
  */
 function statusEvents(topic: string, count: number, seed: number): OutgoingEvent[] {
   const next = random(seed);

@@ -47,7 +47,7 @@ export interface BenchResults {
 
 const number = (n: number) => n.toLocaleString('en-US');
 
-/** The Markdown table of the README's Performance section. */
+/** The Markdown table of "Latest run" in docs/benchmarks.md. */
 export function renderTable(r: BenchResults): string {
   const i = r.ingest;
   const o = i.other_kafka_client;

@@ -6,7 +6,8 @@
 # then scrapes /metrics and
 #   - runs `promtool check metrics` on the scrape (Debian package `prometheus`), failing on any
 #     problem it reports;
-#   - compares the scrape's shelly_ingest_* metrics and types with the README's catalog;
+#   - compares the scrape's shelly_ingest_* metrics and types with the catalog in
+#     docs/operations.md;
 # and finally sends SIGTERM and expects exit code 0 within SHUTDOWN_GRACE_MS.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -150,16 +151,16 @@ if ! promtool check metrics <"$WORK/metrics.txt" >"$WORK/promtool.log" 2>&1 || [
 fi
 ok "promtool check metrics: no problems"
 
-# The README catalog rows: | `name` | type | labels | meaning |
+# The catalog rows of docs/operations.md: | `name` | type | labels | meaning |
 awk -F'|' '$2 ~ /^ *`shelly_ingest_[a-z0-9_]+` *$/ {
-    gsub(/[ `]/, "", $2); gsub(/ /, "", $3); print $2, $3 }' README.md | sort >"$WORK/catalog.txt"
+    gsub(/[ `]/, "", $2); gsub(/ /, "", $3); print $2, $3 }' docs/operations.md | sort >"$WORK/catalog.txt"
 awk '$1 == "#" && $2 == "TYPE" && $3 ~ /^shelly_ingest_/ { print $3, $4 }' "$WORK/metrics.txt" |
   sort >"$WORK/scraped.txt"
 if ! diff -u "$WORK/catalog.txt" "$WORK/scraped.txt" >"$WORK/catalog.diff"; then
   cat "$WORK/catalog.diff" >&2
-  fail "README metrics catalog (-) and the scrape (+) differ"
+  fail "metrics catalog of docs/operations.md (-) and the scrape (+) differ"
 fi
-ok "README catalog lists the $(wc -l <"$WORK/scraped.txt") shelly_ingest_* metrics of the scrape, with their types"
+ok "docs/operations.md catalog lists the $(wc -l <"$WORK/scraped.txt") shelly_ingest_* metrics of the scrape, with their types"
 
 # ------------------------------------------------------------------------------------- shutdown
 step "SIGTERM"

@@ -181,7 +181,7 @@ export const variables = {
   KAFKA_TOPIC_PREFIX: variable({
     schema: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
     default: 'shelly.',
-    doc: 'Prefix of every topic name (see "Kafka topics").',
+    doc: 'Prefix of every topic name (see "Kafka topics" in docs/events.md).',
   }),
   KAFKA_TOPIC_PARTITIONS: variable({
     schema: integer(1, 10000),

@@ -10,8 +10,8 @@ const misnamedDefaultMetrics = [
 ];
 
 /**
- * Every metric the service exports, in one place: the README catalog, the Grafana dashboard and the
- * alert rules are written against these names. Label values never carry secrets or device ids.
+ * Every metric the service exports, in one place: the catalog in docs/operations.md, the Grafana
+ * dashboard and the alert rules are written against these names. Label values never carry secrets or device ids.
  */
 @Injectable()
 export class Metrics {
