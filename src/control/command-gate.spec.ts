@@ -1,0 +1,78 @@
+import { DomainError } from '../common/domain-error';
+import type { Consent } from '../consent/consent';
+import { DeviceReach, Failure, gateCommand, isFailure } from './command-gate';
+
+const consent: Consent = {
+  deviceId: 'cc7b5c0c5d9c',
+  ownerUserId: 48213,
+  deviceType: 'SHSW-1',
+  deviceCode: null,
+  scope: 'control',
+  host: 'shelly-103-eu.shelly.cloud',
+  channelNames: [],
+  grantedAt: new Date(0),
+  updatedAt: new Date(0),
+};
+
+const reachable: DeviceReach = { hostConnected: () => true, online: () => true };
+
+function refusal(result: Consent | Failure): [string, string, string] {
+  if (!isFailure(result)) throw new Error('the gate let the command through');
+  return [result.error.code, result.decision, result.outcome];
+}
+
+describe('the consent gate of device commands', () => {
+  it('lets a command through to a controllable, connected device that is online or unknown', () => {
+    expect(gateCommand(consent.deviceId, consent, reachable)).toBe(consent);
+    expect(
+      gateCommand(consent.deviceId, consent, { hostConnected: () => true, online: () => null }),
+    ).toBe(consent);
+  });
+
+  it('answers device_not_found when no consent is held, before asking anything else', () => {
+    const reach: DeviceReach = {
+      hostConnected: () => {
+        throw new Error('asked for the session of a device without consent');
+      },
+      online: () => false,
+    };
+    expect(refusal(gateCommand(consent.deviceId, undefined, reach))).toEqual([
+      'device_not_found',
+      'denied',
+      'denied',
+    ]);
+  });
+
+  it('refuses a device shared read-only, even when its host is down', () => {
+    const readOnly = { ...consent, scope: 'read' as const };
+    const reach: DeviceReach = { hostConnected: () => false, online: () => false };
+    expect(refusal(gateCommand(consent.deviceId, readOnly, reach))).toEqual([
+      'consent_read_only',
+      'denied',
+      'denied',
+    ]);
+  });
+
+  it('answers host_session_down for the host of the consent, before the online check', () => {
+    const asked: string[] = [];
+    const reach: DeviceReach = {
+      hostConnected: (host) => (asked.push(host), false),
+      online: () => false,
+    };
+    expect(refusal(gateCommand(consent.deviceId, consent, reach))).toEqual([
+      'host_session_down',
+      'allowed',
+      'error',
+    ]);
+    expect(asked).toEqual(['shelly-103-eu.shelly.cloud']);
+  });
+
+  it('refuses a device known to be offline, as Shelly would', () => {
+    const result = gateCommand(consent.deviceId, consent, {
+      hostConnected: () => true,
+      online: (deviceId) => (deviceId === consent.deviceId ? false : true),
+    });
+    expect(refusal(result)).toEqual(['device_offline', 'allowed', 'refused']);
+    expect((result as Failure).error).toBeInstanceOf(DomainError);
+  });
+});

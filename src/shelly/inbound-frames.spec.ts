@@ -1,0 +1,77 @@
+import type { RejectedFrame } from '../normalize/frame-fields';
+import type { ParsedFrame } from '../normalize/normalize-frame';
+import { Metrics } from '../observability/metrics';
+import { CommandCorrelator } from './command-correlator';
+import { InboundFrames } from './inbound-frames';
+import { FramePort } from './ports';
+
+class RecordingPort extends FramePort {
+  readonly frames: { host: string; text: string; frame: ParsedFrame | RejectedFrame }[] = [];
+
+  accept(host: string, text: string, frame: ParsedFrame | RejectedFrame): void {
+    this.frames.push({ host, text, frame });
+  }
+
+  onPressureChange(): void {}
+}
+
+const host = 'shelly-103-eu.shelly.cloud';
+
+describe('frames read from a session', () => {
+  let port: RecordingPort;
+  let correlator: CommandCorrelator;
+  let metrics: Metrics;
+  let inbound: InboundFrames;
+
+  beforeEach(() => {
+    port = new RecordingPort();
+    correlator = new CommandCorrelator();
+    metrics = new Metrics();
+    inbound = new InboundFrames(port, correlator, metrics);
+  });
+
+  const received = async (event: string) =>
+    (await metrics.framesReceived.get()).values.find((v) => v.labels.event === event)?.value ?? 0;
+
+  it('settles the command waiting for a response and keeps it from the frame port', async () => {
+    const pending = correlator.begin(host, 'cc7b5c0c5d9c', 60_000);
+    inbound.accept(
+      host,
+      JSON.stringify({
+        event: 'Shelly:CommandResponse',
+        trid: pending.trid,
+        deviceId: '224830197357980',
+        data: { isok: true },
+      }),
+    );
+    await expect(pending.result).resolves.toEqual({ kind: 'answered', answer: { ok: true } });
+    expect(port.frames).toEqual([]);
+    expect(await received('command_response')).toBe(1);
+  });
+
+  it('counts an action response without passing it on', async () => {
+    inbound.accept(
+      host,
+      JSON.stringify({ event: 'Integrator:ActionResponse', trid: 4, data: { result: 'OK' } }),
+    );
+    expect(port.frames).toEqual([]);
+    expect(await received('action_response')).toBe(1);
+  });
+
+  it('passes a device frame on parsed, with its text', () => {
+    const text = JSON.stringify({ event: 'Shelly:Online', deviceId: '12133370', online: 1 });
+    inbound.accept(host, text);
+    expect(port.frames).toEqual([
+      { host, text, frame: { kind: 'parsed', event: 'Shelly:Online', frame: JSON.parse(text) } },
+    ]);
+  });
+
+  it('passes on what it cannot read, and a malformed response, with the reason', () => {
+    inbound.accept(host, '{"event":');
+    inbound.accept(host, JSON.stringify({ event: 'Shelly:CommandResponse', trid: {}, data: {} }));
+    expect(port.frames.map(({ frame }) => [frame.kind, (frame as RejectedFrame).reason])).toEqual([
+      ['rejected', 'not_json'],
+      ['rejected', 'invalid_field'],
+    ]);
+  });
+});
