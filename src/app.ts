@@ -5,7 +5,7 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { createLogger } from './observability/logger';
-import { serveOpenApi } from './openapi/openapi';
+import { serveOpenApi } from './api-document';
 
 /** Every JSON body this API takes (consent callbacks, commands) is far smaller. */
 const REQUEST_BODY_LIMIT = '16kb';

@@ -10,7 +10,7 @@ import {
 import { parseBody } from '../common/validation';
 import { DomainError } from '../common/domain-error';
 import { ApiErrors, ApiKeyAuth, bodyErrors } from '../openapi/api-docs';
-import { schemaRef } from '../openapi/schemas';
+import { schemaRef } from '../openapi/api-schemas';
 import { createKeyBody } from './api-key';
 import { RequireScope } from './api-key.guard';
 import { ApiKeyInfo, ApiKeyStore } from './api-key.store';

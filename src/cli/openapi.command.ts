@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config/config';
-import { buildOpenApiDocument } from '../openapi/openapi';
+import { buildOpenApiDocument } from '../api-document';
 
 /**
  * Placeholders for the required variables: the document depends only on defaults, so that every

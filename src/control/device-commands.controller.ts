@@ -16,7 +16,7 @@ import { DomainError } from '../common/domain-error';
 import { HttpErrorFilter } from '../common/http-error.filter';
 import { InjectRootLogger } from '../observability/logging.module';
 import { ApiErrors, ApiKeyAuth, bodyErrors } from '../openapi/api-docs';
-import { schemaRef } from '../openapi/schemas';
+import { schemaRef } from '../openapi/api-schemas';
 import { deviceIdParam } from './devices.controller';
 import { CommandSuccess, SendDeviceCommand } from './send-device-command';
 

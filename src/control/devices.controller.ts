@@ -5,7 +5,7 @@ import { RequireScope } from '../api-keys/api-key.guard';
 import { DomainError } from '../common/domain-error';
 import { parseBody } from '../common/validation';
 import { ApiErrors, ApiKeyAuth } from '../openapi/api-docs';
-import { schemaRef } from '../openapi/schemas';
+import { schemaRef } from '../openapi/api-schemas';
 import { toHexDeviceId } from '../common/device-id';
 import { DeviceDirectory, DevicePage, DeviceView } from './device-directory';
 

@@ -3,12 +3,14 @@ import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ROOT_LOGGER } from '../observability/logging.module';
+import { DatabaseHealth } from './database.health';
 import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
 
 @Global()
 @Module({
   providers: [
+    DatabaseHealth,
     {
       provide: PrismaService,
       inject: [APP_CONFIG],
@@ -28,6 +30,6 @@ import { PrismaService } from './prisma.service';
         ),
     },
   ],
-  exports: [PrismaService, PgPool],
+  exports: [PrismaService, PgPool, DatabaseHealth],
 })
 export class DatabaseModule {}

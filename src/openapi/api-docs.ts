@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { ErrorCode, errorStatus } from '../common/domain-error';
-import { schemaRef } from './schemas';
+import { schemaRef } from './api-schemas';
 
 export const BEARER_AUTH = 'bearer';
 export const HEADER_AUTH = 'apiKey';

@@ -9,6 +9,7 @@ import { createKafka } from './kafka.client';
 import { KafkaEventPublisher } from './kafka-event.publisher';
 import { OutboxRelay } from './outbox-relay';
 import { PublishBuffer } from './publish-buffer';
+import { PublisherHealth } from './publisher.health';
 
 /**
  * The EventPublisher driver that EVENT_SINK names; only the Kafka ones touch Kafka (and create topics,
@@ -37,7 +38,8 @@ async function createEventPublisher(config: AppConfig, logger: Logger): Promise<
     },
     OutboxRelay,
     PublishBuffer,
+    PublisherHealth,
   ],
-  exports: [EventPublisher, OutboxRelay, PublishBuffer],
+  exports: [EventPublisher, OutboxRelay, PublishBuffer, PublisherHealth],
 })
 export class PublishModule {}

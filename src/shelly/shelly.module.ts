@@ -5,6 +5,7 @@ import { InboundFrames } from './inbound-frames';
 import { IntegratorTokenClient } from './integrator-token.client';
 import { FramePort, SessionKeySource } from './ports';
 import { SessionManager } from './session-manager';
+import { SessionsHealth } from './sessions.health';
 
 export interface ShellyPorts {
   /** The modules that provide the implementations below. */
@@ -34,8 +35,9 @@ export class ShellyModule {
         SessionManager,
         CommandCorrelator,
         CommandDispatcher,
+        SessionsHealth,
       ],
-      exports: [CommandDispatcher, SessionManager],
+      exports: [CommandDispatcher, SessionsHealth],
     };
   }
 }

@@ -1,10 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ApiKeysModule } from '../api-keys/api-keys.module';
-import { ConsentCallbackModule, ConsentModule } from '../consent/consent.module';
-import { ControlModule } from '../control/control.module';
-import { BEARER_AUTH, HEADER_AUTH } from './api-docs';
-import { openApiSchemas } from './schemas';
+import { apiKeyApiSchemas } from './api-keys/api-schemas';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { consentApiSchemas } from './consent/api-schemas';
+import { ConsentCallbackModule, ConsentModule } from './consent/consent.module';
+import { controlApiSchemas } from './control/api-schemas';
+import { ControlModule } from './control/control.module';
+import { BEARER_AUTH, HEADER_AUTH } from './openapi/api-docs';
+import { openApiSchemas } from './openapi/api-schemas';
+import { errorApiSchemas } from './openapi/schema-primitives';
 
 /** Where the document is served, and the UI that renders it. */
 export const OPENAPI_JSON_PATH = '/openapi.json';
@@ -15,7 +19,7 @@ const API_VERSION = '1';
 
 /**
  * The OpenAPI 3.0 document of the HTTP API, from the routes themselves (their decorators) and the
- * zod schemas that validate the bodies. Operational endpoints (health, metrics) are left out: they
+ * zod schemas that validate the bodies, which each module exports. Operational endpoints (health, metrics) are left out: they
  * are for probes and Prometheus, not for API clients.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -42,7 +46,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   });
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...openApiSchemas() },
+    schemas: {
+      ...document.components?.schemas,
+      ...openApiSchemas([errorApiSchemas, controlApiSchemas, apiKeyApiSchemas, consentApiSchemas]),
+    },
   };
   return document;
 }

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { ApiSchemas } from '../openapi/api-schemas';
+import { dateTime } from '../openapi/schema-primitives';
+import { apiKeyScopes, createKeyBody } from './api-key';
+
+const apiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(z.enum(apiKeyScopes)),
+  createdAt: dateTime,
+  lastUsedAt: dateTime.nullable().meta({ description: 'Kept to the minute.' }),
+  revokedAt: dateTime.nullable(),
+});
+
+const createdApiKey = apiKey.extend({
+  key: z
+    .string()
+    .meta({ description: 'The key itself, `sik_<id>_<secret>`; shown only in this answer.' }),
+});
+
+/** The bodies of the API-keys API, for the OpenAPI document. */
+export const apiKeyApiSchemas: ApiSchemas = {
+  requests: { CreateApiKey: createKeyBody },
+  responses: { ApiKey: apiKey, CreatedApiKey: createdApiKey, ApiKeyList: z.array(apiKey) },
+};

@@ -1,0 +1,14 @@
+/** One check of `/health/ready`: whether it passes, and what it shows (a word, or a state per part). */
+export interface HealthReport {
+  healthy: boolean;
+  detail: string | Record<string, string>;
+}
+
+/**
+ * What a module tells `/health/ready` about the system it owns, in the style of `@nestjs/terminus`
+ * indicators: a name, which is the check's key in the answer, and the check.
+ */
+export abstract class HealthIndicator {
+  abstract readonly name: string;
+  abstract check(): Promise<HealthReport>;
+}

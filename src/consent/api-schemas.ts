@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { ApiSchemas } from '../openapi/api-schemas';
+import { consentScope, dateTime, deviceId } from '../openapi/schema-primitives';
+import { callbackBodySchema } from './consent';
+
+const consent = z.object({
+  deviceId,
+  ownerUserId: z.number().int(),
+  deviceType: z.string().nullable(),
+  deviceCode: z.string().nullable(),
+  scope: consentScope,
+  host: z.string(),
+  channelNames: z.array(z.string()),
+  grantedAt: dateTime,
+  updatedAt: dateTime,
+});
+
+const consentHistoryEntry = z.object({
+  change: z.enum(['granted', 'scope_changed', 'updated', 'revoked']),
+  scope: consentScope.nullable(),
+  previousScope: consentScope.nullable(),
+  ownerUserId: z.number().int(),
+  host: z.string(),
+  callback: z.unknown().meta({ description: 'The callback body as received.' }),
+  verification: z.unknown().meta({ description: 'How its SCL-Trust header was verified.' }),
+  recordedAt: dateTime,
+});
+
+const consentChange = z.object({
+  status: z.literal('ok'),
+  change: z.enum(['granted', 'scope_changed', 'updated', 'revoked', 'unchanged']),
+});
+
+/** The bodies of the consent API and of Shelly's consent callback, for the OpenAPI document. */
+export const consentApiSchemas: ApiSchemas = {
+  requests: { ConsentCallback: callbackBodySchema },
+  responses: {
+    Consent: consent,
+    ConsentList: z.object({ consents: z.array(consent) }),
+    ConsentHistoryEntry: consentHistoryEntry,
+    ConsentDetail: z.object({ consent: consent.nullable(), history: z.array(consentHistoryEntry) }),
+    ConsentChange: consentChange,
+  },
+};

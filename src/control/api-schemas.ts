@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { components, metricUnits } from '../normalize/measurement';
+import type { ApiSchemas } from '../openapi/api-schemas';
+import { consentScope, dateTime, deviceId } from '../openapi/schema-primitives';
+import {
+  deviceCommand,
+  lightCommand,
+  relayCommand,
+  rollerCommand,
+  rollerPositionCommand,
+} from './device-command';
+
+const measurement = z.object({
+  component: z.enum(components),
+  channel: z.number().int().min(0),
+  phase: z.enum(['a', 'b', 'c', 'total']).optional(),
+  metric: z.enum(Object.keys(metricUnits) as [keyof typeof metricUnits]),
+  unit: z
+    .enum([
+      ...new Set(Object.values(metricUnits).filter((u): u is NonNullable<typeof u> => u !== null)),
+    ] as [string, ...string[]])
+    .optional(),
+  value: z.union([z.number(), z.boolean(), z.string()]),
+  time: dateTime.meta({ description: 'When the device last reported this reading.' }),
+});
+
+const device = z.object({
+  id: deviceId,
+  ownerUserId: z.number().int().meta({ description: 'The Shelly user who shared the device.' }),
+  type: z.string().nullable(),
+  code: z.string().nullable(),
+  scope: consentScope.meta({ description: '`read`: no commands; `control`: commands allowed.' }),
+  host: z.string().meta({ description: 'The Shelly cloud host that serves the device.' }),
+  names: z.array(z.string()).meta({ description: 'Channel names, as the owner set them.' }),
+  grantedAt: dateTime,
+  updatedAt: dateTime,
+  online: z.boolean().nullable().meta({
+    description:
+      'From the ingest stream; null until the device has reported since this instance started.',
+  }),
+  lastSeenAt: dateTime.nullable(),
+  measurements: z.array(measurement).meta({
+    description:
+      'Last known reading of every component, channel and metric; a partial status leaves readings it does not mention as they were.',
+  }),
+});
+
+const deviceList = z.object({
+  devices: z.array(device),
+  next: z
+    .string()
+    .nullable()
+    .meta({ description: 'Pass as `after` for the next page; null on the last page.' }),
+});
+
+const commandResult = z.object({
+  trid: z.number().int().min(1).meta({ description: 'Transaction id the command was sent with.' }),
+  device: deviceId,
+  outcome: z.literal('ok'),
+  latencyMs: z
+    .number()
+    .min(0)
+    .meta({ description: 'From receiving the request to the device’s answer.' }),
+  message: z
+    .string()
+    .optional()
+    .meta({ description: "Shelly's remark (`data.res`), when it made one." }),
+});
+
+/** The bodies of the devices and commands API, for the OpenAPI document. */
+export const controlApiSchemas: ApiSchemas = {
+  requests: {
+    RelayCommand: relayCommand,
+    LightCommand: lightCommand,
+    RollerCommand: rollerCommand,
+    RollerPositionCommand: rollerPositionCommand,
+    DeviceCommand: deviceCommand,
+  },
+  responses: {
+    CommandResult: commandResult,
+    Measurement: measurement,
+    Device: device,
+    DeviceList: deviceList,
+  },
+};

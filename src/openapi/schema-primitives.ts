@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { errorStatus } from '../common/domain-error';
+import type { ApiSchemas } from './api-schemas';
+
+/** Building blocks that the schemas of several modules share. */
+export const dateTime = z.string().meta({ format: 'date-time' });
+export const consentScope = z.enum(['read', 'control']);
+export const deviceId = z.string().meta({
+  description:
+    'Device id: lowercase hex (12 characters, 6 for old Gen1 devices), or an `X…` id for BLE devices.',
+  example: 'cc7b5c0c5d9c',
+});
+
+export const errorBody = z
+  .object({
+    code: z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus]).meta({
+      description: 'Stable error code; the HTTP status follows from it.',
+    }),
+    message: z
+      .string()
+      .meta({ description: 'Human-readable explanation; not stable, do not parse.' }),
+    reason: z
+      .string()
+      .meta({ description: "`device_refused` only: Shelly's reason (`data.res`), verbatim." })
+      .optional(),
+  })
+  .meta({ description: 'Every error of this API has this shape.' });
+
+export const errorApiSchemas: ApiSchemas = { requests: {}, responses: { Error: errorBody } };
