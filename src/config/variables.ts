@@ -119,6 +119,31 @@ export const variables = {
     default: '-1',
     doc: 'Replication factor of the topics the service creates; -1 takes the broker default.',
   }),
+  KAFKA_CLIENT: variable({
+    schema: z.enum(['kafkajs', 'platformatic']),
+    default: 'platformatic',
+    doc: 'Kafka client library that produces the events: `platformatic` (`@platformatic/kafka`, the faster one), or `kafkajs`. Both are idempotent, wait for all in-sync replicas and partition keys alike; topics are created with kafkajs either way.',
+  }),
+  KAFKA_BATCH_MAX_EVENTS: variable({
+    schema: integer(1, 100000),
+    default: '2000',
+    doc: 'Most events sent to Kafka in one request.',
+  }),
+  KAFKA_BATCH_MAX_BYTES: variable({
+    schema: integer(10000, 100000000),
+    default: '900000',
+    doc: "Most bytes (keys and values) sent to Kafka in one request; keep it below the broker's `message.max.bytes`. An event larger than this goes to the dead-letter topic (`frame_too_large`).",
+  }),
+  KAFKA_LINGER_MS: variable({
+    schema: integer(0, 10000),
+    default: '0',
+    doc: 'How long a batch may wait for more events before it is sent. While one batch is in flight the next one fills anyway.',
+  }),
+  KAFKA_COMPRESSION: variable({
+    schema: z.enum(['none', 'gzip']),
+    default: 'none',
+    doc: 'Compression of event batches: `none` or `gzip`.',
+  }),
   SHELLY_INTEGRATOR_TAG: variable({
     schema: nonEmpty('the integrator tag issued by Shelly, for example ITG_ACME'),
     doc: 'Integrator tag issued by Shelly (`itg`).',
@@ -127,26 +152,6 @@ export const variables = {
     schema: nonEmpty('the integrator token issued by Shelly'),
     secret: true,
     doc: 'Integrator token issued by Shelly with the tag. Secret.',
-  }),
-  CONSENT_CALLBACK_PATH: variable({
-    schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),
-    default: '/v1/shelly/consent',
-    doc: 'Path of the consent callback that Shelly calls (the `cb` URL given to users ends with it).',
-  }),
-  SHELLY_CONSENT_PUBLIC_KEY: variable({
-    schema: p384PublicKey,
-    default: 'shelly',
-    doc: "Key that verifies the `SCL-Trust` header of consent callbacks: `shelly` for Shelly's published key, or a P-384 public key as PEM (`\\n` for newlines allowed) or base64 SPKI, e.g. the simulator's.",
-  }),
-  SHELLY_CONSENT_CLOCK_SKEW_SECONDS: variable({
-    schema: integer(0, 300),
-    default: '30',
-    doc: 'Seconds an `SCL-Trust` token is still accepted after its `exp`, for clock differences.',
-  }),
-  SHELLY_HOST_ALLOWLIST: variable({
-    schema: hostPatterns,
-    default: 'shelly-*.shelly.cloud',
-    doc: 'Comma-separated Shelly cloud host names a consent may point at; `*` stands for part of one label. A callback naming another host is refused, so no one can make the service connect elsewhere.',
   }),
   SHELLY_TOKEN_URL: variable({
     schema: httpUrl,
@@ -183,6 +188,26 @@ export const variables = {
     default: '60000',
     doc: 'A session that stayed up this long resets the reconnect delay to its minimum.',
   }),
+  CONSENT_CALLBACK_PATH: variable({
+    schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),
+    default: '/v1/shelly/consent',
+    doc: 'Path of the consent callback that Shelly calls (the `cb` URL given to users ends with it).',
+  }),
+  SHELLY_CONSENT_PUBLIC_KEY: variable({
+    schema: p384PublicKey,
+    default: 'shelly',
+    doc: "Key that verifies the `SCL-Trust` header of consent callbacks: `shelly` for Shelly's published key, or a P-384 public key as PEM (`\\n` for newlines allowed) or base64 SPKI, e.g. the simulator's.",
+  }),
+  SHELLY_CONSENT_CLOCK_SKEW_SECONDS: variable({
+    schema: integer(0, 300),
+    default: '30',
+    doc: 'Seconds an `SCL-Trust` token is still accepted after its `exp`, for clock differences.',
+  }),
+  SHELLY_HOST_ALLOWLIST: variable({
+    schema: hostPatterns,
+    default: 'shelly-*.shelly.cloud',
+    doc: 'Comma-separated Shelly cloud host names a consent may point at; `*` stands for part of one label. A callback naming another host is refused, so no one can make the service connect elsewhere.',
+  }),
   INGEST_BUFFER_MAX_EVENTS: variable({
     schema: integer(1, 10000000),
     default: '20000',
@@ -192,36 +217,6 @@ export const variables = {
     schema: boolean,
     default: 'false',
     doc: 'Add the status object as received to every status event (`status`), beside its `measurements`.',
-  }),
-  KAFKA_BATCH_MAX_EVENTS: variable({
-    schema: integer(1, 100000),
-    default: '2000',
-    doc: 'Most events sent to Kafka in one request.',
-  }),
-  KAFKA_BATCH_MAX_BYTES: variable({
-    schema: integer(10000, 100000000),
-    default: '900000',
-    doc: "Most bytes (keys and values) sent to Kafka in one request; keep it below the broker's `message.max.bytes`. An event larger than this goes to the dead-letter topic (`frame_too_large`).",
-  }),
-  KAFKA_LINGER_MS: variable({
-    schema: integer(0, 10000),
-    default: '0',
-    doc: 'How long a batch may wait for more events before it is sent. While one batch is in flight the next one fills anyway.',
-  }),
-  KAFKA_COMPRESSION: variable({
-    schema: z.enum(['none', 'gzip']),
-    default: 'none',
-    doc: 'Compression of event batches: `none` or `gzip`.',
-  }),
-  KAFKA_CLIENT: variable({
-    schema: z.enum(['kafkajs', 'platformatic']),
-    default: 'platformatic',
-    doc: 'Kafka client library that produces the events: `platformatic` (`@platformatic/kafka`, the faster one), or `kafkajs`. Both are idempotent, wait for all in-sync replicas and partition keys alike; topics are created with kafkajs either way.',
-  }),
-  SHUTDOWN_GRACE_MS: variable({
-    schema: integer(0, 600000),
-    default: '20000',
-    doc: 'On SIGTERM or SIGINT, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
   }),
   CONTROL_COMMAND_TIMEOUT_MS: variable({
     schema: integer(100, 120000),
@@ -252,6 +247,11 @@ export const variables = {
     schema: z.string().min(32, 'expected at least 32 characters of random data'),
     secret: true,
     doc: 'Server-side secret mixed into API key hashes (at least 32 characters). Secret: changing it revokes every key.',
+  }),
+  SHUTDOWN_GRACE_MS: variable({
+    schema: integer(0, 600000),
+    default: '20000',
+    doc: 'On SIGTERM or SIGINT, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
   }),
 } satisfies Record<string, Variable>;
 
