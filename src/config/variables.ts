@@ -1,102 +1,42 @@
-import { createPublicKey, KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import {
+  boolean,
+  brokerList,
+  hostPatterns,
+  httpUrl,
+  integer,
+  nonEmpty,
+  p384PublicKey,
+  postgresUrl,
+  rate,
+  socketUrlTemplate,
+} from './value-types';
+
+/** The sub-headings of the README's configuration section, one per group of variables. */
+export type VariableGroup =
+  | 'Service (HTTP, logs)'
+  | 'Database'
+  | 'Event sink'
+  | 'Kafka'
+  | 'Shelly cloud'
+  | 'Consent'
+  | 'Ingest'
+  | 'Control API'
+  | 'Shutdown';
 
 /**
- * Every environment variable the service reads, in one table: the schema that validates it, its
- * default, whether it is a secret, and the sentence the README shows. The README table is checked
- * against this list by a test.
+ * Every environment variable the service reads, in one table: its group, the schema that validates
+ * it, its default, whether it is a secret, and the sentence the README shows. A group's variables
+ * stand together, as the README shows them under one heading per group in the order of this table;
+ * a test checks the README against this table.
  */
 export interface Variable<T extends z.ZodType = z.ZodType> {
+  group: VariableGroup;
   schema: T;
   default?: string;
   secret?: boolean;
   doc: string;
 }
-
-const integer = (min: number, max: number) =>
-  z.coerce
-    .number({ error: `expected an integer between ${min} and ${max}` })
-    .int(`expected an integer between ${min} and ${max}`)
-    .min(min, `expected an integer between ${min} and ${max}`)
-    .max(max, `expected an integer between ${min} and ${max}`);
-
-const boolean = z
-  .enum(['true', 'false'], { error: 'expected true or false' })
-  .transform((v) => v === 'true');
-
-const rate = z.coerce
-  .number({ error: 'expected a number from 0 to 100000' })
-  .min(0, 'expected a number from 0 to 100000')
-  .max(100000, 'expected a number from 0 to 100000');
-
-const nonEmpty = (what: string) => z.string().trim().min(1, `expected ${what}`);
-
-const postgresUrl = z
-  .string()
-  .trim()
-  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
-    error: 'expected a URL like postgresql://user:password@host:5432/database',
-  });
-
-const brokerList = z
-  .string()
-  .trim()
-  .transform((value) => value.split(',').map((broker) => broker.trim()))
-  .refine((brokers) => brokers.every((b) => /^[^\s:,]+:\d{1,5}$/.test(b)), {
-    error: 'expected a comma-separated list of host:port',
-  });
-
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => /^https?:\/\/[^/\s]+/.test(value), { error: 'expected an http(s) URL' });
-
-const socketUrlTemplate = z
-  .string()
-  .trim()
-  .refine(
-    (value) => /^wss?:\/\//.test(value) && value.includes('{host}') && value.includes('{token}'),
-    { error: 'expected a ws(s) URL containing {host} and {token}' },
-  );
-
-/** Shelly's published key for the `SCL-Trust` header of consent callbacks (ES384, P-384). */
-export const shellyConsentPublicKeyPem = `-----BEGIN PUBLIC KEY-----
-MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE3Kx+6C/0ZbnelYUgucUo4/X4xt1NCmEL
-coyLpgkuLHume4VLZnQjtXeYgzr2FUdsO/ip8SzssSu3CEU9ArvB+yGIlW7l1yLt
-wHVs/2zXrL0riL++7jdoQCpTGanFVzpM
------END PUBLIC KEY-----`;
-
-/** `shelly`, a PEM (newlines real or written as `\n`), or the bare base64 SPKI body; P-384 only. */
-function parseP384PublicKey(text: string): KeyObject | undefined {
-  const unescaped =
-    text === 'shelly' ? shellyConsentPublicKeyPem : text.replace(/\\n/g, '\n').trim();
-  const pem = unescaped.startsWith('-----BEGIN')
-    ? unescaped
-    : `-----BEGIN PUBLIC KEY-----\n${unescaped.replace(/\s+/g, '')}\n-----END PUBLIC KEY-----`;
-  try {
-    const key = createPublicKey(pem);
-    return key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? key : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const p384PublicKey = z.string().transform((text, context) => {
-  const key = parseP384PublicKey(text);
-  if (!key)
-    context.addIssue({
-      code: 'custom',
-      message: 'expected `shelly` or a P-384 public key (PEM or base64 SPKI)',
-    });
-  return key as KeyObject;
-});
-
-const hostPatterns = z
-  .string()
-  .transform((value) => value.split(',').map((pattern) => pattern.trim().toLowerCase()))
-  .refine((patterns) => patterns.every((p) => /^[a-z0-9*][a-z0-9*.-]*$/.test(p)), {
-    error: 'expected comma-separated host names, `*` standing for part of one label',
-  });
 
 function variable<T extends z.ZodType>(definition: Variable<T>): Variable<T> {
   return definition;
@@ -104,228 +44,273 @@ function variable<T extends z.ZodType>(definition: Variable<T>): Variable<T> {
 
 export const variables = {
   NODE_ENV: variable({
+    group: 'Service (HTTP, logs)',
     schema: z.enum(['production', 'development', 'test']),
     default: 'production',
     doc: '`production`, `development` or `test`.',
   }),
   HTTP_HOST: variable({
+    group: 'Service (HTTP, logs)',
     schema: nonEmpty('an interface address'),
     default: '0.0.0.0',
     doc: 'Interface the HTTP server listens on.',
   }),
   HTTP_PORT: variable({
+    group: 'Service (HTTP, logs)',
     schema: integer(0, 65535),
     default: '8080',
     doc: 'Port of the HTTP server (REST API, consent callback, health, metrics). 0 picks a free port.',
   }),
   LOG_LEVEL: variable({
+    group: 'Service (HTTP, logs)',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
     doc: 'Lowest level written to the log.',
   }),
   LOG_FORMAT: variable({
+    group: 'Service (HTTP, logs)',
     schema: z.enum(['json', 'pretty']),
     default: 'json',
     doc: '`json` (one object per line, for log collectors) or `pretty` (readable, for development; needs the dev dependency `pino-pretty`).',
   }),
   DATABASE_URL: variable({
+    group: 'Database',
     schema: postgresUrl,
     secret: true,
     doc: 'Postgres connection URL. Secret: it carries the database password.',
   }),
   DATABASE_POOL_SIZE: variable({
+    group: 'Database',
     schema: integer(1, 200),
     default: '10',
     doc: 'Maximum number of Postgres connections of one instance.',
   }),
   EVENT_SINK: variable({
+    group: 'Event sink',
     schema: z.enum(['kafka', 'file']),
     default: 'kafka',
     doc: 'Where events go: `kafka`, or `file` for a trial without a broker (the demo): NDJSON lines in `EVENT_FILE`, no topics created, the `KAFKA_*` settings ignored.',
   }),
   EVENT_FILE: variable({
+    group: 'Event sink',
     schema: nonEmpty('a file path'),
     default: 'events.ndjson',
     doc: 'With `EVENT_SINK=file`: the file events are appended to, one JSON line per record: `topic`, `key`, `headers`, `value`.',
   }),
   KAFKA_BROKERS: variable({
+    group: 'Kafka',
     schema: brokerList,
     doc: 'Comma-separated Kafka bootstrap brokers, `host:port`. Not needed with `EVENT_SINK=file`.',
   }),
   KAFKA_CLIENT_ID: variable({
+    group: 'Kafka',
     schema: nonEmpty('a client id'),
     default: 'shelly-ingest',
     doc: 'Kafka client id, shown in broker logs and quotas.',
   }),
   KAFKA_SSL: variable({
+    group: 'Kafka',
     schema: boolean,
     default: 'false',
     doc: 'Connect to Kafka over TLS.',
   }),
   KAFKA_SASL_MECHANISM: variable({
+    group: 'Kafka',
     schema: z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']),
     default: 'none',
     doc: 'SASL mechanism for Kafka: `none`, `plain`, `scram-sha-256` or `scram-sha-512`.',
   }),
   KAFKA_SASL_USERNAME: variable({
+    group: 'Kafka',
     schema: z.string(),
     default: '',
     doc: 'SASL user name (when a mechanism is set).',
   }),
   KAFKA_SASL_PASSWORD: variable({
+    group: 'Kafka',
     schema: z.string(),
     default: '',
     secret: true,
     doc: 'SASL password (when a mechanism is set). Secret.',
   }),
   KAFKA_TOPIC_PREFIX: variable({
+    group: 'Kafka',
     schema: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
     default: 'shelly.',
     doc: 'Prefix of every topic name (see "Kafka topics" in docs/events.md).',
   }),
   KAFKA_TOPIC_PARTITIONS: variable({
+    group: 'Kafka',
     schema: integer(1, 10000),
     default: '12',
     doc: 'Partitions of the topics the service creates at start. Existing topics are left as they are.',
   }),
   KAFKA_TOPIC_REPLICATION_FACTOR: variable({
+    group: 'Kafka',
     schema: integer(-1, 32).refine((n) => n !== 0, 'expected -1 (broker default) or 1..32'),
     default: '-1',
     doc: 'Replication factor of the topics the service creates; -1 takes the broker default.',
   }),
-  SHELLY_INTEGRATOR_TAG: variable({
-    schema: nonEmpty('the integrator tag issued by Shelly, for example ITG_ACME'),
-    doc: 'Integrator tag issued by Shelly (`itg`).',
-  }),
-  SHELLY_INTEGRATOR_TOKEN: variable({
-    schema: nonEmpty('the integrator token issued by Shelly'),
-    secret: true,
-    doc: 'Integrator token issued by Shelly with the tag. Secret.',
-  }),
-  CONSENT_CALLBACK_PATH: variable({
-    schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),
-    default: '/v1/shelly/consent',
-    doc: 'Path of the consent callback that Shelly calls (the `cb` URL given to users ends with it).',
-  }),
-  SHELLY_CONSENT_PUBLIC_KEY: variable({
-    schema: p384PublicKey,
-    default: 'shelly',
-    doc: "Key that verifies the `SCL-Trust` header of consent callbacks: `shelly` for Shelly's published key, or a P-384 public key as PEM (`\\n` for newlines allowed) or base64 SPKI, e.g. the simulator's.",
-  }),
-  SHELLY_CONSENT_CLOCK_SKEW_SECONDS: variable({
-    schema: integer(0, 300),
-    default: '30',
-    doc: 'Seconds an `SCL-Trust` token is still accepted after its `exp`, for clock differences.',
-  }),
-  SHELLY_HOST_ALLOWLIST: variable({
-    schema: hostPatterns,
-    default: 'shelly-*.shelly.cloud',
-    doc: 'Comma-separated Shelly cloud host names a consent may point at; `*` stands for part of one label. A callback naming another host is refused, so no one can make the service connect elsewhere.',
-  }),
-  SHELLY_TOKEN_URL: variable({
-    schema: httpUrl,
-    default: 'https://api.shelly.cloud/integrator/get_access_token',
-    doc: "Shelly's integrator token endpoint (`get_access_token`); point it at the simulator for a trial.",
-  }),
-  SHELLY_WS_URL_TEMPLATE: variable({
-    schema: socketUrlTemplate,
-    default: 'wss://{host}:6113/shelly/wss/hk_sock?t={token}',
-    doc: 'URL of the integrator WebSocket of one cloud host; `{host}` and `{token}` (URL-encoded) are filled in.',
-  }),
-  SHELLY_TOKEN_RENEW_BEFORE_SECONDS: variable({
-    schema: integer(0, 86400),
-    default: '3600',
-    doc: 'The integrator JWT is renewed this long before its `exp`.',
-  }),
-  SHELLY_PING_INTERVAL_MS: variable({
-    schema: integer(100, 600000),
-    default: '30000',
-    doc: 'Each session pings its socket this often; a socket that has not answered the previous ping by then is replaced.',
-  }),
-  SHELLY_RECONNECT_MIN_MS: variable({
-    schema: integer(10, 600000),
-    default: '1000',
-    doc: 'First reconnect delay of a session; it doubles on each failed attempt (with 10 % jitter).',
-  }),
-  SHELLY_RECONNECT_MAX_MS: variable({
-    schema: integer(10, 3600000),
-    default: '60000',
-    doc: 'Cap of the reconnect delay.',
-  }),
-  SHELLY_SESSION_STABLE_MS: variable({
-    schema: integer(0, 3600000),
-    default: '60000',
-    doc: 'A session that stayed up this long resets the reconnect delay to its minimum.',
-  }),
-  INGEST_BUFFER_MAX_EVENTS: variable({
-    schema: integer(1, 10000000),
-    default: '20000',
-    doc: 'Events held in memory while Kafka is slow or down. At this bound the service stops reading from the sockets (backpressure) instead of dropping.',
-  }),
-  INGEST_INCLUDE_RAW_STATUS: variable({
-    schema: boolean,
-    default: 'false',
-    doc: 'Add the status object as received to every status event (`status`), beside its `measurements`.',
+  KAFKA_CLIENT: variable({
+    group: 'Kafka',
+    schema: z.enum(['kafkajs', 'platformatic']),
+    default: 'platformatic',
+    doc: 'Kafka client library that produces the events: `platformatic` (`@platformatic/kafka`, the faster one), or `kafkajs`. Both are idempotent, wait for all in-sync replicas and partition keys alike; topics are created with kafkajs either way.',
   }),
   KAFKA_BATCH_MAX_EVENTS: variable({
+    group: 'Kafka',
     schema: integer(1, 100000),
     default: '2000',
     doc: 'Most events sent to Kafka in one request.',
   }),
   KAFKA_BATCH_MAX_BYTES: variable({
+    group: 'Kafka',
     schema: integer(10000, 100000000),
     default: '900000',
     doc: "Most bytes (keys and values) sent to Kafka in one request; keep it below the broker's `message.max.bytes`. An event larger than this goes to the dead-letter topic (`frame_too_large`).",
   }),
   KAFKA_LINGER_MS: variable({
+    group: 'Kafka',
     schema: integer(0, 10000),
     default: '0',
     doc: 'How long a batch may wait for more events before it is sent. While one batch is in flight the next one fills anyway.',
   }),
   KAFKA_COMPRESSION: variable({
+    group: 'Kafka',
     schema: z.enum(['none', 'gzip']),
     default: 'none',
     doc: 'Compression of event batches: `none` or `gzip`.',
   }),
-  KAFKA_CLIENT: variable({
-    schema: z.enum(['kafkajs', 'platformatic']),
-    default: 'platformatic',
-    doc: 'Kafka client library that produces the events: `platformatic` (`@platformatic/kafka`, the faster one), or `kafkajs`. Both are idempotent, wait for all in-sync replicas and partition keys alike; topics are created with kafkajs either way.',
+  SHELLY_INTEGRATOR_TAG: variable({
+    group: 'Shelly cloud',
+    schema: nonEmpty('the integrator tag issued by Shelly, for example ITG_ACME'),
+    doc: 'Integrator tag issued by Shelly (`itg`).',
   }),
-  SHUTDOWN_GRACE_MS: variable({
-    schema: integer(0, 600000),
+  SHELLY_INTEGRATOR_TOKEN: variable({
+    group: 'Shelly cloud',
+    schema: nonEmpty('the integrator token issued by Shelly'),
+    secret: true,
+    doc: 'Integrator token issued by Shelly with the tag. Secret.',
+  }),
+  SHELLY_TOKEN_URL: variable({
+    group: 'Shelly cloud',
+    schema: httpUrl,
+    default: 'https://api.shelly.cloud/integrator/get_access_token',
+    doc: "Shelly's integrator token endpoint (`get_access_token`); point it at the simulator for a trial.",
+  }),
+  SHELLY_WS_URL_TEMPLATE: variable({
+    group: 'Shelly cloud',
+    schema: socketUrlTemplate,
+    default: 'wss://{host}:6113/shelly/wss/hk_sock?t={token}',
+    doc: 'URL of the integrator WebSocket of one cloud host; `{host}` and `{token}` (URL-encoded) are filled in.',
+  }),
+  SHELLY_TOKEN_RENEW_BEFORE_SECONDS: variable({
+    group: 'Shelly cloud',
+    schema: integer(0, 86400),
+    default: '3600',
+    doc: 'The integrator JWT is renewed this long before its `exp`.',
+  }),
+  SHELLY_PING_INTERVAL_MS: variable({
+    group: 'Shelly cloud',
+    schema: integer(100, 600000),
+    default: '30000',
+    doc: 'Each session pings its socket this often; a socket that has not answered the previous ping by then is replaced.',
+  }),
+  SHELLY_RECONNECT_MIN_MS: variable({
+    group: 'Shelly cloud',
+    schema: integer(10, 600000),
+    default: '1000',
+    doc: 'First reconnect delay of a session; it doubles on each failed attempt (with 10 % jitter).',
+  }),
+  SHELLY_RECONNECT_MAX_MS: variable({
+    group: 'Shelly cloud',
+    schema: integer(10, 3600000),
+    default: '60000',
+    doc: 'Cap of the reconnect delay.',
+  }),
+  SHELLY_SESSION_STABLE_MS: variable({
+    group: 'Shelly cloud',
+    schema: integer(0, 3600000),
+    default: '60000',
+    doc: 'A session that stayed up this long resets the reconnect delay to its minimum.',
+  }),
+  CONSENT_CALLBACK_PATH: variable({
+    group: 'Consent',
+    schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),
+    default: '/v1/shelly/consent',
+    doc: 'Path of the consent callback that Shelly calls (the `cb` URL given to users ends with it).',
+  }),
+  SHELLY_CONSENT_PUBLIC_KEY: variable({
+    group: 'Consent',
+    schema: p384PublicKey,
+    default: 'shelly',
+    doc: "Key that verifies the `SCL-Trust` header of consent callbacks: `shelly` for Shelly's published key, or a P-384 public key as PEM (`\\n` for newlines allowed) or base64 SPKI, e.g. the simulator's.",
+  }),
+  SHELLY_CONSENT_CLOCK_SKEW_SECONDS: variable({
+    group: 'Consent',
+    schema: integer(0, 300),
+    default: '30',
+    doc: 'Seconds an `SCL-Trust` token is still accepted after its `exp`, for clock differences.',
+  }),
+  SHELLY_HOST_ALLOWLIST: variable({
+    group: 'Consent',
+    schema: hostPatterns,
+    default: 'shelly-*.shelly.cloud',
+    doc: 'Comma-separated Shelly cloud host names a consent may point at; `*` stands for part of one label. A callback naming another host is refused, so no one can make the service connect elsewhere.',
+  }),
+  INGEST_BUFFER_MAX_EVENTS: variable({
+    group: 'Ingest',
+    schema: integer(1, 10000000),
     default: '20000',
-    doc: 'On SIGTERM or SIGINT, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
+    doc: 'Events held in memory while Kafka is slow or down. At this bound the service stops reading from the sockets (backpressure) instead of dropping.',
+  }),
+  INGEST_INCLUDE_RAW_STATUS: variable({
+    group: 'Ingest',
+    schema: boolean,
+    default: 'false',
+    doc: 'Add the status object as received to every status event (`status`), beside its `measurements`.',
   }),
   CONTROL_COMMAND_TIMEOUT_MS: variable({
+    group: 'Control API',
     schema: integer(100, 120000),
     default: '10000',
     doc: 'How long a device command waits for its `Shelly:CommandResponse` before the API answers 504 `command_timeout` (the command may still have run).',
   }),
   CONTROL_RATE_PER_KEY: variable({
+    group: 'Control API',
     schema: rate,
     default: '20',
     doc: 'Commands per second one API key may send (token bucket, refilled continuously); 0 turns the limit off. Over it the API answers 429 with `Retry-After`.',
   }),
   CONTROL_BURST_PER_KEY: variable({
+    group: 'Control API',
     schema: integer(1, 1000000),
     default: '40',
     doc: 'Commands one API key may send at once before `CONTROL_RATE_PER_KEY` applies (the bucket size).',
   }),
   CONTROL_RATE_PER_DEVICE: variable({
+    group: 'Control API',
     schema: rate,
     default: '2',
     doc: 'Commands per second sent to one device, whatever the key; 0 turns the limit off. Over it the API answers 429 with `Retry-After`.',
   }),
   CONTROL_BURST_PER_DEVICE: variable({
+    group: 'Control API',
     schema: integer(1, 1000000),
     default: '5',
     doc: 'Commands one device may receive at once before `CONTROL_RATE_PER_DEVICE` applies.',
   }),
   API_KEY_PEPPER: variable({
+    group: 'Control API',
     schema: z.string().min(32, 'expected at least 32 characters of random data'),
     secret: true,
     doc: 'Server-side secret mixed into API key hashes (at least 32 characters). Secret: changing it revokes every key.',
+  }),
+  SHUTDOWN_GRACE_MS: variable({
+    group: 'Shutdown',
+    schema: integer(0, 600000),
+    default: '20000',
+    doc: 'On SIGTERM or SIGINT, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
   }),
 } satisfies Record<string, Variable>;
 

@@ -1,0 +1,91 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The kinds of value an environment variable holds, as zod schemas that parse its text. Each
+ * message says what was expected, so that a bad variable is reported with what it should be.
+ */
+export const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected an integer between ${min} and ${max}` })
+    .int(`expected an integer between ${min} and ${max}`)
+    .min(min, `expected an integer between ${min} and ${max}`)
+    .max(max, `expected an integer between ${min} and ${max}`);
+
+export const boolean = z
+  .enum(['true', 'false'], { error: 'expected true or false' })
+  .transform((v) => v === 'true');
+
+export const rate = z.coerce
+  .number({ error: 'expected a number from 0 to 100000' })
+  .min(0, 'expected a number from 0 to 100000')
+  .max(100000, 'expected a number from 0 to 100000');
+
+export const nonEmpty = (what: string) => z.string().trim().min(1, `expected ${what}`);
+
+export const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
+    error: 'expected a URL like postgresql://user:password@host:5432/database',
+  });
+
+export const brokerList = z
+  .string()
+  .trim()
+  .transform((value) => value.split(',').map((broker) => broker.trim()))
+  .refine((brokers) => brokers.every((b) => /^[^\s:,]+:\d{1,5}$/.test(b)), {
+    error: 'expected a comma-separated list of host:port',
+  });
+
+export const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^/\s]+/.test(value), { error: 'expected an http(s) URL' });
+
+export const socketUrlTemplate = z
+  .string()
+  .trim()
+  .refine(
+    (value) => /^wss?:\/\//.test(value) && value.includes('{host}') && value.includes('{token}'),
+    { error: 'expected a ws(s) URL containing {host} and {token}' },
+  );
+
+/** Shelly's published key for the `SCL-Trust` header of consent callbacks (ES384, P-384). */
+const shellyConsentPublicKeyPem = `-----BEGIN PUBLIC KEY-----
+MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE3Kx+6C/0ZbnelYUgucUo4/X4xt1NCmEL
+coyLpgkuLHume4VLZnQjtXeYgzr2FUdsO/ip8SzssSu3CEU9ArvB+yGIlW7l1yLt
+wHVs/2zXrL0riL++7jdoQCpTGanFVzpM
+-----END PUBLIC KEY-----`;
+
+/** `shelly`, a PEM (newlines real or written as `\n`), or the bare base64 SPKI body; P-384 only. */
+function parseP384PublicKey(text: string): KeyObject | undefined {
+  const unescaped =
+    text === 'shelly' ? shellyConsentPublicKeyPem : text.replace(/\\n/g, '\n').trim();
+  const pem = unescaped.startsWith('-----BEGIN')
+    ? unescaped
+    : `-----BEGIN PUBLIC KEY-----\n${unescaped.replace(/\s+/g, '')}\n-----END PUBLIC KEY-----`;
+  try {
+    const key = createPublicKey(pem);
+    return key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const p384PublicKey = z.string().transform((text, context) => {
+  const key = parseP384PublicKey(text);
+  if (!key)
+    context.addIssue({
+      code: 'custom',
+      message: 'expected `shelly` or a P-384 public key (PEM or base64 SPKI)',
+    });
+  return key as KeyObject;
+});
+
+export const hostPatterns = z
+  .string()
+  .transform((value) => value.split(',').map((pattern) => pattern.trim().toLowerCase()))
+  .refine((patterns) => patterns.every((p) => /^[a-z0-9*][a-z0-9*.-]*$/.test(p)), {
+    error: 'expected comma-separated host names, `*` standing for part of one label',
+  });
