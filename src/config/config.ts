@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { BackoffPolicy } from '../common/retry';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
 
 export class ConfigError extends Error {
@@ -74,7 +75,7 @@ export interface ShellyConfig {
   socketUrlTemplate: string;
   tokenRenewBeforeSeconds: number;
   pingIntervalMs: number;
-  reconnect: { minMs: number; maxMs: number; stableMs: number };
+  reconnect: BackoffPolicy & { stableMs: number };
 }
 
 export interface IngestConfig {
@@ -184,6 +185,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       reconnect: {
         minMs: v.SHELLY_RECONNECT_MIN_MS,
         maxMs: v.SHELLY_RECONNECT_MAX_MS,
+        jitter: 0.1,
         stableMs: v.SHELLY_SESSION_STABLE_MS,
       },
     },

@@ -1,12 +1,12 @@
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
+import { backoffDelay, BackoffPolicy } from '../common/retry';
 import { KafkaConfig } from '../config/config';
-import { backoffDelay } from '../shelly/backoff';
 import { topicNames } from './topics';
 
 /** A broker that has just started answers "not the leader" or "loading" for a while. */
 const STARTUP_PATIENCE_MS = 60_000;
-const RETRY = { minMs: 250, maxMs: 5_000 };
+const RETRY: BackoffPolicy = { minMs: 250, maxMs: 5_000, jitter: 0.1 };
 
 /**
  * Creates the service's topics that do not exist yet; existing topics are never altered. Errors the

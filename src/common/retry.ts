@@ -1,14 +1,13 @@
 export interface BackoffPolicy {
   minMs: number;
   maxMs: number;
+  /** Share of the delay that is randomized either way, so that many clients do not retry in step. */
+  jitter: number;
 }
-
-/** Share of the delay that is randomized, so that many clients do not retry in step. */
-const JITTER = 0.1;
 
 /**
  * Delay before retry number `attempt` (0 for the first retry): the minimum doubled per attempt, capped,
- * then moved by up to ±10 %.
+ * then moved by up to `jitter` of itself either way.
  */
 export function backoffDelay(
   attempt: number,
@@ -16,5 +15,5 @@ export function backoffDelay(
   random: () => number = Math.random,
 ): number {
   const base = Math.min(policy.maxMs, policy.minMs * 2 ** Math.min(attempt, 30));
-  return Math.round(base * (1 + JITTER * (2 * random() - 1)));
+  return Math.round(base * (1 + policy.jitter * (2 * random() - 1)));
 }
