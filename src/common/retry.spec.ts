@@ -1,4 +1,5 @@
-import { backoffDelay } from './retry';
+import { getEventListeners } from 'node:events';
+import { backoffDelay, sleep } from './retry';
 
 describe('backoff delay', () => {
   const policy = { minMs: 1000, maxMs: 60000, jitter: 0.1 };
@@ -21,5 +22,55 @@ describe('backoff delay', () => {
 
   it('keeps the exact doubling when the policy has no jitter', () => {
     expect(backoffDelay(2, { ...policy, jitter: 0 }, () => 0)).toBe(4000);
+  });
+});
+
+describe('sleep', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  function track(promise: Promise<void>): { done: boolean } {
+    const state = { done: false };
+    void promise.then(() => (state.done = true));
+    return state;
+  }
+
+  it('resolves once the time is up, not before', async () => {
+    const slept = track(sleep(1_000));
+    await jest.advanceTimersByTimeAsync(999);
+    expect(slept.done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(slept.done).toBe(true);
+  });
+
+  it('is woken early when its signal aborts, and leaves no timer behind', async () => {
+    const wakeUp = new AbortController();
+    const slept = track(sleep(60_000, wakeUp.signal));
+    await jest.advanceTimersByTimeAsync(10);
+
+    wakeUp.abort();
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(slept.done).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('does not wait at all when its signal was aborted before', async () => {
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const slept = track(sleep(60_000, cancelled.signal));
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(slept.done).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('stops listening to its signal once the time is up, so a long-lived signal gathers no listeners', async () => {
+    const stopping = new AbortController();
+    const slept = track(sleep(1_000, stopping.signal));
+    await jest.advanceTimersByTimeAsync(1_000);
+
+    expect(slept.done).toBe(true);
+    expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { backoffDelay, BackoffPolicy } from '../common/retry';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
 import { PgPool } from '../database/pg-pool';
@@ -99,7 +99,7 @@ export class CommandAuditWriter {
           { err: error, waiting: this.queue.length },
           'command audit records could not be written; retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures++, RETRY)));
+        await sleep(backoffDelay(failures++, RETRY));
         continue;
       }
       failures = 0;

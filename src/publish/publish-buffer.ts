@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
-import { backoffDelay, BackoffPolicy } from '../common/retry';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { ShutdownState } from '../common/shutdown';
 import { InjectRootLogger } from '../observability/logging.module';
 import { Metrics } from '../observability/metrics';
@@ -161,8 +161,4 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     );
     for (const listener of this.pressureListeners) listener(full);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,6 @@
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
-import { backoffDelay, BackoffPolicy } from '../common/retry';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { KafkaConfig } from '../config/config';
 import { topicNames } from './topics';
 
@@ -30,7 +30,7 @@ export async function ensureTopics(
         { problem: (error as Error).message, retryInMs: delay },
         'Kafka not ready for topic creation',
       );
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
     }
   }
 }
