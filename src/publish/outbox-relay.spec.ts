@@ -55,4 +55,19 @@ describe('outbox relay loop', () => {
 
     expect(stopped).toBe(true);
   });
+
+  it('stops without waiting for the next poll when shutdown begins during a relay pass', async () => {
+    let finishPass = (_relayed: number) => {};
+    const transaction = jest.fn(() => new Promise<number>((resolve) => (finishPass = resolve)));
+    const relay = relayOver(transaction);
+    relay.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(0);
+
+    let stopped = false;
+    void relay.onModuleDestroy().then(() => (stopped = true));
+    finishPass(0);
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(stopped).toBe(true);
+  });
 });

@@ -116,8 +116,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Waits `ms`, or until `wake()`; a wake-up ends only the wait in progress. */
-  private pause(ms: number): Promise<void> {
+  private async pause(ms: number): Promise<void> {
     this.wakeUp = new AbortController();
-    return sleep(ms, this.wakeUp.signal);
+    // A shutdown that began during the relay pass had no wait to end.
+    if (this.running) await sleep(ms, this.wakeUp.signal);
   }
 }
