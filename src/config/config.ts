@@ -2,6 +2,7 @@ import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { BackoffPolicy } from '../common/retry';
+import { Topics, topicNames } from './topics';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
 
 export class ConfigError extends Error {
@@ -124,6 +125,7 @@ export interface KafkaConfig {
     password: string;
   };
   topicPrefix: string;
+  topics: Topics;
   topicPartitions: number;
   topicReplicationFactor: number;
   batchMaxEvents: number;
@@ -167,6 +169,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
               password: v.KAFKA_SASL_PASSWORD,
             },
       topicPrefix: v.KAFKA_TOPIC_PREFIX,
+      topics: topicNames(v.KAFKA_TOPIC_PREFIX),
       topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
       topicReplicationFactor: v.KAFKA_TOPIC_REPLICATION_FACTOR,
       batchMaxEvents: v.KAFKA_BATCH_MAX_EVENTS,

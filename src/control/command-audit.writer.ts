@@ -6,7 +6,6 @@ import { InjectConfig } from '../config/config.module';
 import { PgPool } from '../database/pg-pool';
 import { InjectRootLogger } from '../observability/logging.module';
 import { OutboxRelay } from '../publish/outbox-relay';
-import { topicNames } from '../publish/topics';
 import { CommandAuditRecord } from './command-audit';
 
 /** Records wait this long for company, so that one statement writes many. */
@@ -41,7 +40,7 @@ export class CommandAuditWriter {
     @InjectConfig() config: AppConfig,
     @InjectRootLogger() logger: Logger,
   ) {
-    this.topic = topicNames(config.kafka.topicPrefix).commandAudit;
+    this.topic = config.kafka.topics.commandAudit;
     this.log = logger.child({ component: 'command-audit' });
   }
 

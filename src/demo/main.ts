@@ -147,11 +147,7 @@ async function main(): Promise<void> {
   out(`  database    ${postgres.url}   (PGlite, in memory)`);
   out();
 
-  const stopRateLine = startEventRateLine(
-    app.get(Metrics),
-    config.kafka.topicPrefix,
-    process.stdout,
-  );
+  const stopRateLine = startEventRateLine(app.get(Metrics), config.kafka.topics, process.stdout);
   stopOnSignal(async () => {
     stopRateLine();
     out('Stopping: closing the sockets and writing the buffered events ...');

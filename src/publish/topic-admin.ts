@@ -2,7 +2,6 @@ import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
 import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { KafkaConfig } from '../config/config';
-import { topicNames } from './topics';
 
 /** A broker that has just started answers "not the leader" or "loading" for a while. */
 const STARTUP_PATIENCE_MS = 60_000;
@@ -44,7 +43,7 @@ async function createMissingTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = Object.values(topicNames(config.topicPrefix)).filter((t) => !existing.has(t));
+    const missing = Object.values(config.topics).filter((t) => !existing.has(t));
     if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
