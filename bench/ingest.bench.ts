@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { readVariables } from '../src/config/config';
-import { topicNames } from '../src/publish/topics';
+import { topicNames } from '../src/config/topics';
 import { ShellySimulator } from '../src/simulator/simulator.server';
 import { freePort } from '../test/support/free-port';
 import { readTopic } from '../test/support/kafka-reader';

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { KafkaConfig } from '../src/config/config';
+import { topicNames } from '../src/config/topics';
 import { EventPublisher, OutgoingEvent } from '../src/publish/event-publisher';
 import { createKafka } from '../src/publish/kafka.client';
 import { KafkaEventPublisher } from '../src/publish/kafka-event.publisher';
@@ -120,6 +121,7 @@ async function runOne(
     clientId: `bench-${driver}`,
     ssl: false,
     topicPrefix: '',
+    topics: topicNames(''),
     topicPartitions: PARTITIONS,
     topicReplicationFactor: -1,
     batchMaxEvents: BATCH,

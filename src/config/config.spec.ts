@@ -28,6 +28,17 @@ describe('configuration', () => {
     expect(config.shelly.integratorTag).toBe('ITG_ACME');
   });
 
+  it('works out every topic name from KAFKA_TOPIC_PREFIX', () => {
+    expect(loadConfig({ ...complete, KAFKA_TOPIC_PREFIX: 'acme.' }).kafka.topics).toEqual({
+      deviceStatus: 'acme.device-status',
+      deviceOnline: 'acme.device-online',
+      deviceSettings: 'acme.device-settings',
+      consent: 'acme.consent',
+      commandAudit: 'acme.command-audit',
+      deadLetter: 'acme.dead-letter',
+    });
+  });
+
   it('names every missing required variable at once', () => {
     const problems = problemsOf({
       ...complete,

@@ -1,6 +1,8 @@
 import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { BackoffPolicy } from '../common/retry';
+import { Topics, topicNames } from './topics';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
 
 export class ConfigError extends Error {
@@ -74,7 +76,7 @@ export interface ShellyConfig {
   socketUrlTemplate: string;
   tokenRenewBeforeSeconds: number;
   pingIntervalMs: number;
-  reconnect: { minMs: number; maxMs: number; stableMs: number };
+  reconnect: BackoffPolicy & { stableMs: number };
 }
 
 export interface IngestConfig {
@@ -123,6 +125,7 @@ export interface KafkaConfig {
     password: string;
   };
   topicPrefix: string;
+  topics: Topics;
   topicPartitions: number;
   topicReplicationFactor: number;
   batchMaxEvents: number;
@@ -166,6 +169,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
               password: v.KAFKA_SASL_PASSWORD,
             },
       topicPrefix: v.KAFKA_TOPIC_PREFIX,
+      topics: topicNames(v.KAFKA_TOPIC_PREFIX),
       topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
       topicReplicationFactor: v.KAFKA_TOPIC_REPLICATION_FACTOR,
       batchMaxEvents: v.KAFKA_BATCH_MAX_EVENTS,
@@ -184,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       reconnect: {
         minMs: v.SHELLY_RECONNECT_MIN_MS,
         maxMs: v.SHELLY_RECONNECT_MAX_MS,
+        jitter: 0.1,
         stableMs: v.SHELLY_SESSION_STABLE_MS,
       },
     },

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { Logger } from 'pino';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
 import { InjectRootLogger } from '../observability/logging.module';
@@ -8,7 +9,7 @@ import { ConsentCache } from './consent-cache';
 import { readConsentNotice } from './consent-notice';
 import { CONSENT_CHANNEL, ConsentStore } from './consent.store';
 
-const MAX_RECONNECT_DELAY_MS = 10_000;
+const RECONNECT: BackoffPolicy = { minMs: 250, maxMs: 10_000, jitter: 0 };
 
 /**
  * Keeps the consent cache equal to the database: loads everything at start, then applies every change
@@ -19,8 +20,7 @@ const MAX_RECONNECT_DELAY_MS = 10_000;
 @Injectable()
 export class ConsentListener implements OnModuleInit, OnModuleDestroy {
   private client?: Client;
-  private stopped = false;
-  private reconnectTimer?: NodeJS.Timeout;
+  private readonly stopping = new AbortController();
   private notices: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
@@ -38,8 +38,7 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnectTimer);
+    this.stopping.abort();
     await this.client?.end().catch(() => undefined);
   }
 
@@ -54,7 +53,7 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
     );
     await client.connect();
     await client.query(`LISTEN ${CONSENT_CHANNEL}`);
-    client.on('end', () => this.scheduleReconnect(250));
+    client.on('end', () => void this.reconnect());
     this.client = client;
     this.cache.replaceAll(await this.store.list());
   }
@@ -76,13 +75,17 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private scheduleReconnect(delay: number): void {
-    if (this.stopped) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.connect().catch((error: unknown) => {
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const delay = backoffDelay(attempt, RECONNECT);
+      await sleep(delay, this.stopping.signal);
+      if (this.stopping.signal.aborted) return;
+      try {
+        await this.connect();
+        return;
+      } catch (error) {
         this.log.warn({ err: error, retryInMs: delay }, 'consent listener could not reconnect');
-        this.scheduleReconnect(Math.min(delay * 2, MAX_RECONNECT_DELAY_MS));
-      });
-    }, delay);
+      }
+    }
   }
 }

@@ -4,7 +4,6 @@ import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
 import { OutboxRelay } from '../publish/outbox-relay';
-import { topicNames } from '../publish/topics';
 import { hostMatcher } from '../shelly/host-matcher';
 import { parseConsentCallback } from './consent';
 import { ConsentCache } from './consent-cache';
@@ -30,7 +29,7 @@ export class HandleConsentCallback {
     @InjectConfig() config: AppConfig,
   ) {
     this.hostAllowed = hostMatcher(config.consent.hostAllowlist);
-    this.consentTopic = topicNames(config.kafka.topicPrefix).consent;
+    this.consentTopic = config.kafka.topics.consent;
   }
 
   async execute(trustHeader: string | undefined, rawBody: unknown): Promise<AppliedConsentChange> {

@@ -25,7 +25,7 @@ describe('command audit writer', () => {
 
   function writer(query: jest.Mock) {
     const relay = { wake: jest.fn() };
-    const config = { kafka: { topicPrefix: 't.' } };
+    const config = { kafka: { topics: { commandAudit: 't.command-audit' } } };
     const log = pino({ level: 'silent' });
     return {
       relay,

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
 import { PgPool } from '../database/pg-pool';
 import { InjectRootLogger } from '../observability/logging.module';
 import { OutboxRelay } from '../publish/outbox-relay';
-import { topicNames } from '../publish/topics';
-import { backoffDelay } from '../shelly/backoff';
 import { CommandAuditRecord } from './command-audit';
 
 /** Records wait this long for company, so that one statement writes many. */
@@ -14,7 +13,7 @@ const FLUSH_DELAY_MS = 50;
 const MAX_BATCH = 500;
 /** Beyond this many unwritten records the control API stops taking commands (fail closed). */
 export const MAX_BACKLOG = 10_000;
-const RETRY = { minMs: 100, maxMs: 5_000 };
+const RETRY: BackoffPolicy = { minMs: 100, maxMs: 5_000, jitter: 0.1 };
 /** How long closing keeps retrying an unreachable database before it gives up. */
 const CLOSE_RETRY_MS = 5_000;
 
@@ -41,7 +40,7 @@ export class CommandAuditWriter {
     @InjectConfig() config: AppConfig,
     @InjectRootLogger() logger: Logger,
   ) {
-    this.topic = topicNames(config.kafka.topicPrefix).commandAudit;
+    this.topic = config.kafka.topics.commandAudit;
     this.log = logger.child({ component: 'command-audit' });
   }
 
@@ -99,7 +98,7 @@ export class CommandAuditWriter {
           { err: error, waiting: this.queue.length },
           'command audit records could not be written; retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures++, RETRY)));
+        await sleep(backoffDelay(failures++, RETRY));
         continue;
       }
       failures = 0;

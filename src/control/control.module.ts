@@ -5,6 +5,7 @@ import {
   OnModuleDestroy,
   RequestMethod,
 } from '@nestjs/common';
+import { sleep } from '../common/retry';
 import { ConsentModule } from '../consent/consent.module';
 import { DeviceStateModule } from '../device-state/device-state.module';
 import { PublishModule } from '../publish/publish.module';
@@ -52,9 +53,7 @@ export class ControlModule implements NestModule, OnModuleDestroy {
    * get their answer or time out, then every audit record is written.
    */
   async onModuleDestroy(): Promise<void> {
-    while (this.commands.inFlight > 0) {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-    }
+    while (this.commands.inFlight > 0) await sleep(DRAIN_POLL_MS);
     await this.audit.close();
   }
 }

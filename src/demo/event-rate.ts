@@ -1,5 +1,5 @@
 import { Metrics } from '../observability/metrics';
-import { Topics, topicNames } from '../publish/topics';
+import { Topics } from '../config/topics';
 
 const shortNames: Record<keyof Topics, string> = {
   deviceStatus: 'status',
@@ -16,11 +16,11 @@ const shortNames: Record<keyof Topics, string> = {
  */
 export function startEventRateLine(
   metrics: Metrics,
-  topicPrefix: string,
+  topics: Topics,
   out: NodeJS.WriteStream,
   everyMs = 5_000,
 ): () => void {
-  const topics = Object.entries(topicNames(topicPrefix)) as [keyof Topics, string][];
+  const topicsByKey = Object.entries(topics) as [keyof Topics, string][];
   const interactive = out.isTTY === true;
   const intervalMs = interactive ? 1_000 : everyMs;
   let previous = new Map<string, number>();
@@ -28,7 +28,7 @@ export function startEventRateLine(
     void metrics.eventsPublished.get().then(({ values }) => {
       const now = new Map<string, number>();
       for (const { labels, value } of values) now.set(String(labels.topic), value);
-      const parts = topics.map(([key, topic]) => {
+      const parts = topicsByKey.map(([key, topic]) => {
         const perSecond =
           (((now.get(topic) ?? 0) - (previous.get(topic) ?? 0)) * 1000) / intervalMs;
         return `${shortNames[key]} ${Math.round(perSecond)}`;

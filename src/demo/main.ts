@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { ApiKeyStore } from '../api-keys/api-key.store';
 import { startApp } from '../app';
+import { sleep } from '../common/retry';
 import { AppConfig, ConfigError, loadConfig } from '../config/config';
 import { readMigrations } from '../database/migrations';
 import { migrate } from '../database/migrator';
@@ -146,11 +147,7 @@ async function main(): Promise<void> {
   out(`  database    ${postgres.url}   (PGlite, in memory)`);
   out();
 
-  const stopRateLine = startEventRateLine(
-    app.get(Metrics),
-    config.kafka.topicPrefix,
-    process.stdout,
-  );
+  const stopRateLine = startEventRateLine(app.get(Metrics), config.kafka.topics, process.stdout);
   stopOnSignal(async () => {
     stopRateLine();
     out('Stopping: closing the sockets and writing the buffered events ...');
@@ -166,7 +163,7 @@ async function waitForReady(url: string, timeoutMs = 15_000): Promise<boolean> {
   while (Date.now() < until) {
     const response = await fetch(`${url}/health/ready`).catch(() => undefined);
     if (response?.ok) return true;
-    await new Promise((done) => setTimeout(done, 200));
+    await sleep(200);
   }
   return false;
 }

@@ -9,7 +9,6 @@ import { normalizeParsedFrame, ParsedFrame } from '../normalize/normalize-frame'
 import { Metrics } from '../observability/metrics';
 import { OutgoingEvent, recordBytes } from '../publish/event-publisher';
 import { PublishBuffer } from '../publish/publish-buffer';
-import { Topics, topicNames } from '../publish/topics';
 import { FramePort } from '../shelly/ports';
 import { deadLetter, DeadLetterReason } from './dead-letter';
 import { DeviceStateStore } from '../device-state/device-state.store';
@@ -31,8 +30,6 @@ const MAX_DEAD_LETTER_RAW = 64 * 1024;
  */
 @Injectable()
 export class IngestPipeline extends FramePort {
-  private readonly topics: Topics;
-
   constructor(
     private readonly buffer: PublishBuffer,
     private readonly consents: ConsentCache,
@@ -41,7 +38,6 @@ export class IngestPipeline extends FramePort {
     private readonly deviceStates: DeviceStateStore,
   ) {
     super();
-    this.topics = topicNames(config.kafka.topicPrefix);
   }
 
   onPressureChange(listener: (full: boolean) => void): void {
@@ -89,7 +85,7 @@ export class IngestPipeline extends FramePort {
       event.device.owner = consent.ownerUserId;
       event.device.model ??= consent.deviceCode ?? consent.deviceType;
       return {
-        topic: this.topics[topicKeyFor(event.type)],
+        topic: this.config.kafka.topics[topicKeyFor(event.type)],
         key: event.device.id,
         type: event.type,
         id: event.id,
@@ -137,7 +133,7 @@ export class IngestPipeline extends FramePort {
       source: { api: 'integrator', host },
     });
     this.buffer.push({
-      topic: this.topics.deadLetter,
+      topic: this.config.kafka.topics.deadLetter,
       key: host,
       type: letter.type,
       id: letter.id,

@@ -1,4 +1,4 @@
-import type { Topics } from '../publish/topics';
+import type { Topics } from '../config/topics';
 import { Measurement } from './measurement';
 import { StatusFormat } from './status-measurements';
 
@@ -54,7 +54,7 @@ const topicKeys: Record<DeviceEventType, DeviceTopicKey> = {
   'device.settings.v1': 'deviceSettings',
 };
 
-/** The topic (a key of `topicNames()`) an event of this type is published to. */
+/** The topic (a key of `Topics`) an event of this type is published to. */
 export function topicKeyFor(type: DeviceEventType): DeviceTopicKey {
   return topicKeys[type];
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { PgPool } from '../database/pg-pool';
 import { InjectRootLogger } from '../observability/logging.module';
 import { Metrics } from '../observability/metrics';
@@ -9,7 +10,7 @@ import { EventPublisher } from './event-publisher';
 const RELAY_LOCK_KEY = 73_001_001;
 const BATCH_SIZE = 500;
 const IDLE_POLL_MS = 1_000;
-const MAX_RETRY_DELAY_MS = 10_000;
+const RETRY: BackoffPolicy = { minMs: 250, maxMs: 10_000, jitter: 0 };
 
 interface OutboxRow {
   id: string;
@@ -29,7 +30,7 @@ interface OutboxRow {
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
   private loop?: Promise<void>;
-  private wakeUp?: () => void;
+  private wakeUp = new AbortController();
   private readonly log: Logger;
 
   constructor(
@@ -54,7 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Asks for a relay pass now instead of at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.wakeUp.abort();
   }
 
   /**
@@ -95,33 +96,29 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
-    let retryDelay = 250;
+    let failures = 0;
     while (this.running) {
       let relayed: number;
       try {
         relayed = await this.relayOnce();
-        retryDelay = 250;
+        failures = 0;
       } catch (error) {
+        const delay = backoffDelay(failures++, RETRY);
         this.log.warn(
-          { err: error, retryInMs: retryDelay },
+          { err: error, retryInMs: delay },
           'outbox relay failed; the events stay in the outbox',
         );
-        await this.sleep(retryDelay);
-        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+        await this.pause(delay);
         continue;
       }
-      if (relayed < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
+      if (relayed < BATCH_SIZE) await this.pause(IDLE_POLL_MS);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+  /** Waits `ms`, or until `wake()`; a wake-up ends only the wait in progress. */
+  private async pause(ms: number): Promise<void> {
+    this.wakeUp = new AbortController();
+    // A shutdown that began during the relay pass had no wait to end.
+    if (this.running) await sleep(ms, this.wakeUp.signal);
   }
 }

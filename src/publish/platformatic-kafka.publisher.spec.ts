@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Partitioners, PartitionMetadata } from 'kafkajs';
 import { ConfigError, KafkaConfig, readVariables } from '../config/config';
+import { topicNames } from '../config/topics';
 import { murmur2, platformaticClientOptions } from './platformatic-kafka.publisher';
 
 const config: KafkaConfig = {
@@ -8,6 +9,7 @@ const config: KafkaConfig = {
   clientId: 'shelly-ingest',
   ssl: false,
   topicPrefix: 'shelly.',
+  topics: topicNames('shelly.'),
   topicPartitions: 12,
   topicReplicationFactor: -1,
   batchMaxEvents: 2000,

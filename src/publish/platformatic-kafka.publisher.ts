@@ -10,6 +10,7 @@ import {
 } from '@platformatic/kafka';
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
+import { backoffDelay, BackoffPolicy } from '../common/retry';
 import { KafkaConfig } from '../config/config';
 import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
@@ -17,8 +18,7 @@ import { ensureTopics } from './topic-admin';
 
 /** Retries of one request, as kafkajs does by default: 5, from 300 ms doubling, ±20 % jitter. */
 const RETRIES = 5;
-const RETRY_INITIAL_MS = 300;
-const RETRY_MAX_MS = 30_000;
+const RETRY: BackoffPolicy = { minMs: 300, maxMs: 30_000, jitter: 0.2 };
 /** How long the broker may take to gather the acknowledgements of all in-sync replicas (kafkajs's default). */
 const ACK_TIMEOUT_MS = 30_000;
 /** kafkajs's default connection timeout; the client's own (5 s) would slow failing over to another broker. */
@@ -53,8 +53,8 @@ export function platformaticClientOptions(config: KafkaConfig): BaseOptions {
     connectTimeout: CONNECT_TIMEOUT_MS,
     timeout: ACK_TIMEOUT_MS,
     retries: RETRIES,
-    retryDelay: (_client, _operation, attempt) =>
-      Math.min(RETRY_INITIAL_MS * 2 ** (attempt - 1), RETRY_MAX_MS) * (0.8 + Math.random() * 0.4),
+    // The client counts its retries from 1.
+    retryDelay: (_client, _operation, attempt) => backoffDelay(attempt - 1, RETRY),
   };
 }
 

@@ -2,15 +2,15 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { ShutdownState } from '../common/shutdown';
 import { InjectRootLogger } from '../observability/logging.module';
 import { Metrics } from '../observability/metrics';
-import { backoffDelay } from '../shelly/backoff';
 import { EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
 
 export type PressureListener = (full: boolean) => void;
 
-const RETRY = { minMs: 100, maxMs: 5_000 };
+const RETRY: BackoffPolicy = { minMs: 100, maxMs: 5_000, jitter: 0.1 };
 /** Below this share of the bound, a full buffer lets the sockets read again. */
 const RESUME_AT = 0.5;
 const CLOSE_RESERVE_MS = 1_000;
@@ -161,8 +161,4 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     );
     for (const listener of this.pressureListeners) listener(full);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

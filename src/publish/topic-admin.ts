@@ -1,12 +1,11 @@
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
+import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
 import { KafkaConfig } from '../config/config';
-import { backoffDelay } from '../shelly/backoff';
-import { topicNames } from './topics';
 
 /** A broker that has just started answers "not the leader" or "loading" for a while. */
 const STARTUP_PATIENCE_MS = 60_000;
-const RETRY = { minMs: 250, maxMs: 5_000 };
+const RETRY: BackoffPolicy = { minMs: 250, maxMs: 5_000, jitter: 0.1 };
 
 /**
  * Creates the service's topics that do not exist yet; existing topics are never altered. Errors the
@@ -30,7 +29,7 @@ export async function ensureTopics(
         { problem: (error as Error).message, retryInMs: delay },
         'Kafka not ready for topic creation',
       );
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
     }
   }
 }
@@ -44,7 +43,7 @@ async function createMissingTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = Object.values(topicNames(config.topicPrefix)).filter((t) => !existing.has(t));
+    const missing = Object.values(config.topics).filter((t) => !existing.has(t));
     if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,

@@ -2,7 +2,7 @@ import { Logger } from 'pino';
 import WebSocket from 'ws';
 import { ShellyConfig } from '../config/config';
 import { Metrics } from '../observability/metrics';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../common/retry';
 
 export interface SessionDependencies {
   config: ShellyConfig;

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
+import { sleep } from '../common/retry';
 import { Status } from './gen1-status';
 
 /**
@@ -127,7 +128,7 @@ export function runLoad(lanes: readonly LoadLane[], run: LoadRun): Promise<LoadR
         performance.now() < flushDeadline &&
         progress.some((lane) => open(lane) && lane.lane.socket.bufferedAmount > 0)
       ) {
-        await new Promise((wake) => setTimeout(wake, 2));
+        await sleep(2);
       }
       const elapsedMs = performance.now() - started;
       const framesByHost: Record<string, number> = {};

@@ -1,7 +1,6 @@
 import { Client } from 'pg';
 import { ApiKeyStore } from '../../src/api-keys/api-key.store';
 import { ConsentCache } from '../../src/consent/consent-cache';
-import { topicNames } from '../../src/publish/topics';
 import { startService, RunningService } from '../support/app';
 import {
   callbackBody,
@@ -75,7 +74,7 @@ describe('consent callback on real Postgres and Kafka', () => {
 
     const messages = await readTopic(
       service.config.kafka.brokers.join(','),
-      topicNames(service.config.kafka.topicPrefix).consent,
+      service.config.kafka.topics.consent,
       (m) => m.some((x) => x.key === 'cc7b5c0c5d9d'),
     );
     const event = messages.find((m) => m.key === 'cc7b5c0c5d9d');
@@ -124,7 +123,7 @@ describe('consent callback on real Postgres and Kafka', () => {
 
     const messages = await readTopic(
       service.config.kafka.brokers.join(','),
-      topicNames(service.config.kafka.topicPrefix).consent,
+      service.config.kafka.topics.consent,
       (m) => m.filter((x) => x.key === 'cc7b5c0c5d9e').length >= 3,
     );
     expect(

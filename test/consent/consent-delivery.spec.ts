@@ -1,6 +1,5 @@
 import { Client } from 'pg';
 import { ConsentCache } from '../../src/consent/consent-cache';
-import { topicNames } from '../../src/publish/topics';
 import { RunningService, startService } from '../support/app';
 import { callbackBody, callbackPublicKeyPem, sendCallback } from '../support/consent-callbacks';
 import { DedicatedKafka, startDedicatedKafka } from '../support/dedicated-kafka';
@@ -42,7 +41,7 @@ describe('consent delivery guarantees', () => {
       kafka.start();
       const messages = await readTopic(
         kafka.brokers,
-        topicNames(service.config.kafka.topicPrefix).consent,
+        service.config.kafka.topics.consent,
         (m) => m.length >= 1,
         90_000,
       );

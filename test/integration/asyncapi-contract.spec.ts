@@ -23,7 +23,7 @@ import { OutgoingEvent } from '../../src/publish/event-publisher';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { createKafka } from '../../src/publish/kafka.client';
 import { ensureTopics } from '../../src/publish/topic-admin';
-import { Topics, topicNames } from '../../src/publish/topics';
+import { Topics, topicNames } from '../../src/config/topics';
 import { advanceDeviceState } from '../../src/simulator/device-state';
 import { deviceModels } from '../../src/simulator/device-models';
 import { buildFleet } from '../../src/simulator/fleet';
@@ -495,7 +495,7 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
     const config = testConfig(databaseUrl);
     const kafka = createKafka(config.kafka, logger);
     await ensureTopics(kafka, config.kafka, logger);
-    const topics = topicNames(config.kafka.topicPrefix);
+    const topics = config.kafka.topics;
     const publisher = new KafkaEventPublisher(kafka, config.kafka.compression);
     await publisher.onModuleInit();
     try {
@@ -615,7 +615,7 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
         expect(answer).toEqual({ status: 200, body: { status: 'ok', change } });
       }
 
-      const topic = topicNames(service.config.kafka.topicPrefix).consent;
+      const topic = service.config.kafka.topics.consent;
       const messages = await readAll(topic, steps.length);
       // Order holds per key (partition), not across keys.
       for (const device of fleet) {

@@ -6,7 +6,7 @@ import { EventPublisher, OutgoingEvent } from '../../src/publish/event-publisher
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { PlatformaticKafkaPublisher } from '../../src/publish/platformatic-kafka.publisher';
 import { ensureTopics } from '../../src/publish/topic-admin';
-import { topicNames } from '../../src/publish/topics';
+import { topicNames } from '../../src/config/topics';
 import { DedicatedKafka, startDedicatedKafka } from '../support/dedicated-kafka';
 import { eventually } from '../support/eventually';
 import { ReadMessage, readTopic } from '../support/kafka-reader';
@@ -27,11 +27,13 @@ function kafkaFor(brokers: string): Kafka {
 }
 
 function kafkaConfig(brokers: string, overrides: Partial<KafkaConfig> = {}): KafkaConfig {
+  const topicPrefix = `${uniqueName('it')}.`;
   return {
     brokers: brokers.split(','),
     clientId: 'it',
     ssl: false,
-    topicPrefix: `${uniqueName('it')}.`,
+    topicPrefix,
+    topics: topicNames(topicPrefix),
     topicPartitions: 3,
     topicReplicationFactor: -1,
     batchMaxEvents: 100,
@@ -111,7 +113,7 @@ describe('publishing to a real Kafka broker', () => {
 
   it('creates every configured topic with the configured partitions, and is idempotent', async () => {
     const config = kafkaConfig(kafkaBrokers);
-    const topics = topicNames(config.topicPrefix);
+    const topics = config.topics;
     await ensureTopics(kafka, config, silent);
     await ensureTopics(kafka, config, silent);
     const admin = kafka.admin();
@@ -131,7 +133,7 @@ describe('publishing to a real Kafka broker', () => {
   describe.each(drivers)('with the %s driver', (client) => {
     it('delivers key, headers and value intact to a real consumer, in order per key', async () => {
       const config = kafkaConfig(kafkaBrokers, { client });
-      const topics = topicNames(config.topicPrefix);
+      const topics = config.topics;
       await ensureTopics(kafka, config, silent);
       const publisher = createPublisher(config);
       await publisher.onModuleInit();
@@ -162,7 +164,7 @@ describe('publishing to a real Kafka broker', () => {
       'delivers one batch over several topics and partitions (compression %s), each key in order',
       async (compression) => {
         const config = kafkaConfig(kafkaBrokers, { client, compression });
-        const topics = topicNames(config.topicPrefix);
+        const topics = config.topics;
         const used = [topics.deviceStatus, topics.deviceOnline];
         await ensureTopics(kafka, config, silent);
         const keys = deviceKeys(24);
@@ -208,7 +210,7 @@ describe('publishing to a real Kafka broker', () => {
     const counts: number[][] = [];
     for (const client of drivers) {
       const config = kafkaConfig(kafkaBrokers, { client, topicPartitions: 12 });
-      const topic = topicNames(config.topicPrefix).deviceStatus;
+      const topic = config.topics.deviceStatus;
       await ensureTopics(kafka, config, silent);
       const publisher = createPublisher(config);
       await publisher.onModuleInit();
@@ -237,7 +239,7 @@ describe('publishing to a real Kafka broker', () => {
       async (client) => {
         const broker = dedicated as DedicatedKafka;
         const config = kafkaConfig(broker.brokers, { client });
-        const topic = topicNames(config.topicPrefix).deviceStatus;
+        const topic = config.topics.deviceStatus;
         await ensureTopics(kafkaFor(broker.brokers), config, silent);
         const keys = deviceKeys(12);
         const before = eventsFor([topic], keys, 3, 0);

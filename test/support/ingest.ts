@@ -1,6 +1,6 @@
 import { SessionManager } from '../../src/shelly/session-manager';
 import { PublishBuffer } from '../../src/publish/publish-buffer';
-import { Topics, topicNames } from '../../src/publish/topics';
+import { Topics } from '../../src/config/topics';
 import { ShellySimulator, SimulatorOptions } from '../../src/simulator/simulator.server';
 import { RunningService, startService } from './app';
 import { waitFor } from './eventually';
@@ -50,7 +50,7 @@ export async function startIngestRig(
   return {
     sim,
     service,
-    topics: topicNames(service.config.kafka.topicPrefix),
+    topics: service.config.kafka.topics,
     grantAll: async (except = []) => {
       for (const device of sim.devices) {
         if (except.includes(device.identity.id)) continue;

@@ -7,6 +7,7 @@ export type Topics = {
   deadLetter: string;
 };
 
+/** The topics under `KAFKA_TOPIC_PREFIX`; the service reads them from `config.kafka.topics`. */
 export function topicNames(prefix: string): Topics {
   return {
     deviceStatus: `${prefix}device-status`,
