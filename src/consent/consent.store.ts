@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { PgPool } from '../database/pg-pool';
+import { outboxInsert } from '../publish/outbox-writer';
 import { Consent, ConsentCallback, ConsentChange, ConsentScope, decideChange } from './consent';
 import { consentEvent } from './consent-event';
 import { writeConsentNotice } from './consent-notice';
@@ -141,10 +142,28 @@ export class ConsentStore {
       // row lock (DO NOTHING), so callbacks for many devices on one host do not queue on it.
       const writeConsent = after
         ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at)
-           VALUES ($1, $5, $16, $17, $3, $6, $18, $9, $9)
-           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $16, device_code = $17,
-             scope = $3, host = $6, channel_names = $18, updated_at = $9`
+           VALUES ($1, $5, $12, $13, $3, $6, $14, $9, $9)
+           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $12, device_code = $13,
+             scope = $3, host = $6, channel_names = $14, updated_at = $9`
         : 'DELETE FROM device_consent WHERE device_id = $1';
+      const parameters = [
+        callback.deviceId,
+        change,
+        after?.scope ?? null,
+        before?.scope ?? null,
+        current.ownerUserId,
+        current.host,
+        JSON.stringify(audit.rawBody),
+        JSON.stringify(audit.verification),
+        now,
+        CONSENT_CHANNEL,
+        writeConsentNotice(callback.deviceId, after),
+        ...(after ? [after.deviceType, after.deviceCode, after.channelNames] : []),
+      ];
+      const outbox = outboxInsert(
+        [{ topic: audit.topic, key: callback.deviceId, event }],
+        parameters.length + 1,
+      );
       await db.query(
         `WITH consent AS (
            ${writeConsent}
@@ -152,29 +171,12 @@ export class ConsentStore {
            INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ), outbox AS (
-           INSERT INTO outbox_event (topic, key, event_type, event_id, payload) VALUES ($10, $1, $11, $12, $13)
+           ${outbox.sql}
          ), host AS (
            INSERT INTO shelly_host (name) VALUES ($6) ON CONFLICT (name) DO NOTHING
          )
-         SELECT pg_notify($14, $15)`,
-        [
-          callback.deviceId,
-          change,
-          after?.scope ?? null,
-          before?.scope ?? null,
-          current.ownerUserId,
-          current.host,
-          JSON.stringify(audit.rawBody),
-          JSON.stringify(audit.verification),
-          now,
-          audit.topic,
-          event.type,
-          event.id,
-          JSON.stringify(event),
-          CONSENT_CHANNEL,
-          writeConsentNotice(callback.deviceId, after),
-          ...(after ? [after.deviceType, after.deviceCode, after.channelNames] : []),
-        ],
+         SELECT pg_notify($10, $11)`,
+        [...parameters, ...outbox.parameters],
       );
       return { change, consent: after };
     });
