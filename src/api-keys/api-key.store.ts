@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { ApiKey } from '../generated/prisma/client';
 import { ApiKeyScope, issueKey, parseKey, secretMatches } from './api-key';
 
 export interface ApiKeyInfo {
@@ -62,7 +63,8 @@ export class ApiKeyStore {
     const row = await this.prisma.apiKey.findUnique({ where: { id: parsed.id } });
     if (!row || row.revokedAt || !secretMatches(parsed.secret, row.secretHash, this.pepper))
       return undefined;
-    const key = { id: row.id, scopes: row.scopes as ApiKeyScope[] };
+    const { id, scopes } = toInfo(row);
+    const key = { id, scopes };
     this.verified.set(plaintext, { key, until: now + VERIFIED_KEY_TTL_MS });
     await this.recordUse(row.id, now);
     return key;
@@ -75,14 +77,7 @@ export class ApiKeyStore {
   }
 }
 
-function toInfo(row: {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}): ApiKeyInfo {
+function toInfo(row: ApiKey): ApiKeyInfo {
   return {
     id: row.id,
     name: row.name,

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ApiKeyScope, apiKeyScopes } from '../api-keys/api-key';
 import { ApiKeyStore } from '../api-keys/api-key.store';
 import { readVariables } from '../config/config';
-import { printJson, withDatabase } from './database-client';
+import { printJson, withPrisma } from './database-client';
 
 function parseScopes(value: string): ApiKeyScope[] {
   const scopes = value.split(',').map((s) => s.trim());
@@ -15,7 +15,7 @@ function parseScopes(value: string): ApiKeyScope[] {
 
 function withKeys<T>(work: (keys: ApiKeyStore) => Promise<T>): Promise<T> {
   const { API_KEY_PEPPER } = readVariables(process.env, ['API_KEY_PEPPER']);
-  return withDatabase((prisma) => work(new ApiKeyStore(prisma, API_KEY_PEPPER)));
+  return withPrisma((prisma) => work(new ApiKeyStore(prisma, API_KEY_PEPPER)));
 }
 
 export function registerApiKeyCommand(program: Command): void {

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConsentStore } from '../consent/consent.store';
 import { toHexDeviceId } from '../common/device-id';
-import { printJson, withDatabase } from './database-client';
+import { printJson, withPgPool } from './database-client';
 
 function parseUserId(value: string): number {
   if (!/^\d{1,15}$/.test(value))
@@ -26,9 +26,9 @@ export function registerConsentCommand(program: Command): void {
     .option('--host <host>', 'only devices on this Shelly cloud host')
     .option('--scope <scope>', 'only read or control', parseScope)
     .action((options: { user?: number; host?: string; scope?: 'read' | 'control' }) =>
-      withDatabase(async (prisma, pool) =>
+      withPgPool(async (pool) =>
         printJson(
-          await new ConsentStore(prisma, pool).list({
+          await new ConsentStore(pool).list({
             ownerUserId: options.user,
             host: options.host?.toLowerCase(),
             scope: options.scope,
@@ -40,10 +40,10 @@ export function registerConsentCommand(program: Command): void {
     .command('show <deviceId>')
     .description("one device's consent and its whole history (hex or decimal id)")
     .action((deviceIdArg: string) =>
-      withDatabase(async (prisma, pool) => {
+      withPgPool(async (pool) => {
         const deviceId = toHexDeviceId(deviceIdArg);
         if (!deviceId) throw new Error(`${deviceIdArg} is not a Shelly device id`);
-        const store = new ConsentStore(prisma, pool);
+        const store = new ConsentStore(pool);
         printJson({ consent: await store.find(deviceId), history: await store.history(deviceId) });
       }),
     );

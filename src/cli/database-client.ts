@@ -1,22 +1,29 @@
-import { databaseConfigFrom, readVariables } from '../config/config';
+import { DatabaseConfig, databaseConfigFrom, readVariables } from '../config/config';
 import { PgPool } from '../database/pg-pool';
 import { PrismaService } from '../database/prisma.service';
 
-/** Runs `work` with the database clients on DATABASE_URL and always disconnects. */
-export async function withDatabase<T>(
-  work: (prisma: PrismaService, pool: PgPool) => Promise<T>,
-): Promise<T> {
-  const config = databaseConfigFrom(
-    readVariables(process.env, ['DATABASE_URL', 'DATABASE_POOL_SIZE']),
-  );
-  const prisma = new PrismaService(config);
-  const pool = new PgPool({ connectionString: config.url, max: 2 });
+function databaseConfig(): DatabaseConfig {
+  return databaseConfigFrom(readVariables(process.env, ['DATABASE_URL', 'DATABASE_POOL_SIZE']));
+}
+
+/** Runs `work` with a `pg` pool on DATABASE_URL and always closes it. */
+export async function withPgPool<T>(work: (pool: PgPool) => Promise<T>): Promise<T> {
+  const pool = new PgPool({ connectionString: databaseConfig().url, max: 2 });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Runs `work` with a Prisma client on DATABASE_URL and always disconnects. */
+export async function withPrisma<T>(work: (prisma: PrismaService) => Promise<T>): Promise<T> {
+  const prisma = new PrismaService(databaseConfig());
   await prisma.onModuleInit();
   try {
-    return await work(prisma, pool);
+    return await work(prisma);
   } finally {
     await prisma.onModuleDestroy();
-    await pool.end();
   }
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Pool, PoolClient } from 'pg';
 import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
-import { DeviceConsent } from '../generated/prisma/client';
+import { outboxInsert } from '../publish/outbox-writer';
 import { Consent, ConsentCallback, ConsentChange, ConsentScope, decideChange } from './consent';
 import { consentEvent } from './consent-event';
 import { writeConsentNotice } from './consent-notice';
@@ -38,6 +38,7 @@ const consentColumns =
 
 interface ConsentRow {
   device_id: string;
+  /** `pg` reads a bigint as a string. */
   owner_user_id: string;
   device_type: string | null;
   device_code: string | null;
@@ -48,40 +49,59 @@ interface ConsentRow {
   updated_at: Date;
 }
 
-function rowToConsent(row: ConsentRow): Consent {
-  return toConsent({
+function consentFromRow(row: ConsentRow): Consent {
+  return {
     deviceId: row.device_id,
-    ownerUserId: BigInt(row.owner_user_id),
+    ownerUserId: Number(row.owner_user_id),
     deviceType: row.device_type,
     deviceCode: row.device_code,
-    scope: row.scope,
+    scope: row.scope as ConsentScope,
     host: row.host,
     channelNames: row.channel_names,
     grantedAt: row.granted_at,
     updatedAt: row.updated_at,
-  });
-}
-
-export function toConsent(row: DeviceConsent): Consent {
-  return {
-    deviceId: row.deviceId,
-    ownerUserId: Number(row.ownerUserId),
-    deviceType: row.deviceType,
-    deviceCode: row.deviceCode,
-    scope: row.scope as ConsentScope,
-    host: row.host,
-    channelNames: row.channelNames,
-    grantedAt: row.grantedAt,
-    updatedAt: row.updatedAt,
   };
 }
 
+interface ConsentHistoryRow {
+  change: string;
+  scope: string | null;
+  previous_scope: string | null;
+  owner_user_id: string;
+  host: string;
+  callback: unknown;
+  verification: unknown;
+  recorded_at: Date;
+}
+
+function historyEntryFromRow(row: ConsentHistoryRow): ConsentHistoryEntry {
+  return {
+    change: row.change as ConsentChange,
+    scope: row.scope as ConsentScope | null,
+    previousScope: row.previous_scope as ConsentScope | null,
+    ownerUserId: Number(row.owner_user_id),
+    host: row.host,
+    callback: row.callback,
+    verification: row.verification,
+    recordedAt: row.recorded_at,
+  };
+}
+
+async function findConsent(db: Pool | PoolClient, deviceId: string): Promise<Consent | null> {
+  const { rows } = await db.query<ConsentRow>(
+    `SELECT ${consentColumns} FROM device_consent WHERE device_id = $1`,
+    [deviceId],
+  );
+  return rows[0] ? consentFromRow(rows[0]) : null;
+}
+
+/**
+ * Consents, their history and hosts, read and written with plain `pg` alike: the write is one
+ * hand-written statement for speed (see `apply`).
+ */
 @Injectable()
 export class ConsentStore {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly pool: PgPool,
-  ) {}
+  constructor(private readonly pool: PgPool) {}
 
   /**
    * Applies one verified callback in a single transaction: the consent row, its history entry, the
@@ -96,11 +116,7 @@ export class ConsentStore {
       await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `consent:${callback.deviceId}`,
       ]);
-      const existing = await db.query<ConsentRow>(
-        `SELECT ${consentColumns} FROM device_consent WHERE device_id = $1`,
-        [callback.deviceId],
-      );
-      const before = existing.rows[0] ? rowToConsent(existing.rows[0]) : null;
+      const before = await findConsent(db, callback.deviceId);
       const change = decideChange(before, callback);
       if (change === 'unchanged') return { change, consent: before };
 
@@ -126,10 +142,28 @@ export class ConsentStore {
       // row lock (DO NOTHING), so callbacks for many devices on one host do not queue on it.
       const writeConsent = after
         ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at)
-           VALUES ($1, $5, $16, $17, $3, $6, $18, $9, $9)
-           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $16, device_code = $17,
-             scope = $3, host = $6, channel_names = $18, updated_at = $9`
+           VALUES ($1, $5, $12, $13, $3, $6, $14, $9, $9)
+           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $12, device_code = $13,
+             scope = $3, host = $6, channel_names = $14, updated_at = $9`
         : 'DELETE FROM device_consent WHERE device_id = $1';
+      const parameters = [
+        callback.deviceId,
+        change,
+        after?.scope ?? null,
+        before?.scope ?? null,
+        current.ownerUserId,
+        current.host,
+        JSON.stringify(audit.rawBody),
+        JSON.stringify(audit.verification),
+        now,
+        CONSENT_CHANNEL,
+        writeConsentNotice(callback.deviceId, after),
+        ...(after ? [after.deviceType, after.deviceCode, after.channelNames] : []),
+      ];
+      const outbox = outboxInsert(
+        [{ topic: audit.topic, key: callback.deviceId, event }],
+        parameters.length + 1,
+      );
       await db.query(
         `WITH consent AS (
            ${writeConsent}
@@ -137,65 +171,39 @@ export class ConsentStore {
            INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ), outbox AS (
-           INSERT INTO outbox_event (topic, key, event_type, event_id, payload) VALUES ($10, $1, $11, $12, $13)
+           ${outbox.sql}
          ), host AS (
            INSERT INTO shelly_host (name) VALUES ($6) ON CONFLICT (name) DO NOTHING
          )
-         SELECT pg_notify($14, $15)`,
-        [
-          callback.deviceId,
-          change,
-          after?.scope ?? null,
-          before?.scope ?? null,
-          current.ownerUserId,
-          current.host,
-          JSON.stringify(audit.rawBody),
-          JSON.stringify(audit.verification),
-          now,
-          audit.topic,
-          event.type,
-          event.id,
-          JSON.stringify(event),
-          CONSENT_CHANNEL,
-          writeConsentNotice(callback.deviceId, after),
-          ...(after ? [after.deviceType, after.deviceCode, after.channelNames] : []),
-        ],
+         SELECT pg_notify($10, $11)`,
+        [...parameters, ...outbox.parameters],
       );
       return { change, consent: after };
     });
   }
 
-  async find(deviceId: string): Promise<Consent | null> {
-    const row = await this.prisma.deviceConsent.findUnique({ where: { deviceId } });
-    return row ? toConsent(row) : null;
+  find(deviceId: string): Promise<Consent | null> {
+    return findConsent(this.pool, deviceId);
   }
 
   async list(filter: ConsentFilter = {}): Promise<Consent[]> {
-    const rows = await this.prisma.deviceConsent.findMany({
-      where: {
-        ownerUserId: filter.ownerUserId === undefined ? undefined : BigInt(filter.ownerUserId),
-        host: filter.host,
-        scope: filter.scope,
-      },
-      orderBy: { deviceId: 'asc' },
-    });
-    return rows.map(toConsent);
+    const { rows } = await this.pool.query<ConsentRow>(
+      `SELECT ${consentColumns} FROM device_consent
+       WHERE ($1::bigint IS NULL OR owner_user_id = $1)
+         AND ($2::text IS NULL OR host = $2)
+         AND ($3::text IS NULL OR scope = $3)
+       ORDER BY device_id`,
+      [filter.ownerUserId ?? null, filter.host ?? null, filter.scope ?? null],
+    );
+    return rows.map(consentFromRow);
   }
 
   async history(deviceId: string): Promise<ConsentHistoryEntry[]> {
-    const rows = await this.prisma.consentHistory.findMany({
-      where: { deviceId },
-      orderBy: { id: 'asc' },
-    });
-    return rows.map((row) => ({
-      change: row.change as ConsentChange,
-      scope: row.scope as ConsentScope | null,
-      previousScope: row.previousScope as ConsentScope | null,
-      ownerUserId: Number(row.ownerUserId),
-      host: row.host,
-      callback: row.callback,
-      verification: row.verification,
-      recordedAt: row.recordedAt,
-    }));
+    const { rows } = await this.pool.query<ConsentHistoryRow>(
+      `SELECT change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at
+       FROM consent_history WHERE device_id = $1 ORDER BY id`,
+      [deviceId],
+    );
+    return rows.map(historyEntryFromRow);
   }
 }

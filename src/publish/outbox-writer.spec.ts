@@ -1,0 +1,30 @@
+import { outboxInsert } from './outbox-writer';
+
+describe('outbox insert', () => {
+  it('numbers the parameters of each event on from those of the statement around it, in the order given', () => {
+    const granted = { type: 'consent.granted.v1', id: '00000000-0000-4000-8000-000000000001' };
+    const audit = { type: 'command.audit.v1', id: '00000000-0000-4000-8000-000000000002' };
+
+    const insert = outboxInsert(
+      [
+        { topic: 't.consent', key: 'aabbccddeeff', event: granted },
+        { topic: 't.command-audit', key: '001122334455', event: audit },
+      ],
+      4,
+    );
+
+    expect(insert.sql).toContain('VALUES ($4, $5, $6, $7, $8), ($9, $10, $11, $12, $13)');
+    expect(insert.parameters).toEqual([
+      't.consent',
+      'aabbccddeeff',
+      granted.type,
+      granted.id,
+      JSON.stringify(granted),
+      't.command-audit',
+      '001122334455',
+      audit.type,
+      audit.id,
+      JSON.stringify(audit),
+    ]);
+  });
+});
