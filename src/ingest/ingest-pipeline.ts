@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config.module';
 import { ConsentCache } from '../consent/consent-cache';
-import { DeviceEvent, topicKeyFor } from '../normalize/device-event';
+import { DeviceEvent } from '../normalize/device-event';
 import { RejectedFrame } from '../normalize/frame-fields';
 import { normalizeParsedFrame, ParsedFrame } from '../normalize/normalize-frame';
 import { Metrics } from '../observability/metrics';
@@ -11,6 +11,7 @@ import { OutgoingEvent, recordBytes } from '../publish/event-publisher';
 import { PublishBuffer } from '../publish/publish-buffer';
 import { FramePort } from '../shelly/ports';
 import { deadLetter, DeadLetterReason } from './dead-letter';
+import { topicKeyFor } from './event-topics';
 import { DeviceStateStore } from '../device-state/device-state.store';
 
 /** The `event` label of `frames_received_total`: what a frame turned out to be, from a closed set. */

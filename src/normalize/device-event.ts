@@ -1,4 +1,3 @@
-import type { Topics } from '../config/topics';
 import { Measurement } from './measurement';
 import { StatusFormat } from './status-measurements';
 
@@ -46,15 +45,3 @@ export interface DeviceSettingsEvent extends EventEnvelope<'device.settings.v1'>
 
 export type DeviceEvent = DeviceStatusEvent | DeviceOnlineEvent | DeviceSettingsEvent;
 export type DeviceEventType = DeviceEvent['type'];
-export type DeviceTopicKey = keyof Pick<Topics, 'deviceStatus' | 'deviceOnline' | 'deviceSettings'>;
-
-const topicKeys: Record<DeviceEventType, DeviceTopicKey> = {
-  'device.status.v1': 'deviceStatus',
-  'device.online.v1': 'deviceOnline',
-  'device.settings.v1': 'deviceSettings',
-};
-
-/** The topic (a key of `Topics`) an event of this type is published to. */
-export function topicKeyFor(type: DeviceEventType): DeviceTopicKey {
-  return topicKeys[type];
-}

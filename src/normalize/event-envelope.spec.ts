@@ -1,5 +1,4 @@
 import { normalize, statusEventOf } from '../../test/fixtures/frames/frames';
-import { topicKeyFor } from './device-event';
 
 describe('event envelope', () => {
   const frame = {
@@ -40,13 +39,5 @@ describe('event envelope', () => {
     const [measurement] = statusEventOf(normalize(frame)).measurements;
 
     expect(Object.keys(measurement)).toEqual(['component', 'channel', 'metric', 'value']);
-  });
-
-  it.each([
-    ['device.status.v1', 'deviceStatus'],
-    ['device.online.v1', 'deviceOnline'],
-    ['device.settings.v1', 'deviceSettings'],
-  ] as const)('routes %s to the %s topic', (type, topic) => {
-    expect(topicKeyFor(type)).toBe(topic);
   });
 });

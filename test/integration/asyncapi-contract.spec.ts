@@ -3,12 +3,8 @@ import pino from 'pino';
 import { ConsentChange } from '../../src/consent/consent';
 import { ConsentEvent } from '../../src/consent/consent-event';
 import { DeadLetter, deadLetter, deadLetterReasons } from '../../src/ingest/dead-letter';
-import {
-  DeviceEvent,
-  DeviceEventType,
-  DeviceStatusEvent,
-  topicKeyFor,
-} from '../../src/normalize/device-event';
+import { topicKeyFor } from '../../src/ingest/event-topics';
+import { DeviceEvent, DeviceEventType, DeviceStatusEvent } from '../../src/normalize/device-event';
 import {
   Measurement,
   Metric,
