@@ -16,7 +16,7 @@ module.exports = {
       comment:
         'normalize/ is pure functions from frames to events: it imports only itself and common/.',
       severity: 'error',
-      from: { path: '^src/normalize/' },
+      from: { path: '^src/normalize/', pathNot: '\\.spec\\.ts$' },
       to: { pathNot: ['^src/normalize/', '^src/common/'] },
     },
     {

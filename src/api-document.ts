@@ -1,14 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { apiKeyApiSchemas } from './api-keys/api-schemas';
-import { ApiKeysModule } from './api-keys/api-keys.module';
-import { consentApiSchemas } from './consent/api-schemas';
-import { ConsentCallbackModule, ConsentModule } from './consent/consent.module';
-import { controlApiSchemas } from './control/api-schemas';
-import { ControlModule } from './control/control.module';
-import { BEARER_AUTH, HEADER_AUTH } from './openapi/api-docs';
-import { openApiSchemas } from './openapi/api-schemas';
-import { errorApiSchemas } from './openapi/schema-primitives';
+import { apiKeyApiSchemas, ApiKeysModule } from './api-keys';
+import { consentApiSchemas, ConsentCallbackModule, ConsentModule } from './consent';
+import { controlApiSchemas, ControlModule } from './control';
+import { BEARER_AUTH, errorApiSchemas, HEADER_AUTH, openApiSchemas } from './openapi';
 
 /** Where the document is served, and the UI that renders it. */
 export const OPENAPI_JSON_PATH = '/openapi.json';

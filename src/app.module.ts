@@ -1,26 +1,18 @@
 import { DynamicModule, Module, OnModuleDestroy } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, RouterModule } from '@nestjs/core';
 import { Logger } from 'pino';
-import { ApiKeysModule } from './api-keys/api-keys.module';
-import { HealthIndicator } from './common/health-indicator';
-import { HttpErrorFilter } from './common/http-error.filter';
-import { ShutdownGuard, ShutdownModule, ShutdownState } from './common/shutdown';
-import { AppConfig } from './config/config';
-import { ConfigModule } from './config/config.module';
-import { ConsentSessionKeys } from './consent/consent-session-keys';
-import { ConsentCallbackModule, ConsentModule } from './consent/consent.module';
-import { ControlModule } from './control/control.module';
-import { DatabaseHealth } from './database/database.health';
-import { DatabaseModule } from './database/database.module';
+import { ApiKeysModule } from './api-keys';
+import { HealthIndicator, HttpErrorFilter } from './common';
+import { ShutdownGuard, ShutdownModule, ShutdownState } from './shutdown';
+import { type AppConfig, ConfigModule } from './config';
+import { ConsentCallbackModule, ConsentModule, ConsentSessionKeys } from './consent';
+import { ControlModule } from './control';
+import { DatabaseHealth, DatabaseModule } from './database';
 import { HEALTH_INDICATORS, HealthController } from './health.controller';
-import { IngestPipeline } from './ingest/ingest-pipeline';
-import { IngestModule } from './ingest/ingest.module';
-import { LoggingModule, ROOT_LOGGER } from './observability/logging.module';
-import { MetricsModule } from './observability/metrics.module';
-import { PublishModule } from './publish/publish.module';
-import { PublisherHealth } from './publish/publisher.health';
-import { SessionsHealth } from './shelly/sessions.health';
-import { ShellyModule } from './shelly/shelly.module';
+import { IngestModule, IngestPipeline } from './ingest';
+import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
+import { PublisherHealth, PublishModule } from './publish';
+import { SessionsHealth, ShellyModule } from './shelly';
 
 @Module({})
 export class AppModule implements OnModuleDestroy {

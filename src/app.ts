@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/config';
-import { createLogger } from './observability/logger';
+import type { AppConfig } from './config';
+import { createLogger } from './observability';
 import { serveOpenApi } from './api-document';
 
 /** Every JSON body this API takes (consent callbacks, commands) is far smaller. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { HealthIndicator } from './common/health-indicator';
-import { AvailableDuringShutdown, ShutdownState } from './common/shutdown';
+import { HealthIndicator } from './common';
+import { AvailableDuringShutdown, ShutdownState } from './shutdown';
 
 /** The health indicators of the modules, assembled by the root module. */
 export const HEALTH_INDICATORS = Symbol('HEALTH_INDICATORS');

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import './wasm-baseline-only';
 import { startApp } from './app';
-import { ShutdownState } from './common/shutdown';
-import { AppConfig, ConfigError, loadConfig, loadDotEnvFile } from './config/config';
-import { createLogger } from './observability/logger';
+import { ShutdownState } from './shutdown';
+import { type AppConfig, ConfigError, loadConfig, loadDotEnvFile } from './config';
+import { createLogger } from './observability';
 
 function configOrExit(): AppConfig {
   loadDotEnvFile();

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common';
 import { ApiKeyScope, grants } from './api-key';
 import { ApiKeyStore, AuthenticatedKey } from './api-key.store';
 

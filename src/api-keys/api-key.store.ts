@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService } from '../database';
 import { ApiKey } from '../generated/prisma/client';
 import { ApiKeyScope, issueKey, parseKey, secretMatches } from './api-key';
 

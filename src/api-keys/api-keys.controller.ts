@@ -7,10 +7,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { parseBody } from '../common/validation';
-import { DomainError } from '../common/domain-error';
-import { ApiErrors, ApiKeyAuth, bodyErrors } from '../openapi/api-docs';
-import { schemaRef } from '../openapi/api-schemas';
+import { DomainError, parseBody } from '../common';
+import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import { createKeyBody } from './api-key';
 import { RequireScope } from './api-key.guard';
 import { ApiKeyInfo, ApiKeyStore } from './api-key.store';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { ApiSchemas } from '../openapi/api-schemas';
-import { dateTime } from '../openapi/schema-primitives';
+import { type ApiSchemas, dateTime } from '../openapi';
 import { apiKeyScopes, createKeyBody } from './api-key';
 
 const apiKey = z.object({

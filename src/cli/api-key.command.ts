@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ApiKeyScope, apiKeyScopes } from '../api-keys/api-key';
-import { ApiKeyStore } from '../api-keys/api-key.store';
-import { readVariables } from '../config/config';
+import { type ApiKeyScope, apiKeyScopes, ApiKeyStore } from '../api-keys';
+import { readVariables } from '../config';
 import { printJson, withPrisma } from './database-client';
 
 function parseScopes(value: string): ApiKeyScope[] {

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ConsentStore } from '../consent/consent.store';
-import { toHexDeviceId } from '../common/device-id';
+import { ConsentStore } from '../consent';
+import { toHexDeviceId } from '../common';
 import { printJson, withPgPool } from './database-client';
 
 function parseUserId(value: string): number {

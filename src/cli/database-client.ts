@@ -1,6 +1,5 @@
-import { DatabaseConfig, databaseConfigFrom, readVariables } from '../config/config';
-import { PgPool } from '../database/pg-pool';
-import { PrismaService } from '../database/prisma.service';
+import { type DatabaseConfig, databaseConfigFrom, readVariables } from '../config';
+import { PgPool, PrismaService } from '../database';
 
 function databaseConfig(): DatabaseConfig {
   return databaseConfigFrom(readVariables(process.env, ['DATABASE_URL', 'DATABASE_POOL_SIZE']));

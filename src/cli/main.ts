@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { loadDotEnvFile } from '../config/config';
+import { loadDotEnvFile } from '../config';
 import { registerApiKeyCommand } from './api-key.command';
 import { registerConsentCommand } from './consent.command';
 import { registerMigrateCommand } from './migrate.command';

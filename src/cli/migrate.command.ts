@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { databaseConfigFrom, readVariables } from '../config/config';
-import { readMigrations } from '../database/migrations';
-import { migrate } from '../database/migrator';
+import { databaseConfigFrom, readVariables } from '../config';
+import { migrate, readMigrations } from '../database';
 
 export function registerMigrateCommand(program: Command): void {
   program

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'commander';
-import { ShellyApi } from '../normalize/device-event';
-import { NormalizeResult, normalizeParsedFrame, parseFrame } from '../normalize/normalize-frame';
-import { readResponse, ShellyResponse } from '../shelly/responses';
+import {
+  normalizeParsedFrame,
+  type NormalizeResult,
+  parseFrame,
+  type ShellyApi,
+} from '../normalize';
+import { readResponse, type ShellyResponse } from '../shelly';
 
 interface NormalizeOptions {
   host: string;

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import pino from 'pino';
 import { AppModule } from '../app.module';
-import { loadConfig } from '../config/config';
+import { loadConfig } from '../config';
 import { buildOpenApiDocument } from '../api-document';
 
 /**

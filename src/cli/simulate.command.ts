@@ -1,9 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { measureSimulatorCeiling } from '../simulator/ceiling';
-import { deviceModels } from '../simulator/device-models';
-import { FleetSpec } from '../simulator/fleet';
-import { IntegratorCredentials, ShellySimulator } from '../simulator/simulator.server';
+import {
+  deviceModels,
+  type FleetSpec,
+  IntegratorCredentials,
+  measureSimulatorCeiling,
+  ShellySimulator,
+} from '../simulator';
 
 interface SimulateOptions {
   port: number;

@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { BackoffPolicy } from '../common/retry';
+import type { BackoffPolicy } from '../common';
 import { Topics, topicNames } from './topics';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
 

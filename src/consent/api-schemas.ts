@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { ApiSchemas } from '../openapi/api-schemas';
-import { consentScope, dateTime, deviceId } from '../openapi/schema-primitives';
+import { type ApiSchemas, consentScope, dateTime, deviceId } from '../openapi';
 import { callbackBodySchema } from './consent';
 
 const consent = z.object({

@@ -1,7 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, bodyErrors } from '../openapi/api-docs';
-import { schemaRef } from '../openapi/api-schemas';
+import { ApiErrors, bodyErrors, schemaRef } from '../openapi';
 import { HandleConsentCallback } from './handle-consent-callback';
 
 /** Path set at start from CONSENT_CALLBACK_PATH (see ConsentModule). */

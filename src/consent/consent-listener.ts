@@ -1,10 +1,9 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { Logger } from 'pino';
-import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { InjectRootLogger } from '../observability/logging.module';
+import { backoffDelay, type BackoffPolicy, sleep } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
+import { InjectRootLogger } from '../observability';
 import { ConsentCache } from './consent-cache';
 import { readConsentNotice } from './consent-notice';
 import { CONSENT_CHANNEL, ConsentStore } from './consent.store';

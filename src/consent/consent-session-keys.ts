@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SessionKeySource } from '../shelly/ports';
+import { SessionKeySource } from '../shelly';
 import { ConsentCache } from './consent-cache';
 
 /** The session keys that consent asks for: one integrator session per host of the consent host set. */

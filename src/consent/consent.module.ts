@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/config.module';
-import { PublishModule } from '../publish/publish.module';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { PublishModule } from '../publish';
 import { ConsentCallbackController } from './consent-callback.controller';
 import { ConsentCache } from './consent-cache';
 import { ConsentListener } from './consent-listener';

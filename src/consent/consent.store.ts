@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { PgPool } from '../database/pg-pool';
-import { outboxInsert } from '../publish/outbox-writer';
+import { PgPool } from '../database';
+import { outboxInsert } from '../publish';
 import { Consent, ConsentCallback, ConsentChange, ConsentScope, decideChange } from './consent';
 import { consentEvent } from './consent-event';
 import { writeConsentNotice } from './consent-notice';

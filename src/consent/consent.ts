@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../common/domain-error';
-import { parseBody } from '../common/validation';
-import { toHexDeviceId } from '../common/device-id';
+import { DomainError, parseBody, toHexDeviceId } from '../common';
 
 export type ConsentScope = 'read' | 'control';
 

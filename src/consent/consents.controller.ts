@@ -1,12 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { RequireScope } from '../api-keys/api-key.guard';
-import { DomainError } from '../common/domain-error';
-import { parseBody } from '../common/validation';
-import { ApiErrors, ApiKeyAuth } from '../openapi/api-docs';
-import { schemaRef } from '../openapi/api-schemas';
-import { toHexDeviceId } from '../common/device-id';
+import { RequireScope } from '../api-keys';
+import { DomainError, parseBody, toHexDeviceId } from '../common';
+import { ApiErrors, ApiKeyAuth, schemaRef } from '../openapi';
 import { Consent } from './consent';
 import { ConsentHistoryEntry, ConsentStore } from './consent.store';
 

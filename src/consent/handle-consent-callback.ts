@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { Metrics } from '../observability/metrics';
-import { OutboxRelay } from '../publish/outbox-relay';
-import { hostMatcher } from '../shelly/host-matcher';
+import { DomainError } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
+import { Metrics } from '../observability';
+import { OutboxRelay } from '../publish';
+import { hostMatcher } from '../shelly';
 import { parseConsentCallback } from './consent';
 import { ConsentCache } from './consent-cache';
 import { AppliedConsentChange, ConsentStore } from './consent.store';

@@ -1,7 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { errors, jwtVerify } from 'jose';
-import { DomainError } from '../common/domain-error';
-import { toHexDeviceId } from '../common/device-id';
+import { DomainError, toHexDeviceId } from '../common';
 
 export interface TrustVerification {
   algorithm: 'ES384';

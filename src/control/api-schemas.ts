@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { components, metricUnits } from '../normalize/measurement';
-import type { ApiSchemas } from '../openapi/api-schemas';
-import { consentScope, dateTime, deviceId } from '../openapi/schema-primitives';
+import { components, metricUnits } from '../normalize';
+import { type ApiSchemas, consentScope, dateTime, deviceId } from '../openapi';
 import {
   deviceCommand,
   lightCommand,

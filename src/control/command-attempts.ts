@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { ErrorCode } from '../common/domain-error';
-import { ConsentScope } from '../consent/consent';
-import { InjectRootLogger } from '../observability/logging.module';
-import { Metrics } from '../observability/metrics';
+import type { ErrorCode } from '../common';
+import type { ConsentScope } from '../consent';
+import { InjectRootLogger, Metrics } from '../observability';
 import { AuditDecision, AuditOutcome } from './command-audit';
 import { CommandAuditWriter } from './command-audit.writer';
 import { commandTypes, deviceCommand } from './device-command';

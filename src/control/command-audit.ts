@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../common/domain-error';
-import type { ConsentScope } from '../consent/consent';
+import type { ErrorCode } from '../common';
+import type { ConsentScope } from '../consent';
 
 /** What the key, scope and consent checks decided. */
 export type AuditDecision = 'allowed' | 'denied';

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { PgPool } from '../database/pg-pool';
-import { InjectRootLogger } from '../observability/logging.module';
-import { OutboxRelay } from '../publish/outbox-relay';
-import { outboxInsert } from '../publish/outbox-writer';
+import { backoffDelay, type BackoffPolicy, sleep } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
+import { PgPool } from '../database';
+import { InjectRootLogger } from '../observability';
+import { outboxInsert, OutboxRelay } from '../publish';
 import { CommandAuditRecord } from './command-audit';
 
 /** Records wait this long for company, so that one statement writes many. */

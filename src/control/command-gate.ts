@@ -1,5 +1,5 @@
-import { DomainError, DomainErrorExtras, ErrorCode } from '../common/domain-error';
-import type { Consent } from '../consent/consent';
+import { DomainError, type DomainErrorExtras, type ErrorCode } from '../common';
+import type { Consent } from '../consent';
 import { AuditDecision, AuditOutcome } from './command-audit';
 
 /** How an attempt ended short of success: the error for the caller, and the audit's view of it. */

@@ -5,10 +5,10 @@ import {
   OnModuleDestroy,
   RequestMethod,
 } from '@nestjs/common';
-import { sleep } from '../common/retry';
-import { ConsentModule } from '../consent/consent.module';
-import { DeviceStateModule } from '../device-state/device-state.module';
-import { PublishModule } from '../publish/publish.module';
+import { sleep } from '../common';
+import { ConsentModule } from '../consent';
+import { DeviceStateModule } from '../device-state';
+import { PublishModule } from '../publish';
 import { CommandAttempts } from './command-attempts';
 import { CommandAuditWriter } from './command-audit.writer';
 import { DeviceDirectory } from './device-directory';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ShellyCommandData } from '../shelly/outgoing-frames';
+import type { ShellyCommandData } from '../shelly';
 
 /** Channel index on the device: the Gen1 array index or the Gen2+ component id. */
 const channel = z

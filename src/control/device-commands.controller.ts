@@ -11,12 +11,10 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Logger } from 'pino';
-import { AuthenticatedRequest, RequireScope } from '../api-keys/api-key.guard';
-import { DomainError } from '../common/domain-error';
-import { HttpErrorFilter } from '../common/http-error.filter';
-import { InjectRootLogger } from '../observability/logging.module';
-import { ApiErrors, ApiKeyAuth, bodyErrors } from '../openapi/api-docs';
-import { schemaRef } from '../openapi/api-schemas';
+import { type AuthenticatedRequest, RequireScope } from '../api-keys';
+import { DomainError, HttpErrorFilter } from '../common';
+import { InjectRootLogger } from '../observability';
+import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import { deviceIdParam } from './devices.controller';
 import { CommandSuccess, SendDeviceCommand } from './send-device-command';
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Consent, ConsentScope } from '../consent/consent';
-import { ConsentCache } from '../consent/consent-cache';
-import { DeviceStateStore, KnownMeasurement } from '../device-state/device-state.store';
+import { type Consent, ConsentCache, type ConsentScope } from '../consent';
+import { DeviceStateStore, type KnownMeasurement } from '../device-state';
 
 /** A consented device as partner systems see it: its consent and its last known state. */
 export interface DeviceView {

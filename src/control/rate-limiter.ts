@@ -1,4 +1,4 @@
-import { RateLimit } from '../config/config';
+import type { RateLimit } from '../config';
 
 interface Bucket {
   tokens: number;

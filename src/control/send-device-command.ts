@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthenticatedKey } from '../api-keys/api-key.store';
-import { DomainError, ErrorCode } from '../common/domain-error';
-import { toHexDeviceId } from '../common/device-id';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { ConsentCache } from '../consent/consent-cache';
-import { DeviceStateStore } from '../device-state/device-state.store';
-import { CommandDispatcher } from '../shelly/command-dispatcher';
+import type { AuthenticatedKey } from '../api-keys';
+import { DomainError, type ErrorCode, toHexDeviceId } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
+import { ConsentCache } from '../consent';
+import { DeviceStateStore } from '../device-state';
+import { CommandDispatcher } from '../shelly';
 import { Attempt, CommandAttempts, elapsedMs } from './command-attempts';
 import {
   denied,

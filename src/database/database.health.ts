@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicator, HealthReport } from '../common/health-indicator';
+import { HealthIndicator, type HealthReport } from '../common';
 import { PgPool } from './pg-pool';
 
 const DATABASE_TIMEOUT_MS = 2_000;

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/config.module';
-import { ROOT_LOGGER } from '../observability/logging.module';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { ROOT_LOGGER } from '../observability';
 import { DatabaseHealth } from './database.health';
 import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { DatabaseConfig } from '../config/config';
+import type { DatabaseConfig } from '../config';
 import { PrismaClient } from '../generated/prisma/client';
 
 @Injectable()

@@ -1,5 +1,5 @@
-import { Metrics } from '../observability/metrics';
-import { Topics } from '../config/topics';
+import { Metrics } from '../observability';
+import type { Topics } from '../config';
 
 const shortNames: Record<keyof Topics, string> = {
   deviceStatus: 'status',

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeviceEvent } from '../normalize/device-event';
-import { Measurement } from '../normalize/measurement';
+import type { DeviceEvent, Measurement } from '../normalize';
 
 /** A measurement with the time the device last reported it. */
 export type KnownMeasurement = Measurement & { time: string };

@@ -1,5 +1,4 @@
-import { EventSource } from '../normalize/device-event';
-import { rejectReasons } from '../normalize/reject-reason';
+import { type EventSource, rejectReasons } from '../normalize';
 
 /**
  * Every reason a dead letter can carry: the normalizer's, and `frame_too_large` for a frame whose event

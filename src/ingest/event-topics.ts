@@ -1,5 +1,5 @@
-import type { Topics } from '../config/topics';
-import type { DeviceEventType } from '../normalize/device-event';
+import type { Topics } from '../config';
+import type { DeviceEventType } from '../normalize';
 
 export type DeviceTopicKey = keyof Pick<Topics, 'deviceStatus' | 'deviceOnline' | 'deviceSettings'>;
 

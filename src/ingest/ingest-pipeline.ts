@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { ConsentCache } from '../consent/consent-cache';
-import { DeviceEvent } from '../normalize/device-event';
-import { RejectedFrame } from '../normalize/frame-fields';
-import { normalizeParsedFrame, ParsedFrame } from '../normalize/normalize-frame';
-import { Metrics } from '../observability/metrics';
-import { OutgoingEvent, recordBytes } from '../publish/event-publisher';
-import { PublishBuffer } from '../publish/publish-buffer';
-import { FramePort } from '../shelly/ports';
+import { type AppConfig, InjectConfig } from '../config';
+import { ConsentCache } from '../consent';
+import {
+  type DeviceEvent,
+  normalizeParsedFrame,
+  type ParsedFrame,
+  type RejectedFrame,
+} from '../normalize';
+import { Metrics } from '../observability';
+import { type OutgoingEvent, PublishBuffer, recordBytes } from '../publish';
+import { FramePort } from '../shelly';
 import { deadLetter, DeadLetterReason } from './dead-letter';
 import { topicKeyFor } from './event-topics';
-import { DeviceStateStore } from '../device-state/device-state.store';
+import { DeviceStateStore } from '../device-state';
 
 /** The `event` label of `frames_received_total`: what a frame turned out to be, from a closed set. */
 const frameKinds: Record<DeviceEvent['type'], string> = {

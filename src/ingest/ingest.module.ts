@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ConsentModule } from '../consent/consent.module';
-import { DeviceStateModule } from '../device-state/device-state.module';
-import { PublishModule } from '../publish/publish.module';
+import { ConsentModule } from '../consent';
+import { DeviceStateModule } from '../device-state';
+import { PublishModule } from '../publish';
 import { IngestPipeline } from './ingest-pipeline';
 
 /** Frames to Kafka: the frame port of the Shelly sessions, feeding the publish buffer. */

@@ -1,4 +1,4 @@
-import { toHexDeviceId } from '../common/device-id';
+import { toHexDeviceId } from '../common';
 import { JsonObject, isJsonObject } from './readings';
 import { RejectReason } from './reject-reason';
 

@@ -1,5 +1,5 @@
 import pino, { DestinationStream, Logger } from 'pino';
-import { LogConfig } from '../config/config';
+import type { LogConfig } from '../config';
 import { redactedPaths, secretScrubber } from './redaction';
 
 /**

@@ -1,5 +1,5 @@
 import { Controller, Get, Global, Header, Module } from '@nestjs/common';
-import { AvailableDuringShutdown } from '../common/shutdown';
+import { AvailableDuringShutdown } from '../shutdown';
 import { Metrics } from './metrics';
 
 @Controller('metrics')

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiSecurity } from '@nestjs/swagger';
-import { ErrorCode, errorStatus } from '../common/domain-error';
+import { type ErrorCode, errorStatus } from '../common';
 import { schemaRef } from './api-schemas';
 
 export const BEARER_AUTH = 'bearer';

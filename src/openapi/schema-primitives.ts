@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorStatus } from '../common/domain-error';
+import { errorStatus } from '../common';
 import type { ApiSchemas } from './api-schemas';
 
 /** Building blocks that the schemas of several modules share. */

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Logger } from 'pino';
-import { KafkaConfig } from '../config/config';
+import type { KafkaConfig } from '../config';
 import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
 import { ensureTopics } from './topic-admin';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import { Logger } from 'pino';
-import { KafkaConfig } from '../config/config';
+import type { KafkaConfig } from '../config';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',

@@ -1,9 +1,8 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
-import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
-import { PgPool } from '../database/pg-pool';
-import { InjectRootLogger } from '../observability/logging.module';
-import { Metrics } from '../observability/metrics';
+import { backoffDelay, type BackoffPolicy, sleep } from '../common';
+import { PgPool } from '../database';
+import { InjectRootLogger, Metrics } from '../observability';
 import { EventPublisher } from './event-publisher';
 
 /** Only one instance relays at a time, so the outbox leaves in commit order. */

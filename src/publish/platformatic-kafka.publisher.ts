@@ -10,8 +10,8 @@ import {
 } from '@platformatic/kafka';
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
-import { backoffDelay, BackoffPolicy } from '../common/retry';
-import { KafkaConfig } from '../config/config';
+import { backoffDelay, type BackoffPolicy } from '../common';
+import type { KafkaConfig } from '../config';
 import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
 import { ensureTopics } from './topic-admin';

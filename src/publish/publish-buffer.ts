@@ -1,11 +1,9 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
-import { ShutdownState } from '../common/shutdown';
-import { InjectRootLogger } from '../observability/logging.module';
-import { Metrics } from '../observability/metrics';
+import { type AppConfig, InjectConfig } from '../config';
+import { backoffDelay, type BackoffPolicy, sleep } from '../common';
+import { ShutdownState } from '../shutdown';
+import { InjectRootLogger, Metrics } from '../observability';
 import { EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
 
 export type PressureListener = (full: boolean) => void;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicator, HealthReport } from '../common/health-indicator';
+import { HealthIndicator, type HealthReport } from '../common';
 import { EventPublisher } from './event-publisher';
 
 /** The event driver's own check, under its name: `kafka`, or `event_file`. */

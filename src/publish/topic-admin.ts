@@ -1,7 +1,7 @@
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
-import { backoffDelay, BackoffPolicy, sleep } from '../common/retry';
-import { KafkaConfig } from '../config/config';
+import { backoffDelay, type BackoffPolicy, sleep } from '../common';
+import type { KafkaConfig } from '../config';
 
 /** A broker that has just started answers "not the leader" or "loading" for a while. */
 const STARTUP_PATIENCE_MS = 60_000;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { toDecimalDeviceId } from '../common/device-id';
+import { toDecimalDeviceId } from '../common';
 import { CommandCorrelator, CommandResult } from './command-correlator';
 import { commandRequestFrame, ShellyCommandData } from './outgoing-frames';
 import { SessionManager } from './session-manager';

@@ -1,8 +1,8 @@
 import { Logger } from 'pino';
 import WebSocket from 'ws';
-import { ShellyConfig } from '../config/config';
-import { Metrics } from '../observability/metrics';
-import { backoffDelay } from '../common/retry';
+import type { ShellyConfig } from '../config';
+import { Metrics } from '../observability';
+import { backoffDelay } from '../common';
 
 export interface SessionDependencies {
   config: ShellyConfig;

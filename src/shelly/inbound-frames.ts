@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { parseFrame } from '../normalize/normalize-frame';
-import { Metrics } from '../observability/metrics';
+import { parseFrame } from '../normalize';
+import { Metrics } from '../observability';
 import { CommandCorrelator } from './command-correlator';
 import { FramePort } from './ports';
 import { readResponse } from './responses';

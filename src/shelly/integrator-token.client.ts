@@ -1,10 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
-import { backoffDelay } from '../common/retry';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { InjectRootLogger } from '../observability/logging.module';
-import { Metrics } from '../observability/metrics';
+import { backoffDelay } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
+import { InjectRootLogger, Metrics } from '../observability';
 import { IntegratorToken, readTokenAnswer, renewalTime, TokenAnswer } from './integrator-token';
 
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -1,5 +1,4 @@
-import type { ParsedFrame } from '../normalize/normalize-frame';
-import type { RejectedFrame } from '../normalize/frame-fields';
+import type { ParsedFrame, RejectedFrame } from '../normalize';
 
 /**
  * Where the sessions hand every frame that is not an answer to the service's own requests: device

@@ -1,12 +1,13 @@
 import {
+  isJsonObject,
   isRejected,
+  type JsonObject,
+  type ParsedFrame,
   readDevice,
   readDeviceId,
-  RejectedFrame,
   rejected,
-} from '../normalize/frame-fields';
-import { ParsedFrame } from '../normalize/normalize-frame';
-import { JsonObject, isJsonObject } from '../normalize/readings';
+  type RejectedFrame,
+} from '../normalize';
 
 /** `Shelly:CommandResponse`, for the command correlator; `deviceId` is lowercase hex. */
 export interface CommandResponse {

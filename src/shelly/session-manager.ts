@@ -1,9 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { InjectRootLogger } from '../observability/logging.module';
-import { Metrics } from '../observability/metrics';
+import { type AppConfig, InjectConfig } from '../config';
+import { InjectRootLogger, Metrics } from '../observability';
 import { HostSession } from './host-session';
 import { hostMatcher } from './host-matcher';
 import { InboundFrames } from './inbound-frames';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicator, HealthReport } from '../common/health-indicator';
+import { HealthIndicator, type HealthReport } from '../common';
 import { SessionManager } from './session-manager';
 
 /** Every session this instance should hold (within SHELLY_HOST_ALLOWLIST), `up` or `down`. */

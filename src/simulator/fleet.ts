@@ -1,4 +1,4 @@
-import { toHexDeviceId } from '../common/device-id';
+import { toHexDeviceId } from '../common';
 import { deviceModels, DeviceModel, findModel } from './device-models';
 import { Random } from './seeded-random';
 import { createSimulatedDevice, SimulatedDevice } from './simulated-device';

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { sleep } from '../common/retry';
+import { sleep } from '../common';
 import { Status } from './gen1-status';
 
 /**

@@ -1,4 +1,4 @@
-import { toDecimalDeviceId } from '../common/device-id';
+import { toDecimalDeviceId } from '../common';
 import { cloudTimestamp, DeviceIdentity } from './device-identity';
 import { DeviceModel } from './device-models';
 import { createDeviceState, DeviceState, StatePart } from './device-state';

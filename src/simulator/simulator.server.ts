@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { toDecimalDeviceId } from '../common/device-id';
+import { toDecimalDeviceId } from '../common';
 import { CommandHandler } from './command-handler';
 import { ConsentCallback } from './consent-callback';
 import { ConsentRegistry } from './consent-registry';

@@ -1,4 +1,4 @@
-import { ShutdownState } from '../../src/common/shutdown';
+import { ShutdownState } from '../../src/shutdown/shutdown';
 import { PublishBuffer } from '../../src/publish/publish-buffer';
 import { waitFor } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';

@@ -7,9 +7,8 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppConfig } from '../config/config';
-import { InjectConfig } from '../config/config.module';
-import { DomainError } from './domain-error';
+import { type AppConfig, InjectConfig } from '../config';
+import { DomainError } from '../common';
 
 const AVAILABLE_DURING_SHUTDOWN = 'available-during-shutdown';
 

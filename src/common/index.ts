@@ -1,0 +1,10 @@
+// What other modules may use of this one (see .dependency-cruiser.cjs).
+export { toDecimalDeviceId, toHexDeviceId } from './device-id';
+export { DomainError, errorStatus } from './domain-error';
+export type { DomainErrorExtras, ErrorCode } from './domain-error';
+export { HealthIndicator } from './health-indicator';
+export type { HealthReport } from './health-indicator';
+export { HttpErrorFilter } from './http-error.filter';
+export { backoffDelay, sleep } from './retry';
+export type { BackoffPolicy } from './retry';
+export { parseBody } from './validation';

@@ -1,0 +1,18 @@
+// What other modules may use of this one (see .dependency-cruiser.cjs).
+export {
+  ConfigError,
+  databaseConfigFrom,
+  loadConfig,
+  loadDotEnvFile,
+  readVariables,
+} from './config';
+export type {
+  AppConfig,
+  DatabaseConfig,
+  KafkaConfig,
+  LogConfig,
+  RateLimit,
+  ShellyConfig,
+} from './config';
+export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
+export type { Topics } from './topics';

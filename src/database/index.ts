@@ -1,0 +1,7 @@
+// What other modules may use of this one (see .dependency-cruiser.cjs).
+export { DatabaseHealth } from './database.health';
+export { DatabaseModule } from './database.module';
+export { readMigrations } from './migrations';
+export { migrate } from './migrator';
+export { PgPool } from './pg-pool';
+export { PrismaService } from './prisma.service';

@@ -1,0 +1,3 @@
+// What other modules may use of this one (see .dependency-cruiser.cjs).
+export { IngestPipeline } from './ingest-pipeline';
+export { IngestModule } from './ingest.module';

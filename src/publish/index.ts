@@ -1,0 +1,8 @@
+// What other modules may use of this one (see .dependency-cruiser.cjs).
+export { recordBytes } from './event-publisher';
+export type { OutgoingEvent } from './event-publisher';
+export { OutboxRelay } from './outbox-relay';
+export { outboxInsert } from './outbox-writer';
+export { PublishBuffer } from './publish-buffer';
+export { PublishModule } from './publish.module';
+export { PublisherHealth } from './publisher.health';
