@@ -36,6 +36,7 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     const key = await this.keys.authenticate(presented);
+    if (key === 'expired') throw new DomainError('api_key_expired', 'the API key has expired');
     if (!key) throw new DomainError('api_key_invalid', 'the API key is unknown or revoked');
     // Set before the scope check: an attempt refused for scope is still audited under its key.
     request.apiKey = key;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common';
 import { PrismaService } from '../database';
 import { ApiKey } from '../generated/prisma/client';
 import { ApiKeyScope, issueKey, parseKey, secretMatches } from './api-key';
@@ -10,6 +11,7 @@ export interface ApiKeyInfo {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  expiresAt: Date | null;
 }
 
 export interface AuthenticatedKey {
@@ -32,10 +34,17 @@ export class ApiKeyStore {
   ) {}
 
   /** The plaintext key is in the answer and nowhere else: it is not stored and cannot be shown again. */
-  async create(name: string, scopes: ApiKeyScope[]): Promise<ApiKeyInfo & { key: string }> {
+  async create(
+    name: string,
+    scopes: ApiKeyScope[],
+    expiresAt: Date | null = null,
+  ): Promise<ApiKeyInfo & { key: string }> {
+    if (expiresAt && expiresAt.getTime() <= Date.now()) {
+      throw new DomainError('invalid_body', 'expiresAt: the key would be expired already');
+    }
     const issued = issueKey(this.pepper);
     const row = await this.prisma.apiKey.create({
-      data: { id: issued.id, name, scopes, secretHash: issued.secretHash },
+      data: { id: issued.id, name, scopes, secretHash: issued.secretHash, expiresAt },
     });
     return { ...toInfo(row), key: issued.plaintext };
   }
@@ -54,7 +63,8 @@ export class ApiKeyStore {
     return row && (count > 0 || row.revokedAt) ? toInfo(row) : undefined;
   }
 
-  async authenticate(plaintext: string): Promise<AuthenticatedKey | undefined> {
+  /** The key, or `expired` for a real key past its expiry, or `undefined` for anything else. */
+  async authenticate(plaintext: string): Promise<AuthenticatedKey | 'expired' | undefined> {
     const now = Date.now();
     const cached = this.verified.get(plaintext);
     if (cached && cached.until > now) return cached.key;
@@ -63,9 +73,12 @@ export class ApiKeyStore {
     const row = await this.prisma.apiKey.findUnique({ where: { id: parsed.id } });
     if (!row || row.revokedAt || !secretMatches(parsed.secret, row.secretHash, this.pepper))
       return undefined;
-    const { id, scopes } = toInfo(row);
+    const { id, scopes, expiresAt } = toInfo(row);
+    if (expiresAt && expiresAt.getTime() <= now) return 'expired';
     const key = { id, scopes };
-    this.verified.set(plaintext, { key, until: now + VERIFIED_KEY_TTL_MS });
+    // Trusted until the cache's bound or the expiry, whichever comes first.
+    const until = Math.min(now + VERIFIED_KEY_TTL_MS, expiresAt?.getTime() ?? Infinity);
+    this.verified.set(plaintext, { key, until });
     await this.recordUse(row.id, now);
     return key;
   }
@@ -85,5 +98,6 @@ function toInfo(row: ApiKey): ApiKeyInfo {
     createdAt: row.createdAt,
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
+    expiresAt: row.expiresAt,
   };
 }

@@ -8,6 +8,10 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
 export const createKeyBody = z.object({
   name: z.string().trim().min(1).max(100),
   scopes: z.array(z.enum(apiKeyScopes)).min(1),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .meta({ description: 'When the key stops working; it never expires when absent.' })
+    .optional(),
 });
 
 /** `sik_<id>_<secret>`: the id finds the stored row, the secret proves possession. */

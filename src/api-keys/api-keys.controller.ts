@@ -30,8 +30,8 @@ export class ApiKeysController {
   })
   @ApiErrors({}, ...bodyErrors)
   create(@Body() body: unknown): Promise<ApiKeyInfo & { key: string }> {
-    const { name, scopes } = parseBody(createKeyBody, body);
-    return this.keys.create(name, [...new Set(scopes)]);
+    const { name, scopes, expiresAt } = parseBody(createKeyBody, body);
+    return this.keys.create(name, [...new Set(scopes)], expiresAt ? new Date(expiresAt) : null);
   }
 
   @Get()

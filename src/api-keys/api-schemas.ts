@@ -9,6 +9,7 @@ const apiKey = z.object({
   createdAt: dateTime,
   lastUsedAt: dateTime.nullable().meta({ description: 'Kept to the minute.' }),
   revokedAt: dateTime.nullable(),
+  expiresAt: dateTime.nullable().meta({ description: 'When the key stops working; null: never.' }),
 });
 
 const createdApiKey = apiKey.extend({

@@ -12,6 +12,12 @@ function parseScopes(value: string): ApiKeyScope[] {
   return [...new Set(scopes)] as ApiKeyScope[];
 }
 
+function parseTime(value: string): Date {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new InvalidArgumentError('expected an ISO 8601 time');
+  return time;
+}
+
 function withKeys<T>(work: (keys: ApiKeyStore) => Promise<T>): Promise<T> {
   const { API_KEY_PEPPER } = readVariables(process.env, ['API_KEY_PEPPER']);
   return withPrisma((prisma) => work(new ApiKeyStore(prisma, API_KEY_PEPPER)));
@@ -26,8 +32,11 @@ export function registerApiKeyCommand(program: Command): void {
     .description('create a key and print it once; it cannot be shown again')
     .requiredOption('--name <name>', 'who or what uses the key')
     .requiredOption('--scopes <scopes>', `comma-separated: ${apiKeyScopes.join(', ')}`, parseScopes)
-    .action((options: { name: string; scopes: ApiKeyScope[] }) =>
-      withKeys(async (keys) => printJson(await keys.create(options.name, options.scopes))),
+    .option('--expires-at <time>', 'ISO 8601 time after which the key is refused', parseTime)
+    .action((options: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date }) =>
+      withKeys(async (keys) =>
+        printJson(await keys.create(options.name, options.scopes, options.expiresAt ?? null)),
+      ),
     );
   apiKey
     .command('list')

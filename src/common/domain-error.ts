@@ -4,6 +4,7 @@ export const errorStatus = {
   invalid_body: 400,
   api_key_missing: 401,
   api_key_invalid: 401,
+  api_key_expired: 401,
   api_key_scope_missing: 403,
   trust_header_missing: 401,
   trust_token_invalid: 401,

@@ -11,7 +11,12 @@ export const ApiKeyAuth = () =>
   applyDecorators(ApiBearerAuth(BEARER_AUTH), ApiSecurity(HEADER_AUTH));
 
 /** Errors every route guarded by an API key can answer. */
-const keyErrors: ErrorCode[] = ['api_key_missing', 'api_key_invalid', 'api_key_scope_missing'];
+const keyErrors: ErrorCode[] = [
+  'api_key_missing',
+  'api_key_invalid',
+  'api_key_expired',
+  'api_key_scope_missing',
+];
 
 /** Errors of any route that reads a JSON body. */
 export const bodyErrors: ErrorCode[] = ['invalid_json', 'invalid_body', 'payload_too_large'];
