@@ -12,6 +12,10 @@ export interface ApiKeyInfo {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   expiresAt: Date | null;
+  /** The admin key that created it; `null`: the command line. */
+  createdBy: string | null;
+  /** The admin key that revoked it; `null`: the command line, or not revoked. */
+  revokedBy: string | null;
 }
 
 export interface AuthenticatedKey {
@@ -34,17 +38,26 @@ export class ApiKeyStore {
   ) {}
 
   /** The plaintext key is in the answer and nowhere else: it is not stored and cannot be shown again. */
+  /** `by`: the admin key that asks for it; none for the command line. */
   async create(
     name: string,
     scopes: ApiKeyScope[],
-    expiresAt: Date | null = null,
+    options: { expiresAt?: Date | null; by?: string | null } = {},
   ): Promise<ApiKeyInfo & { key: string }> {
+    const expiresAt = options.expiresAt ?? null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw new DomainError('invalid_body', 'expiresAt: the key would be expired already');
     }
     const issued = issueKey(this.pepper);
     const row = await this.prisma.apiKey.create({
-      data: { id: issued.id, name, scopes, secretHash: issued.secretHash, expiresAt },
+      data: {
+        id: issued.id,
+        name,
+        scopes,
+        secretHash: issued.secretHash,
+        expiresAt,
+        createdBy: options.by ?? null,
+      },
     });
     return { ...toInfo(row), key: issued.plaintext };
   }
@@ -53,10 +66,11 @@ export class ApiKeyStore {
     return (await this.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } })).map(toInfo);
   }
 
-  async revoke(id: string): Promise<ApiKeyInfo | undefined> {
+  /** `by`: the admin key that asks for it; none for the command line. */
+  async revoke(id: string, by: string | null = null): Promise<ApiKeyInfo | undefined> {
     const { count } = await this.prisma.apiKey.updateMany({
       where: { id, revokedAt: null },
-      data: { revokedAt: new Date() },
+      data: { revokedAt: new Date(), revokedBy: by },
     });
     this.verified.clear();
     const row = await this.prisma.apiKey.findUnique({ where: { id } });
@@ -99,5 +113,7 @@ function toInfo(row: ApiKey): ApiKeyInfo {
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
     expiresAt: row.expiresAt,
+    createdBy: row.createdBy,
+    revokedBy: row.revokedBy,
   };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -10,7 +10,7 @@ import {
 import { DomainError, parseBody } from '../common';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import { createKeyBody } from './api-key';
-import { RequireScope } from './api-key.guard';
+import { AuthenticatedRequest, RequireScope } from './api-key.guard';
 import { ApiKeyInfo, ApiKeyStore } from './api-key.store';
 
 @ApiTags('api-keys')
@@ -29,9 +29,15 @@ export class ApiKeysController {
     schema: schemaRef('CreatedApiKey'),
   })
   @ApiErrors({}, ...bodyErrors)
-  create(@Body() body: unknown): Promise<ApiKeyInfo & { key: string }> {
+  create(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ApiKeyInfo & { key: string }> {
     const { name, scopes, expiresAt } = parseBody(createKeyBody, body);
-    return this.keys.create(name, [...new Set(scopes)], expiresAt ? new Date(expiresAt) : null);
+    return this.keys.create(name, [...new Set(scopes)], {
+      expiresAt: expiresAt ? new Date(expiresAt) : null,
+      by: request.apiKey!.id,
+    });
   }
 
   @Get()
@@ -47,8 +53,8 @@ export class ApiKeysController {
   @ApiParam({ name: 'id', description: 'The key id (`sik_<id>_...`).', schema: { type: 'string' } })
   @ApiOkResponse({ description: 'The revoked key.', schema: schemaRef('ApiKey') })
   @ApiErrors({}, 'not_found')
-  async revoke(@Param('id') id: string): Promise<ApiKeyInfo> {
-    const revoked = await this.keys.revoke(id);
+  async revoke(@Param('id') id: string, @Req() request: AuthenticatedRequest): Promise<ApiKeyInfo> {
+    const revoked = await this.keys.revoke(id, request.apiKey!.id);
     if (!revoked) throw new DomainError('not_found', `no API key ${id}`);
     return revoked;
   }

@@ -10,6 +10,13 @@ const apiKey = z.object({
   lastUsedAt: dateTime.nullable().meta({ description: 'Kept to the minute.' }),
   revokedAt: dateTime.nullable(),
   expiresAt: dateTime.nullable().meta({ description: 'When the key stops working; null: never.' }),
+  createdBy: z
+    .string()
+    .nullable()
+    .meta({ description: 'Id of the admin key that created it; null: the command line.' }),
+  revokedBy: z.string().nullable().meta({
+    description: 'Id of the admin key that revoked it; null: the command line, or not revoked.',
+  }),
 });
 
 const createdApiKey = apiKey.extend({

@@ -35,7 +35,9 @@ export function registerApiKeyCommand(program: Command): void {
     .option('--expires-at <time>', 'ISO 8601 time after which the key is refused', parseTime)
     .action((options: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date }) =>
       withKeys(async (keys) =>
-        printJson(await keys.create(options.name, options.scopes, options.expiresAt ?? null)),
+        printJson(
+          await keys.create(options.name, options.scopes, { expiresAt: options.expiresAt }),
+        ),
       ),
     );
   apiKey
