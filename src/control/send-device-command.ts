@@ -5,7 +5,7 @@ import { type AppConfig, InjectConfig } from '../config';
 import { ConsentCache } from '../consent';
 import { DeviceStateStore } from '../device-state';
 import { CommandDispatcher } from '../shelly';
-import { Attempt, CommandAttempts, elapsedMs } from './command-attempts';
+import { Attempt, CommandAttempts, elapsedMs, ParsedCommand } from './command-attempts';
 import {
   denied,
   DeviceReach,
@@ -126,10 +126,7 @@ export class SendDeviceCommand {
     this.attempts.finish(attempt, 'denied', 'denied', rejected.code);
   }
 
-  private async run(
-    attempt: Attempt,
-    parsed: ReturnType<typeof deviceCommand.safeParse>,
-  ): Promise<CommandSuccess | Failure> {
+  private async run(attempt: Attempt, parsed: ParsedCommand): Promise<CommandSuccess | Failure> {
     if (!this.attempts.recording) {
       return failed(
         'control_unavailable',

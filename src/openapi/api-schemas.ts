@@ -29,9 +29,10 @@ export function openApiSchemas(
     {},
     ...sets.map((set) => set.responses),
   ) as ApiSchemas['responses'];
+  const named = { ...requests, ...responses };
   const result = { ...toOpenApi(requests, 'input'), ...toOpenApi(responses, 'output') };
-  for (const [name, schema] of Object.entries({ ...requests, ...responses })) {
-    const discriminator = discriminatorOf(schema, { ...requests, ...responses });
+  for (const [name, schema] of Object.entries(named)) {
+    const discriminator = discriminatorOf(schema, named);
     if (discriminator) result[name] = { ...result[name], discriminator };
   }
   return result;
