@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
-import { ApiKeyStore } from '../src/api-keys/api-key.store';
+import { ApiKeyStore } from '../src/partners/api-key.store';
 import { ConsentCache } from '../src/consent/consent-cache';
 import { CommandAuditWriter } from '../src/control/command-audit.writer';
 import { SessionManager } from '../src/shelly/session-manager';
@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     while (service.app.get(ConsentCache).size < granted || sessions.states().some((s) => !s.up)) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    const key = await service.app.get(ApiKeyStore).create('bench', ['control']);
+    const key = await service.app
+      .get(ApiKeyStore)
+      .create('bench', ['control'], { partnerId: 'default' });
     const httpJob = (durationMs: number): HttpJob => ({
       mode: 'http',
       url: service.url,

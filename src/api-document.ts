@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { apiKeyApiSchemas, ApiKeysModule } from './api-keys';
+import { partnerApiSchemas, PartnersModule } from './partners';
 import { consentApiSchemas, ConsentCallbackModule, ConsentModule } from './consent';
 import { controlApiSchemas, ControlModule } from './control';
 import { BEARER_AUTH, errorApiSchemas, HEADER_AUTH, openApiSchemas } from './openapi';
@@ -37,13 +37,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    include: [ControlModule, ApiKeysModule, ConsentModule, ConsentCallbackModule],
+    include: [ControlModule, PartnersModule, ConsentModule, ConsentCallbackModule],
   });
   document.components = {
     ...document.components,
     schemas: {
       ...document.components?.schemas,
-      ...openApiSchemas([errorApiSchemas, controlApiSchemas, apiKeyApiSchemas, consentApiSchemas]),
+      ...openApiSchemas([errorApiSchemas, controlApiSchemas, partnerApiSchemas, consentApiSchemas]),
     },
   };
   return document;

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, OnModuleDestroy } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, RouterModule } from '@nestjs/core';
 import { Logger } from 'pino';
-import { ApiKeysModule } from './api-keys';
+import { PartnersModule } from './partners';
 import { HealthIndicator, HttpErrorFilter } from './common';
 import { ShutdownGuard, ShutdownModule, ShutdownState } from './shutdown';
 import { type AppConfig, ConfigModule } from './config';
@@ -36,7 +36,7 @@ export class AppModule implements OnModuleDestroy {
         MetricsModule,
         DatabaseModule,
         PublishModule,
-        ApiKeysModule,
+        PartnersModule,
         ConsentModule,
         ConsentCallbackModule,
         IngestModule,

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { type ApiKeyScope, apiKeyScopes, ApiKeyStore } from '../api-keys';
+import { type ApiKeyScope, apiKeyScopes, ApiKeyStore } from '../partners';
 import { readVariables } from '../config';
 import { printJson, withPrisma } from './database-client';
+import { parsePartnerId } from './partner.command';
 
 function parseScopes(value: string): ApiKeyScope[] {
   const scopes = value.split(',').map((s) => s.trim());
@@ -32,18 +33,26 @@ export function registerApiKeyCommand(program: Command): void {
     .description('create a key and print it once; it cannot be shown again')
     .requiredOption('--name <name>', 'who or what uses the key')
     .requiredOption('--scopes <scopes>', `comma-separated: ${apiKeyScopes.join(', ')}`, parseScopes)
+    .option('--partner <id>', 'the partner whose key it is (required unless admin)', parsePartnerId)
     .option('--expires-at <time>', 'ISO 8601 time after which the key is refused', parseTime)
-    .action((options: { name: string; scopes: ApiKeyScope[]; expiresAt?: Date }) =>
-      withKeys(async (keys) =>
-        printJson(
-          await keys.create(options.name, options.scopes, { expiresAt: options.expiresAt }),
+    .action(
+      (options: { name: string; scopes: ApiKeyScope[]; partner?: string; expiresAt?: Date }) =>
+        withKeys(async (keys) =>
+          printJson(
+            await keys.create(options.name, options.scopes, {
+              partnerId: options.partner,
+              expiresAt: options.expiresAt,
+            }),
+          ),
         ),
-      ),
     );
   apiKey
     .command('list')
     .description('list keys (never their secrets)')
-    .action(() => withKeys(async (keys) => printJson(await keys.list())));
+    .option('--partner <id>', "only this partner's keys", parsePartnerId)
+    .action((options: { partner?: string }) =>
+      withKeys(async (keys) => printJson(await keys.list(options.partner))),
+    );
   apiKey
     .command('revoke <id>')
     .description('revoke a key by its id')

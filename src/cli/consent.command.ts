@@ -22,19 +22,22 @@ export function registerConsentCommand(program: Command): void {
   consent
     .command('list')
     .description('list consented devices')
+    .option('--partner <id>', 'only devices shared with this partner')
     .option('--user <id>', 'only devices of this Shelly user', parseUserId)
     .option('--host <host>', 'only devices on this Shelly cloud host')
     .option('--scope <scope>', 'only read or control', parseScope)
-    .action((options: { user?: number; host?: string; scope?: 'read' | 'control' }) =>
-      withPgPool(async (pool) =>
-        printJson(
-          await new ConsentStore(pool).list({
-            ownerUserId: options.user,
-            host: options.host?.toLowerCase(),
-            scope: options.scope,
-          }),
+    .action(
+      (options: { partner?: string; user?: number; host?: string; scope?: 'read' | 'control' }) =>
+        withPgPool(async (pool) =>
+          printJson(
+            await new ConsentStore(pool).list({
+              partnerId: options.partner,
+              ownerUserId: options.user,
+              host: options.host?.toLowerCase(),
+              scope: options.scope,
+            }),
+          ),
         ),
-      ),
     );
   consent
     .command('show <deviceId>')

@@ -7,12 +7,14 @@ import { registerConsentCommand } from './consent.command';
 import { registerMigrateCommand } from './migrate.command';
 import { registerNormalizeCommand } from './normalize.command';
 import { registerOpenApiCommand } from './openapi.command';
+import { registerPartnerCommand } from './partner.command';
 import { registerSimulateCommand } from './simulate.command';
 
 loadDotEnvFile();
 const program = new Command('shelly-ingest').description('Shelly Integrator Ingest command line');
 registerMigrateCommand(program);
 registerNormalizeCommand(program);
+registerPartnerCommand(program);
 registerApiKeyCommand(program);
 registerConsentCommand(program);
 registerSimulateCommand(program);

@@ -86,6 +86,8 @@ export interface IngestConfig {
 
 export interface ConsentConfig {
   callbackPath: string;
+  /** Public URL of this service for Shelly, without the path; `null`: no consent links. */
+  callbackBaseUrl: string | null;
   publicKey: KeyObject;
   clockSkewSeconds: number;
   hostAllowlist: string[];
@@ -100,6 +102,7 @@ export interface RateLimit {
 export interface ControlConfig {
   commandTimeoutMs: number;
   perKey: RateLimit;
+  perPartner: RateLimit;
   perDevice: RateLimit;
 }
 
@@ -198,6 +201,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     consent: {
       callbackPath: v.CONSENT_CALLBACK_PATH,
+      callbackBaseUrl: v.CONSENT_CALLBACK_BASE_URL || null,
       publicKey: v.SHELLY_CONSENT_PUBLIC_KEY,
       clockSkewSeconds: v.SHELLY_CONSENT_CLOCK_SKEW_SECONDS,
       hostAllowlist: v.SHELLY_HOST_ALLOWLIST,
@@ -206,6 +210,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     control: {
       commandTimeoutMs: v.CONTROL_COMMAND_TIMEOUT_MS,
       perKey: { ratePerSecond: v.CONTROL_RATE_PER_KEY, burst: v.CONTROL_BURST_PER_KEY },
+      perPartner: { ratePerSecond: v.CONTROL_RATE_PER_PARTNER, burst: v.CONTROL_BURST_PER_PARTNER },
       perDevice: { ratePerSecond: v.CONTROL_RATE_PER_DEVICE, burst: v.CONTROL_BURST_PER_DEVICE },
     },
     events: { sink: v.EVENT_SINK, file: v.EVENT_FILE },

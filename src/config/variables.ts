@@ -240,6 +240,12 @@ export const variables = {
     default: '/v1/shelly/consent',
     doc: 'Path of the consent callback that Shelly calls (the `cb` URL given to users ends with it).',
   }),
+  CONSENT_CALLBACK_BASE_URL: variable({
+    group: 'Consent',
+    schema: z.union([z.literal(''), httpUrl.transform((url) => url.replace(/\/+$/, ''))]),
+    default: '',
+    doc: "Public URL at which Shelly reaches this service, without the path (e.g. `https://ingest.example.com`); partners' consent links put their signed callback under it. Unset, `POST /v1/partners/{id}/consent-links` answers 503 `consent_links_unconfigured`.",
+  }),
   SHELLY_CONSENT_PUBLIC_KEY: variable({
     group: 'Consent',
     schema: p384PublicKey,
@@ -287,6 +293,18 @@ export const variables = {
     schema: integer(1, 1000000),
     default: '40',
     doc: 'Commands one API key may send at once before `CONTROL_RATE_PER_KEY` applies (the bucket size).',
+  }),
+  CONTROL_RATE_PER_PARTNER: variable({
+    group: 'Control API',
+    schema: rate,
+    default: '100',
+    doc: "Commands per second all of one partner's keys together may send; 0 turns the limit off. Over it the API answers 429 with `Retry-After`. Admin keys belong to no partner and are limited per key only.",
+  }),
+  CONTROL_BURST_PER_PARTNER: variable({
+    group: 'Control API',
+    schema: integer(1, 1000000),
+    default: '200',
+    doc: "Commands one partner's keys may send at once before `CONTROL_RATE_PER_PARTNER` applies.",
   }),
   CONTROL_RATE_PER_DEVICE: variable({
     group: 'Control API',

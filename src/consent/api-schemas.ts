@@ -10,12 +10,14 @@ const consent = z.object({
   scope: consentScope,
   host: z.string(),
   channelNames: z.array(z.string()),
+  partnerId: z.string().meta({ description: 'The partner whose consent link the user followed.' }),
   grantedAt: dateTime,
   updatedAt: dateTime,
 });
 
 const consentHistoryEntry = z.object({
   change: z.enum(['granted', 'scope_changed', 'updated', 'revoked']),
+  partnerId: z.string().meta({ description: 'The partner the change concerns.' }),
   scope: consentScope.nullable(),
   previousScope: consentScope.nullable(),
   ownerUserId: z.number().int(),

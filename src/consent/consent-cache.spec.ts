@@ -10,6 +10,7 @@ function consent(deviceId: string, host: string): Consent {
     scope: 'read',
     host,
     channelNames: [],
+    partnerId: 'default',
     grantedAt: new Date(0),
     updatedAt: new Date(0),
   };

@@ -1,5 +1,13 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { ErrorCode } from '../common';
 import { ApiErrors, bodyErrors, schemaRef } from '../openapi';
 import { HandleConsentCallback } from './handle-consent-callback';
 
@@ -13,29 +21,12 @@ export class ConsentCallbackController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'receiveConsentCallback',
-    summary: "Shelly's consent callback",
+    summary: "Shelly's consent callback, for the default partner",
     description:
-      'Called by Shelly when a user shares a device with the integrator or stops sharing it. ' +
-      'Answers 200 only once the change is durably stored.',
+      'Called by Shelly when a user shares a device with the integrator or stops sharing it, through ' +
+      'a consent link made before partners existed. Answers 200 only once the change is durably stored.',
   })
-  @ApiHeader({
-    name: 'SCL-Trust',
-    required: true,
-    description: "Shelly's ES384 JWT for this device (`itg`, `did`, `exp`).",
-    schema: { type: 'string' },
-  })
-  @ApiBody({ schema: schemaRef('ConsentCallback') })
-  @ApiOkResponse({ description: 'The change applied.', schema: schemaRef('ConsentChange') })
-  @ApiErrors(
-    { auth: false },
-    ...bodyErrors,
-    'trust_header_missing',
-    'trust_token_invalid',
-    'trust_token_expired',
-    'trust_wrong_integrator',
-    'trust_device_mismatch',
-    'host_not_allowed',
-  )
+  @CallbackDocs()
   async receive(
     @Headers('scl-trust') trustHeader: string | undefined,
     @Body() body: unknown,
@@ -43,4 +34,51 @@ export class ConsentCallbackController {
     const applied = await this.handleCallback.execute(trustHeader, body);
     return { status: 'ok', change: applied.change };
   }
+
+  @Post('partners/:partnerId/:signature')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'receivePartnerConsentCallback',
+    summary: "Shelly's consent callback, through a partner's consent link",
+    description:
+      'The callback URL of a consent link made by `POST /v1/partners/{id}/consent-links`: the ' +
+      'change belongs to that partner. A path the service did not sign is refused (403 ' +
+      '`consent_link_invalid`) and stores nothing. Answers 200 only once the change is durably stored.',
+  })
+  @ApiParam({ name: 'partnerId', schema: { type: 'string' } })
+  @ApiParam({ name: 'signature', description: "The service's signature of the partner id." })
+  @CallbackDocs('consent_link_invalid')
+  async receiveForPartner(
+    @Param('partnerId') partnerId: string,
+    @Param('signature') signature: string,
+    @Headers('scl-trust') trustHeader: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ status: 'ok'; change: string }> {
+    const applied = await this.handleCallback.execute(trustHeader, body, { partnerId, signature });
+    return { status: 'ok', change: applied.change };
+  }
+}
+
+function CallbackDocs(...moreErrors: ErrorCode[]) {
+  return applyDecorators(
+    ApiHeader({
+      name: 'SCL-Trust',
+      required: true,
+      description: "Shelly's ES384 JWT for this device (`itg`, `did`, `exp`).",
+      schema: { type: 'string' },
+    }),
+    ApiBody({ schema: schemaRef('ConsentCallback') }),
+    ApiOkResponse({ description: 'The change applied.', schema: schemaRef('ConsentChange') }),
+    ApiErrors(
+      { auth: false },
+      ...bodyErrors,
+      ...moreErrors,
+      'trust_header_missing',
+      'trust_token_invalid',
+      'trust_token_expired',
+      'trust_wrong_integrator',
+      'trust_device_mismatch',
+      'host_not_allowed',
+    ),
+  );
 }

@@ -4,6 +4,8 @@ export interface ConsentEvent {
   type: `consent.${ConsentChange}.v1`;
   id: string;
   time: string;
+  /** The partner the change concerns. */
+  partner: string;
   device: { id: string; type: string | null; code: string | null };
   owner: number;
   scope: ConsentScope | null;
@@ -12,7 +14,10 @@ export interface ConsentEvent {
   names: string[];
 }
 
-/** The consent-topic event announcing a change; `after` is null when consent was revoked. */
+/**
+ * The consent-topic event announcing a change; `after` is null when consent was revoked. It concerns
+ * the partner of `after`, or of `before` for a revoke.
+ */
 export function consentEvent(
   change: ConsentChange,
   before: Consent | null,
@@ -24,6 +29,7 @@ export function consentEvent(
     type: `consent.${change}.v1`,
     id: meta.id,
     time: meta.time.toISOString(),
+    partner: current.partnerId,
     device: { id: current.deviceId, type: current.deviceType, code: current.deviceCode },
     owner: current.ownerUserId,
     scope: after?.scope ?? null,

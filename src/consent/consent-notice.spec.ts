@@ -9,6 +9,7 @@ const consent: Consent = {
   scope: 'control',
   host: 'shelly-103-eu.shelly.cloud',
   channelNames: ['Kitchen'],
+  partnerId: 'default',
   grantedAt: new Date('2026-03-01T10:00:00.000Z'),
   updatedAt: new Date('2026-03-02T11:30:00.250Z'),
 };

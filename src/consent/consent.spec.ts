@@ -21,6 +21,7 @@ function stored(overrides: Partial<Consent> = {}): Consent {
     scope: 'control',
     host: 'shelly-103-eu.shelly.cloud',
     channelNames: ['Kitchen light', 'Hall light'],
+    partnerId: 'acme',
     grantedAt: new Date(0),
     updatedAt: new Date(0),
     ...overrides,
@@ -45,7 +46,7 @@ describe('consent scope from accessGroups', () => {
 
 describe('consent callback body', () => {
   it('normalizes the device id to lowercase hex and the host to lowercase', () => {
-    expect(parseConsentCallback(body)).toEqual({
+    expect(parseConsentCallback(body, 'acme')).toEqual({
       action: 'add',
       deviceId: 'cc7b5c0c5d9c',
       ownerUserId: 48213,
@@ -54,11 +55,15 @@ describe('consent callback body', () => {
       scope: 'control',
       host: 'shelly-103-eu.shelly.cloud',
       channelNames: ['Kitchen light', 'Hall light'],
+      partnerId: 'acme',
     });
   });
 
   it('accepts a numeric device id and a numeric-string user id', () => {
-    const parsed = parseConsentCallback({ ...body, deviceId: 224830197357980, userId: '48213' });
+    const parsed = parseConsentCallback(
+      { ...body, deviceId: 224830197357980, userId: '48213' },
+      'acme',
+    );
     expect(parsed).toMatchObject({ deviceId: 'cc7b5c0c5d9c', ownerUserId: 48213 });
   });
 
@@ -70,15 +75,15 @@ describe('consent callback body', () => {
     ['names that are not strings', { ...body, name: [1, 2] }],
     ['a body that is not an object', 'add'],
   ])('rejects %s as invalid_body', (_case, invalid) => {
-    expect(() => parseConsentCallback(invalid)).toThrow(
+    expect(() => parseConsentCallback(invalid, 'acme')).toThrow(
       expect.objectContaining({ code: 'invalid_body' }) as DomainError,
     );
   });
 });
 
 describe('consent change decision', () => {
-  const add = parseConsentCallback(body);
-  const remove = parseConsentCallback({ ...body, action: 'remove' });
+  const add = parseConsentCallback(body, 'acme');
+  const remove = parseConsentCallback({ ...body, action: 'remove' }, 'acme');
 
   it('grants a device that had no consent', () => {
     expect(decideChange(null, add)).toBe('granted');
@@ -95,6 +100,14 @@ describe('consent change decision', () => {
   it('sees an update when names or host change with the same scope', () => {
     expect(decideChange(stored({ channelNames: ['Old'] }), add)).toBe('updated');
     expect(decideChange(stored({ host: 'shelly-7-eu.shelly.cloud' }), add)).toBe('updated');
+  });
+
+  it('grants a device consented through another partner afresh to the partner of this callback', () => {
+    expect(decideChange(stored({ partnerId: 'default' }), add)).toBe('granted');
+  });
+
+  it('revokes a device whichever partner link the revoke comes through', () => {
+    expect(decideChange(stored({ partnerId: 'default' }), remove)).toBe('revoked');
   });
 
   it('revokes a consented device and ignores a revoke of an unknown one', () => {

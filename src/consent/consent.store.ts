@@ -12,6 +12,7 @@ import { TrustVerification } from './scl-trust.verifier';
 export const CONSENT_CHANNEL = 'device_consent_changed';
 
 export interface ConsentFilter {
+  partnerId?: string;
   ownerUserId?: number;
   host?: string;
   scope?: ConsentScope;
@@ -19,6 +20,7 @@ export interface ConsentFilter {
 
 export interface ConsentHistoryEntry {
   change: ConsentChange;
+  partnerId: string;
   scope: ConsentScope | null;
   previousScope: ConsentScope | null;
   ownerUserId: number;
@@ -34,7 +36,7 @@ export interface AppliedConsentChange {
 }
 
 const consentColumns =
-  'device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at';
+  'device_id, owner_user_id, device_type, device_code, scope, host, channel_names, partner_id, granted_at, updated_at';
 
 interface ConsentRow {
   device_id: string;
@@ -45,6 +47,7 @@ interface ConsentRow {
   scope: string;
   host: string;
   channel_names: string[];
+  partner_id: string;
   granted_at: Date;
   updated_at: Date;
 }
@@ -58,6 +61,7 @@ function consentFromRow(row: ConsentRow): Consent {
     scope: row.scope as ConsentScope,
     host: row.host,
     channelNames: row.channel_names,
+    partnerId: row.partner_id,
     grantedAt: row.granted_at,
     updatedAt: row.updated_at,
   };
@@ -65,6 +69,7 @@ function consentFromRow(row: ConsentRow): Consent {
 
 interface ConsentHistoryRow {
   change: string;
+  partner_id: string;
   scope: string | null;
   previous_scope: string | null;
   owner_user_id: string;
@@ -77,6 +82,7 @@ interface ConsentHistoryRow {
 function historyEntryFromRow(row: ConsentHistoryRow): ConsentHistoryEntry {
   return {
     change: row.change as ConsentChange,
+    partnerId: row.partner_id,
     scope: row.scope as ConsentScope | null,
     previousScope: row.previous_scope as ConsentScope | null,
     ownerUserId: Number(row.owner_user_id),
@@ -132,25 +138,32 @@ export class ConsentStore {
               scope: callback.scope,
               host: callback.host,
               channelNames: callback.channelNames,
-              grantedAt: before?.grantedAt ?? now,
+              partnerId: callback.partnerId,
+              grantedAt: change === 'granted' ? now : (before?.grantedAt ?? now),
               updatedAt: now,
             };
       const current = (after ?? before) as Consent;
-      const event = consentEvent(change, before, after, { id: randomUUID(), time: now });
+      // A device that moves to another partner is revoked for the one it leaves, in the history and
+      // on the consent topic, and granted afresh to the other.
+      const left = change === 'granted' ? before : null;
+      const previous = left ? null : before;
+      const events = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
+      if (left)
+        events.unshift(consentEvent('revoked', left, null, { id: randomUUID(), time: now }));
       // One statement writes the consent, the audit trail, the outbox, the host record and the
       // notification: fewer round trips while the device's lock is held. The host insert takes no
       // row lock (DO NOTHING), so callbacks for many devices on one host do not queue on it.
       const writeConsent = after
-        ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, granted_at, updated_at)
-           VALUES ($1, $5, $12, $13, $3, $6, $14, $9, $9)
-           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $12, device_code = $13,
-             scope = $3, host = $6, channel_names = $14, updated_at = $9`
+        ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, partner_id, granted_at, updated_at)
+           VALUES ($1, $5, $13, $14, $3, $6, $15, $12, $16, $9)
+           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $13, device_code = $14,
+             scope = $3, host = $6, channel_names = $15, partner_id = $12, granted_at = $16, updated_at = $9`
         : 'DELETE FROM device_consent WHERE device_id = $1';
       const parameters = [
         callback.deviceId,
         change,
         after?.scope ?? null,
-        before?.scope ?? null,
+        previous?.scope ?? null,
         current.ownerUserId,
         current.host,
         JSON.stringify(audit.rawBody),
@@ -158,18 +171,21 @@ export class ConsentStore {
         now,
         CONSENT_CHANNEL,
         writeConsentNotice(callback.deviceId, after),
-        ...(after ? [after.deviceType, after.deviceCode, after.channelNames] : []),
+        current.partnerId,
+        ...(after ? [after.deviceType, after.deviceCode, after.channelNames, after.grantedAt] : []),
+        ...(left ? [left.scope, left.ownerUserId, left.host, left.partnerId] : []),
       ];
+      const leftHistory = left ? `($1, 'revoked', NULL, $17, $18, $19, $7, $8, $9, $20), ` : '';
       const outbox = outboxInsert(
-        [{ topic: audit.topic, key: callback.deviceId, event }],
+        events.map((event) => ({ topic: audit.topic, key: callback.deviceId, event })),
         parameters.length + 1,
       );
       await db.query(
         `WITH consent AS (
            ${writeConsent}
          ), history AS (
-           INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at, partner_id)
+           VALUES ${leftHistory}($1, $2, $3, $4, $5, $6, $7, $8, $9, $12)
          ), outbox AS (
            ${outbox.sql}
          ), host AS (
@@ -192,17 +208,24 @@ export class ConsentStore {
        WHERE ($1::bigint IS NULL OR owner_user_id = $1)
          AND ($2::text IS NULL OR host = $2)
          AND ($3::text IS NULL OR scope = $3)
+         AND ($4::text IS NULL OR partner_id = $4)
        ORDER BY device_id`,
-      [filter.ownerUserId ?? null, filter.host ?? null, filter.scope ?? null],
+      [
+        filter.ownerUserId ?? null,
+        filter.host ?? null,
+        filter.scope ?? null,
+        filter.partnerId ?? null,
+      ],
     );
     return rows.map(consentFromRow);
   }
 
-  async history(deviceId: string): Promise<ConsentHistoryEntry[]> {
+  /** A device's history, or only the part of it that concerns one partner. */
+  async history(deviceId: string, partnerId?: string): Promise<ConsentHistoryEntry[]> {
     const { rows } = await this.pool.query<ConsentHistoryRow>(
-      `SELECT change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at
-       FROM consent_history WHERE device_id = $1 ORDER BY id`,
-      [deviceId],
+      `SELECT change, partner_id, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at
+       FROM consent_history WHERE device_id = $1 AND ($2::text IS NULL OR partner_id = $2) ORDER BY id`,
+      [deviceId, partnerId ?? null],
     );
     return rows.map(historyEntryFromRow);
   }

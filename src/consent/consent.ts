@@ -11,6 +11,8 @@ export interface Consent {
   scope: ConsentScope;
   host: string;
   channelNames: string[];
+  /** The partner whose consent link the user followed. */
+  partnerId: string;
   grantedAt: Date;
   updatedAt: Date;
 }
@@ -46,10 +48,15 @@ export interface ConsentCallback {
   scope: ConsentScope;
   host: string;
   channelNames: string[];
+  /** The partner named by the callback path: the one whose link the user followed. */
+  partnerId: string;
 }
 
-/** Validates a consent callback body and brings it to our conventions (hex id, scope, lowercase host). */
-export function parseConsentCallback(body: unknown): ConsentCallback {
+/**
+ * Validates a consent callback body and brings it to our conventions (hex id, scope, lowercase
+ * host); `partnerId` comes from the (verified) callback path, never from the body.
+ */
+export function parseConsentCallback(body: unknown, partnerId: string): ConsentCallback {
   const value = parseBody(callbackBodySchema, body);
   const deviceId = toHexDeviceId(String(value.deviceId));
   if (deviceId === undefined) {
@@ -64,16 +71,22 @@ export function parseConsentCallback(body: unknown): ConsentCallback {
     scope: scopeFromAccessGroups(value.accessGroups),
     host: value.host.toLowerCase(),
     channelNames: value.name ?? [],
+    partnerId,
   };
 }
 
-/** What a callback changes, given the consent stored before it; repeats of a callback change nothing. */
+/**
+ * What a callback changes, given the consent stored before it; repeats of a callback change nothing.
+ * A device has one consent, for one partner: the user's grant through another partner's link moves
+ * it there (`granted` for the new partner), and a revoke ends it whichever link it comes through,
+ * since Shelly has then withdrawn the device from the integrator altogether.
+ */
 export function decideChange(
   existing: Consent | null,
   callback: ConsentCallback,
 ): ConsentChange | 'unchanged' {
   if (callback.action === 'remove') return existing ? 'revoked' : 'unchanged';
-  if (!existing) return 'granted';
+  if (!existing || existing.partnerId !== callback.partnerId) return 'granted';
   if (existing.scope !== callback.scope) return 'scope_changed';
   const same =
     existing.ownerUserId === callback.ownerUserId &&

@@ -1,28 +1,38 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { RequireScope } from '../api-keys';
+import { type AuthenticatedRequest, RequireScope } from '../partners';
 import { DomainError, parseBody, toHexDeviceId } from '../common';
 import { ApiErrors, ApiKeyAuth, schemaRef } from '../openapi';
 import { Consent } from './consent';
 import { ConsentHistoryEntry, ConsentStore } from './consent.store';
 
 const listQuery = z.object({
+  partner: z.string().max(64).optional(),
   user: z.coerce.number().int().nonnegative().optional(),
   host: z.string().max(253).optional(),
   scope: z.enum(['read', 'control']).optional(),
 });
 
-/** Operators' view of consent: who shared what, with which scope, and how it came to be. */
+/**
+ * Who shared what, with which scope, and how it came to be: a partner's keys see the consents given
+ * through its own links, admin keys every partner's.
+ */
 @ApiTags('consents')
 @ApiKeyAuth()
 @Controller('v1/consents')
-@RequireScope('admin')
+@RequireScope('read')
 export class ConsentsController {
   constructor(private readonly store: ConsentStore) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listConsents', summary: 'Consented devices, filtered (admin)' })
+  @ApiOperation({ operationId: 'listConsents', summary: 'Consented devices, filtered' })
+  @ApiQuery({
+    name: 'partner',
+    required: false,
+    description: "Only this partner's (admin keys; a partner's key always sees its own only).",
+    schema: { type: 'string', maxLength: 64 },
+  })
   @ApiQuery({ name: 'user', required: false, schema: { type: 'integer', minimum: 0 } })
   @ApiQuery({ name: 'host', required: false, schema: { type: 'string', maxLength: 253 } })
   @ApiQuery({
@@ -32,10 +42,18 @@ export class ConsentsController {
   })
   @ApiOkResponse({ description: 'The matching consents.', schema: schemaRef('ConsentList') })
   @ApiErrors({}, 'invalid_body')
-  async list(@Query() query: unknown): Promise<{ consents: Consent[] }> {
+  async list(
+    @Query() query: unknown,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<{ consents: Consent[] }> {
     const filter = parseBody(listQuery, query);
+    const own = request.apiKey!.partnerId;
+    if (own !== null && filter.partner !== undefined && filter.partner !== own) {
+      return { consents: [] };
+    }
     return {
       consents: await this.store.list({
+        partnerId: own ?? filter.partner,
         ownerUserId: filter.user,
         host: filter.host?.toLowerCase(),
         scope: filter.scope,
@@ -46,7 +64,10 @@ export class ConsentsController {
   @Get(':deviceId')
   @ApiOperation({
     operationId: 'getConsent',
-    summary: "One device's consent and its full history (admin)",
+    summary: "One device's consent and its history",
+    description:
+      "A partner's key sees the device while it holds its consent, with the history of the consent " +
+      'given through its own links; admin keys see every device ever shared, with all its history.',
   })
   @ApiParam({
     name: 'deviceId',
@@ -60,16 +81,19 @@ export class ConsentsController {
   @ApiErrors({}, 'invalid_body', 'not_found')
   async show(
     @Param('deviceId') deviceIdParam: string,
+    @Req() request: AuthenticatedRequest,
   ): Promise<{ consent: Consent | null; history: ConsentHistoryEntry[] }> {
     const deviceId = toHexDeviceId(deviceIdParam);
     if (!deviceId)
       throw new DomainError('invalid_body', `${deviceIdParam} is not a Shelly device id`);
+    const own = request.apiKey!.partnerId ?? undefined;
     const [consent, history] = await Promise.all([
       this.store.find(deviceId),
-      this.store.history(deviceId),
+      this.store.history(deviceId, own),
     ]);
-    if (!consent && history.length === 0)
-      throw new DomainError('not_found', `device ${deviceId} has never been shared`);
+    const visible = own === undefined ? consent || history.length > 0 : consent?.partnerId === own;
+    if (!visible)
+      throw new DomainError('not_found', `no consent of device ${deviceId} is visible to this key`);
     return { consent, history };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { Metrics } from '../observability';
+import { ConsentLinkSigner, DEFAULT_PARTNER_ID } from '../partners';
 import { OutboxRelay } from '../publish';
 import { hostMatcher } from '../shelly';
 import { parseConsentCallback } from './consent';
@@ -9,10 +10,17 @@ import { ConsentCache } from './consent-cache';
 import { AppliedConsentChange, ConsentStore } from './consent.store';
 import { SclTrustVerifier } from './scl-trust.verifier';
 
+/** The partner part of a callback path, as the consent link put it there. */
+export interface SignedPartner {
+  partnerId: string;
+  signature: string;
+}
+
 /**
- * Shelly's consent callback, end to end: the signature is checked before the body is believed; the
- * body must name the device the token was issued for and a host we trust; the change is durable
- * before the caller hears 200.
+ * Shelly's consent callback, end to end: the partner path must carry the service's own signature
+ * (the plain path stands for the default partner); the token's signature is checked before the body
+ * is believed; the body must name the device the token was issued for and a host we trust; the
+ * change is durable before the caller hears 200.
  */
 @Injectable()
 export class HandleConsentCallback {
@@ -21,6 +29,7 @@ export class HandleConsentCallback {
 
   constructor(
     private readonly verifier: SclTrustVerifier,
+    private readonly links: ConsentLinkSigner,
     private readonly store: ConsentStore,
     private readonly cache: ConsentCache,
     private readonly relay: OutboxRelay,
@@ -31,9 +40,14 @@ export class HandleConsentCallback {
     this.consentTopic = config.kafka.topics.consent;
   }
 
-  async execute(trustHeader: string | undefined, rawBody: unknown): Promise<AppliedConsentChange> {
+  /** `partner`: from a partner's consent link; absent for the plain path (the default partner). */
+  async execute(
+    trustHeader: string | undefined,
+    rawBody: unknown,
+    partner?: SignedPartner,
+  ): Promise<AppliedConsentChange> {
     try {
-      const applied = await this.apply(trustHeader, rawBody);
+      const applied = await this.apply(trustHeader, rawBody, this.partnerOf(partner));
       this.metrics.consentCallbacks.inc({ outcome: applied.change });
       return applied;
     } catch (error) {
@@ -44,12 +58,24 @@ export class HandleConsentCallback {
     }
   }
 
+  private partnerOf(partner: SignedPartner | undefined): string {
+    if (!partner) return DEFAULT_PARTNER_ID;
+    if (!this.links.verify(partner.partnerId, partner.signature)) {
+      throw new DomainError(
+        'consent_link_invalid',
+        'the callback path does not carry a consent link signature of this service',
+      );
+    }
+    return partner.partnerId;
+  }
+
   private async apply(
     trustHeader: string | undefined,
     rawBody: unknown,
+    partnerId: string,
   ): Promise<AppliedConsentChange> {
     const verification = await this.verifier.verify(trustHeader);
-    const callback = parseConsentCallback(rawBody);
+    const callback = parseConsentCallback(rawBody, partnerId);
     if (callback.deviceId !== verification.deviceId) {
       throw new DomainError(
         'trust_device_mismatch',

@@ -26,6 +26,9 @@ const measurement = z.object({
 const device = z.object({
   id: deviceId,
   ownerUserId: z.number().int().meta({ description: 'The Shelly user who shared the device.' }),
+  partnerId: z
+    .string()
+    .meta({ description: 'The partner the user shared it with, through its consent link.' }),
   type: z.string().nullable(),
   code: z.string().nullable(),
   scope: consentScope.meta({ description: '`read`: no commands; `control`: commands allowed.' }),
@@ -66,6 +69,33 @@ const commandResult = z.object({
     .meta({ description: "Shelly's remark (`data.res`), when it made one." }),
 });
 
+const commandAudit = z.object({
+  type: z.literal('command.audit.v1'),
+  id: z.uuid(),
+  time: dateTime,
+  partner: z
+    .string()
+    .nullable()
+    .meta({ description: 'Partner of the key that sent it; null: an admin key, or no valid key.' }),
+  device: z.object({ id: deviceId }),
+  apiKeyId: z.string().nullable(),
+  command: z.record(z.string(), z.unknown()),
+  decision: z.enum(['allowed', 'denied']),
+  errorCode: z.string().nullable(),
+  consentScope: consentScope.nullable(),
+  trid: z.number().int().nullable(),
+  outcome: z.enum(['ok', 'denied', 'refused', 'timeout', 'error']),
+  latencyMs: z.number().min(0),
+});
+
+const commandAuditList = z.object({
+  commands: z.array(commandAudit),
+  next: z
+    .string()
+    .nullable()
+    .meta({ description: 'Pass as `before` for the next page; null on the last page.' }),
+});
+
 /** The bodies of the devices and commands API, for the OpenAPI document. */
 export const controlApiSchemas: ApiSchemas = {
   requests: {
@@ -77,6 +107,7 @@ export const controlApiSchemas: ApiSchemas = {
   },
   responses: {
     CommandResult: commandResult,
+    CommandAuditList: commandAuditList,
     Measurement: measurement,
     Device: device,
     DeviceList: deviceList,

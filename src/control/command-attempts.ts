@@ -14,6 +14,8 @@ export type ParsedCommand = ReturnType<typeof deviceCommand.safeParse>;
 export interface Attempt {
   deviceId: string;
   keyId: string | null;
+  /** The key's partner; `null` for admin keys and callers without a valid key. */
+  partnerId: string | null;
   command: Record<string, unknown>;
   commandType: string;
   consentScope: ConsentScope | null;
@@ -46,14 +48,15 @@ export class CommandAttempts {
 
   open(
     deviceId: string,
-    keyId: string | null,
+    key: { id: string; partnerId: string | null } | null,
     parsed: ParsedCommand,
     body: unknown,
     receivedAt: number,
   ): Attempt {
     return {
       deviceId,
-      keyId,
+      keyId: key?.id ?? null,
+      partnerId: key?.partnerId ?? null,
       ...auditedCommand(parsed, body),
       consentScope: null,
       trid: null,
@@ -80,6 +83,7 @@ export class CommandAttempts {
       type: 'command.audit.v1',
       id: randomUUID(),
       time: attempt.time.toISOString(),
+      partner: attempt.partnerId,
       device: { id: attempt.deviceId },
       apiKeyId: attempt.keyId,
       command: attempt.command,

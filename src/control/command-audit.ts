@@ -16,6 +16,8 @@ export interface CommandAuditRecord {
   type: 'command.audit.v1';
   id: string;
   time: string;
+  /** The partner of the key that sent it; null for admin keys and callers without a valid key. */
+  partner: string | null;
   device: { id: string };
   apiKeyId: string | null;
   command: Record<string, unknown>;

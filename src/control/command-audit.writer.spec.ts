@@ -7,6 +7,7 @@ function record(n: number): CommandAuditRecord {
     type: 'command.audit.v1',
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     time: new Date(0).toISOString(),
+    partner: 'acme',
     device: { id: 'aabbccddeeff' },
     apiKeyId: 'key',
     command: { type: 'relay', channel: 0, action: 'on' },

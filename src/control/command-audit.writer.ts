@@ -130,11 +130,11 @@ export class CommandAuditWriter {
          ${outbox.sql}
        )
        INSERT INTO command_audit (id, recorded_at, device_id, api_key_id, command, decision, error_code,
-                                  consent_scope, trid, outcome, latency_ms)
+                                  consent_scope, trid, outcome, latency_ms, partner_id)
        SELECT (event->>'id')::uuid, (event->>'time')::timestamptz, event->'device'->>'id',
               event->>'apiKeyId', event->'command', event->>'decision', event->>'errorCode',
               event->>'consentScope', (event->>'trid')::int, event->>'outcome',
-              (event->>'latencyMs')::float8
+              (event->>'latencyMs')::float8, event->>'partner'
        FROM outbox`,
       outbox.parameters,
     );

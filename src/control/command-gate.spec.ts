@@ -10,6 +10,7 @@ const consent: Consent = {
   scope: 'control',
   host: 'shelly-103-eu.shelly.cloud',
   channelNames: [],
+  partnerId: 'default',
   grantedAt: new Date(0),
   updatedAt: new Date(0),
 };

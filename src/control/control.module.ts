@@ -10,6 +10,7 @@ import { ConsentModule } from '../consent';
 import { DeviceStateModule } from '../device-state';
 import { PublishModule } from '../publish';
 import { CommandAttempts } from './command-attempts';
+import { CommandAuditReader } from './command-audit.reader';
 import { CommandAuditWriter } from './command-audit.writer';
 import { DeviceDirectory } from './device-directory';
 import {
@@ -32,6 +33,7 @@ const DRAIN_POLL_MS = 20;
     SendDeviceCommand,
     CommandAttempts,
     CommandAuditWriter,
+    CommandAuditReader,
     CommandAttemptFilter,
   ],
 })

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Logger } from 'pino';
-import { type AuthenticatedRequest, RequireScope } from '../api-keys';
+import { type AuthenticatedRequest, RequireScope } from '../partners';
 import { DomainError, HttpErrorFilter } from '../common';
 import { InjectRootLogger } from '../observability';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
@@ -55,6 +55,7 @@ export class CommandAttemptFilter extends HttpErrorFilter {
         deviceId: request.params.id ?? '',
         body: request.body,
         keyId: request.apiKey?.id ?? null,
+        partnerId: request.apiKey?.partnerId ?? null,
         code: error.code,
         receivedAt: request.arrivedAt ?? performance.now(),
       });

@@ -6,6 +6,7 @@ import { DeviceStateStore, type KnownMeasurement } from '../device-state';
 export interface DeviceView {
   id: string;
   ownerUserId: number;
+  partnerId: string;
   type: string | null;
   code: string | null;
   scope: ConsentScope;
@@ -18,7 +19,11 @@ export interface DeviceView {
   measurements: KnownMeasurement[];
 }
 
+/** Whose devices: one partner's, or every partner's (`null`: an admin key). */
+export type Viewer = string | null;
+
 export interface DeviceQuery {
+  viewer: Viewer;
   limit: number;
   /** Only devices whose id sorts after this one: the `next` of the previous page. */
   after?: string;
@@ -32,10 +37,13 @@ export interface DevicePage {
   next: string | null;
 }
 
-/** Reads consent from the in-memory cache and state from the ingest stream; no database round trip. */
+/**
+ * Reads consent from the in-memory cache and state from the ingest stream; no database round trip.
+ * A partner's key sees its partner's devices only: any other device is not there for it.
+ */
 @Injectable()
 export class DeviceDirectory {
-  private sortedIds: string[] = [];
+  private sortedIds = new Map<Viewer, string[]>();
   private sortedAt = -1;
 
   constructor(
@@ -43,17 +51,23 @@ export class DeviceDirectory {
     private readonly states: DeviceStateStore,
   ) {}
 
-  get(deviceId: string): DeviceView | undefined {
-    const consent = this.consents.get(deviceId);
+  get(deviceId: string, viewer: Viewer): DeviceView | undefined {
+    const consent = this.consent(deviceId, viewer);
     return consent && this.view(consent);
   }
 
+  /** The device's consent, when the viewer may see the device. */
+  consent(deviceId: string, viewer: Viewer): Consent | undefined {
+    const consent = this.consents.get(deviceId);
+    return consent && (viewer === null || consent.partnerId === viewer) ? consent : undefined;
+  }
+
   list(query: DeviceQuery): DevicePage {
-    const ids = this.ids();
+    const ids = this.ids(query.viewer);
     let index = query.after === undefined ? 0 : firstAfter(ids, query.after);
     const devices: DeviceView[] = [];
     for (; index < ids.length && devices.length < query.limit; index++) {
-      const consent = this.consents.get(ids[index]);
+      const consent = this.consent(ids[index], query.viewer);
       if (!consent) continue;
       if (query.scope !== undefined && consent.scope !== query.scope) continue;
       if (query.host !== undefined && consent.host !== query.host) continue;
@@ -63,13 +77,19 @@ export class DeviceDirectory {
     return { devices, next: more ? devices[devices.length - 1].id : null };
   }
 
-  /** Device ids in order, re-sorted only after consent changed. */
-  private ids(): string[] {
+  /** The viewer's device ids in order, re-sorted only after consent changed. */
+  private ids(viewer: Viewer): string[] {
     if (this.sortedAt !== this.consents.version) {
-      this.sortedIds = [...this.consents.values()].map((c) => c.deviceId).sort();
+      const all = [...this.consents.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
+      this.sortedIds = new Map([[null, all.map((c) => c.deviceId)]]);
+      for (const consent of all) {
+        const ids = this.sortedIds.get(consent.partnerId);
+        if (ids) ids.push(consent.deviceId);
+        else this.sortedIds.set(consent.partnerId, [consent.deviceId]);
+      }
       this.sortedAt = this.consents.version;
     }
-    return this.sortedIds;
+    return this.sortedIds.get(viewer) ?? [];
   }
 
   private view(consent: Consent): DeviceView {
@@ -77,6 +97,7 @@ export class DeviceDirectory {
     return {
       id: consent.deviceId,
       ownerUserId: consent.ownerUserId,
+      partnerId: consent.partnerId,
       type: consent.deviceType,
       code: consent.deviceCode,
       scope: consent.scope,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthenticatedKey } from '../api-keys';
+import type { AuthenticatedKey } from '../partners';
 import { DomainError, type ErrorCode, toHexDeviceId } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
-import { ConsentCache } from '../consent';
 import { DeviceStateStore } from '../device-state';
 import { CommandDispatcher } from '../shelly';
 import { Attempt, CommandAttempts, elapsedMs, ParsedCommand } from './command-attempts';
@@ -16,6 +15,7 @@ import {
   rateLimited,
 } from './command-gate';
 import { DeviceCommand, deviceCommand, toShellyCommand } from './device-command';
+import { DeviceDirectory } from './device-directory';
 import { RateLimiter } from './rate-limiter';
 
 export interface CommandRequest {
@@ -40,6 +40,7 @@ export interface RejectedByGuard {
   deviceId: string;
   body: unknown;
   keyId: string | null;
+  partnerId: string | null;
   code: ErrorCode;
   receivedAt: number;
 }
@@ -49,26 +50,29 @@ const OFFLINE_ANSWER = 'device offline';
 
 /**
  * Sends one command to a device on behalf of a partner system. The checks run in a fixed order,
- * each with its own answer: rate limit of the key, body, the consent gate (consent, its scope, the
- * session to the device's host, the device online), rate limit of the device. Only then does the
+ * each with its own answer: rate limits of the key and of its partner, body, the consent gate
+ * (consent held for the key's partner, its scope, the session to the device's host, the device
+ * online), rate limit of the device. Only then does the
  * command go to Shelly, and the answer waits for the matching response or the timeout. Every
  * attempt, whatever became of it, is audited and counted.
  */
 @Injectable()
 export class SendDeviceCommand {
   private readonly perKey: RateLimiter;
+  private readonly perPartner: RateLimiter;
   private readonly perDevice: RateLimiter;
   private readonly timeoutMs: number;
   private readonly reach: DeviceReach;
 
   constructor(
-    private readonly consents: ConsentCache,
+    private readonly directory: DeviceDirectory,
     private readonly dispatcher: CommandDispatcher,
     private readonly attempts: CommandAttempts,
     states: DeviceStateStore,
     @InjectConfig() config: AppConfig,
   ) {
     this.perKey = new RateLimiter(config.control.perKey);
+    this.perPartner = new RateLimiter(config.control.perPartner);
     this.perDevice = new RateLimiter(config.control.perDevice);
     this.timeoutMs = config.control.commandTimeoutMs;
     this.reach = {
@@ -94,7 +98,7 @@ export class SendDeviceCommand {
     const parsed = deviceCommand.safeParse(request.body);
     const attempt = this.attempts.open(
       deviceId,
-      request.key.id,
+      request.key,
       parsed,
       request.body,
       request.receivedAt,
@@ -117,12 +121,12 @@ export class SendDeviceCommand {
     }
     const attempt = this.attempts.open(
       deviceId,
-      rejected.keyId,
+      rejected.keyId === null ? null : { id: rejected.keyId, partnerId: rejected.partnerId },
       deviceCommand.safeParse(rejected.body),
       rejected.body,
       rejected.receivedAt,
     );
-    attempt.consentScope = this.consents.get(deviceId)?.scope ?? null;
+    attempt.consentScope = this.directory.consent(deviceId, rejected.partnerId)?.scope ?? null;
     this.attempts.finish(attempt, 'denied', 'denied', rejected.code);
   }
 
@@ -136,6 +140,10 @@ export class SendDeviceCommand {
     }
     const keyWait = this.perKey.take(attempt.keyId ?? '');
     if (keyWait > 0) return rateLimited('this API key', keyWait);
+    if (attempt.partnerId !== null) {
+      const partnerWait = this.perPartner.take(attempt.partnerId);
+      if (partnerWait > 0) return rateLimited(`partner ${attempt.partnerId}`, partnerWait);
+    }
 
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -143,7 +151,7 @@ export class SendDeviceCommand {
     }
     const command: DeviceCommand = parsed.data;
 
-    const consent = this.consents.get(attempt.deviceId);
+    const consent = this.directory.consent(attempt.deviceId, attempt.partnerId);
     attempt.consentScope = consent?.scope ?? null;
     const gate = gateCommand(attempt.deviceId, consent, this.reach);
     if (isFailure(gate)) return gate;

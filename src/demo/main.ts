@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { ApiKeyStore } from '../api-keys';
+import { ApiKeyStore } from '../partners';
 import { startApp } from '../app';
 import { sleep } from '../common';
 import { type AppConfig, ConfigError, loadConfig } from '../config';
@@ -98,7 +98,9 @@ async function main(): Promise<void> {
     shutdownHooks: false,
   });
 
-  const key = await app.get(ApiKeyStore).create('demo', ['read', 'control']);
+  const key = await app
+    .get(ApiKeyStore)
+    .create('demo', ['read', 'control'], { partnerId: 'default' });
   // Every device shares control, but the last one only read access, to show a 403.
   let granted = 0;
   for (const [index, device] of sim.devices.entries()) {

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { ApiKeyStore } from '../../src/api-keys/api-key.store';
+import { ApiKeyStore } from '../../src/partners/api-key.store';
+import { PartnerStore } from '../../src/partners/partner.store';
 import { ConsentCache } from '../../src/consent/consent-cache';
 import { startService, RunningService } from '../support/app';
 import {
@@ -193,7 +194,7 @@ describe('consent callback on real Postgres and Kafka', () => {
     expect(await response.json()).toMatchObject({ code: 'payload_too_large' });
   });
 
-  it('lists consents filtered by user, host and scope for an admin key only', async () => {
+  it('lists consents filtered by user, host and scope for an admin key, and only its own partner’s for a partner key', async () => {
     await send({
       deviceId: '79530338915200',
       userId: 777,
@@ -226,10 +227,15 @@ describe('consent callback on real Postgres and Kafka', () => {
       status: 400,
       body: { code: 'invalid_body' },
     });
-    const readKey = (await service.app.get(ApiKeyStore).create('partner', ['read'])).key;
-    expect(await list('user=777', readKey)).toMatchObject({
-      status: 403,
-      body: { code: 'api_key_scope_missing' },
+    const keys = service.app.get(ApiKeyStore);
+    const defaultKey = (await keys.create('default', ['read'], { partnerId: 'default' })).key;
+    expect((await list('user=777', defaultKey)).body.consents).toHaveLength(2);
+    await service.app.get(PartnerStore).create('other', 'Another partner');
+    const otherKey = (await keys.create('other', ['read'], { partnerId: 'other' })).key;
+    expect(await list('user=777', otherKey)).toMatchObject({ status: 200, body: { consents: [] } });
+    expect(await list('partner=default', otherKey)).toMatchObject({
+      status: 200,
+      body: { consents: [] },
     });
     expect(await list('user=777', 'sik_nonexistent')).toMatchObject({
       status: 401,

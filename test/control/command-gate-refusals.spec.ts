@@ -1,4 +1,4 @@
-import { ApiKeyStore } from '../../src/api-keys/api-key.store';
+import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { ControlRig, startControlRig } from '../support/control';
 import { eventually } from '../support/eventually';
 import { openApiProblems } from '../support/openapi-contract';
@@ -41,7 +41,7 @@ describe('the command gate', () => {
         'api_key_invalid',
       );
       const keys = rig.service.app.get(ApiKeyStore);
-      const revoked = await keys.create('revoked', ['control']);
+      const revoked = await keys.create('revoked', ['control'], { partnerId: 'default' });
       await keys.revoke(revoked.id);
       await expectRefused(
         rig.command(relay.identity.id, toggle, revoked.key),
@@ -92,7 +92,7 @@ describe('the command gate', () => {
       headers: { authorization: `Bearer ${rig.keys.control}` },
     });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
     expect(await response.json()).toMatchObject({ code: 'method_not_allowed' });
   });
 

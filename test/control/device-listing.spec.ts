@@ -43,6 +43,7 @@ describe('listing consented devices', () => {
     expect(listed.find((d) => d.id === plug.identity.id)).toEqual({
       id: plug.identity.id,
       ownerUserId: 48213,
+      partnerId: 'default',
       type: 'SNSW-001P16EU',
       code: 'SNSW-001P16EU',
       scope: 'control',

@@ -1,4 +1,4 @@
-import { ApiKeyStore } from '../../src/api-keys/api-key.store';
+import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { ControlRig, startControlRig } from '../support/control';
 import { openApiProblems } from '../support/openapi-contract';
 
@@ -7,7 +7,11 @@ const on = { type: 'relay', channel: 0, action: 'on' };
 describe('command rate limits', () => {
   let rig: ControlRig;
   const newControlKey = async () =>
-    (await rig.service.app.get(ApiKeyStore).create('rate test', ['control'])).key;
+    (
+      await rig.service.app
+        .get(ApiKeyStore)
+        .create('rate test', ['control'], { partnerId: 'default' })
+    ).key;
 
   beforeAll(async () => {
     rig = await startControlRig({

@@ -1,5 +1,6 @@
-import { ApiKeyScope } from '../../src/api-keys/api-key';
-import { ApiKeyStore } from '../../src/api-keys/api-key.store';
+import { ApiKeyScope } from '../../src/partners/api-key';
+import { ApiKeyStore } from '../../src/partners/api-key.store';
+import { DEFAULT_PARTNER_ID } from '../../src/partners/partner';
 import { ConsentCache } from '../../src/consent/consent-cache';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
 import { SimulatorOptions } from '../../src/simulator/simulator.server';
@@ -61,7 +62,10 @@ export async function startControlRig(
     },
   });
   const store = rig.service.app.get(ApiKeyStore);
-  const issue = (scope: ApiKeyScope) => store.create(`test ${scope}`, [scope]);
+  const issue = (scope: ApiKeyScope) =>
+    store.create(`test ${scope}`, [scope], {
+      partnerId: scope === 'admin' ? null : DEFAULT_PARTNER_ID,
+    });
   const [read, control, admin] = await Promise.all([
     issue('read'),
     issue('control'),

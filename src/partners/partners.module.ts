@@ -5,6 +5,9 @@ import { PrismaService } from '../database';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyStore } from './api-key.store';
 import { ApiKeysController } from './api-keys.controller';
+import { ConsentLinkSigner } from './consent-link';
+import { PartnerStore } from './partner.store';
+import { PartnersController } from './partners.controller';
 
 @Global()
 @Module({
@@ -15,9 +18,15 @@ import { ApiKeysController } from './api-keys.controller';
       useFactory: (prisma: PrismaService, config: AppConfig) =>
         new ApiKeyStore(prisma, config.apiKeys.pepper),
     },
+    {
+      provide: ConsentLinkSigner,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new ConsentLinkSigner(config.apiKeys.pepper),
+    },
+    PartnerStore,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],
-  controllers: [ApiKeysController],
-  exports: [ApiKeyStore],
+  controllers: [PartnersController, ApiKeysController],
+  exports: [ApiKeyStore, ConsentLinkSigner, PartnerStore],
 })
-export class ApiKeysModule {}
+export class PartnersModule {}

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { partnerId } from './partner';
 
 export const apiKeyScopes = ['read', 'control', 'admin'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
@@ -8,11 +9,28 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
 export const createKeyBody = z.object({
   name: z.string().trim().min(1).max(100),
   scopes: z.array(z.enum(apiKeyScopes)).min(1),
+  partnerId: partnerId
+    .meta({ description: 'The partner whose key it is: required, except for admin keys.' })
+    .optional(),
   expiresAt: z.iso
     .datetime({ offset: true })
     .meta({ description: 'When the key stops working; it never expires when absent.' })
     .optional(),
 });
+
+/**
+ * Admin keys are the operators': they belong to no partner and see every partner's data. Every other
+ * key belongs to one partner and sees only that partner's. Answers what is wrong, if anything.
+ */
+export function keyOwnershipProblem(
+  scopes: readonly ApiKeyScope[],
+  partner: string | null,
+): string | undefined {
+  if (scopes.includes('admin')) {
+    return partner === null ? undefined : 'partnerId: admin keys belong to no partner';
+  }
+  return partner === null ? 'partnerId: required for keys without the admin scope' : undefined;
+}
 
 /** `sik_<id>_<secret>`: the id finds the stored row, the secret proves possession. */
 const keyPattern = /^sik_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common';
 import { PrismaService } from '../database';
-import { ApiKey } from '../generated/prisma/client';
-import { ApiKeyScope, issueKey, parseKey, secretMatches } from './api-key';
+import { ApiKey, Prisma } from '../generated/prisma/client';
+import { ApiKeyScope, issueKey, keyOwnershipProblem, parseKey, secretMatches } from './api-key';
 
 export interface ApiKeyInfo {
   id: string;
   name: string;
   scopes: ApiKeyScope[];
+  /** The partner whose key it is; `null` for admin keys. */
+  partnerId: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -21,6 +23,8 @@ export interface ApiKeyInfo {
 export interface AuthenticatedKey {
   id: string;
   scopes: ApiKeyScope[];
+  /** The partner whose data the key sees; `null`: an admin key, which sees every partner's. */
+  partnerId: string | null;
 }
 
 /** How long a verified key is trusted without asking the database; bounds how late a revoke bites. */
@@ -37,33 +41,52 @@ export class ApiKeyStore {
     private readonly pepper: string,
   ) {}
 
-  /** The plaintext key is in the answer and nowhere else: it is not stored and cannot be shown again. */
-  /** `by`: the admin key that asks for it; none for the command line. */
+  /**
+   * The plaintext key is in the answer and nowhere else: it is not stored and cannot be shown again.
+   * `partnerId`: required unless the key is an admin key; `by`: the admin key that asks for it, none
+   * for the command line.
+   */
   async create(
     name: string,
     scopes: ApiKeyScope[],
-    options: { expiresAt?: Date | null; by?: string | null } = {},
+    options: { partnerId?: string | null; expiresAt?: Date | null; by?: string | null } = {},
   ): Promise<ApiKeyInfo & { key: string }> {
+    const partnerId = options.partnerId ?? null;
+    const ownershipProblem = keyOwnershipProblem(scopes, partnerId);
+    if (ownershipProblem) throw new DomainError('invalid_body', ownershipProblem);
     const expiresAt = options.expiresAt ?? null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw new DomainError('invalid_body', 'expiresAt: the key would be expired already');
     }
     const issued = issueKey(this.pepper);
-    const row = await this.prisma.apiKey.create({
-      data: {
-        id: issued.id,
-        name,
-        scopes,
-        secretHash: issued.secretHash,
-        expiresAt,
-        createdBy: options.by ?? null,
-      },
-    });
+    const row = await this.prisma.apiKey
+      .create({
+        data: {
+          id: issued.id,
+          name,
+          scopes,
+          secretHash: issued.secretHash,
+          partnerId,
+          expiresAt,
+          createdBy: options.by ?? null,
+        },
+      })
+      .catch((error: unknown) => {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') {
+          throw new DomainError('partner_not_found', `no partner ${String(partnerId)}`);
+        }
+        throw error;
+      });
     return { ...toInfo(row), key: issued.plaintext };
   }
 
-  async list(): Promise<ApiKeyInfo[]> {
-    return (await this.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } })).map(toInfo);
+  /** Every key, or a partner's keys only. */
+  async list(partnerId?: string): Promise<ApiKeyInfo[]> {
+    const rows = await this.prisma.apiKey.findMany({
+      where: partnerId === undefined ? {} : { partnerId },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map(toInfo);
   }
 
   /** `by`: the admin key that asks for it; none for the command line. */
@@ -87,9 +110,9 @@ export class ApiKeyStore {
     const row = await this.prisma.apiKey.findUnique({ where: { id: parsed.id } });
     if (!row || row.revokedAt || !secretMatches(parsed.secret, row.secretHash, this.pepper))
       return undefined;
-    const { id, scopes, expiresAt } = toInfo(row);
+    const { id, scopes, partnerId, expiresAt } = toInfo(row);
     if (expiresAt && expiresAt.getTime() <= now) return 'expired';
-    const key = { id, scopes };
+    const key = { id, scopes, partnerId };
     // Trusted until the cache's bound or the expiry, whichever comes first.
     const until = Math.min(now + VERIFIED_KEY_TTL_MS, expiresAt?.getTime() ?? Infinity);
     this.verified.set(plaintext, { key, until });
@@ -109,6 +132,7 @@ function toInfo(row: ApiKey): ApiKeyInfo {
     id: row.id,
     name: row.name,
     scopes: row.scopes as ApiKeyScope[],
+    partnerId: row.partnerId,
     createdAt: row.createdAt,
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,

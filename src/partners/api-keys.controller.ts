@@ -1,17 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { z } from 'zod';
 import { DomainError, parseBody } from '../common';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import { createKeyBody } from './api-key';
 import { AuthenticatedRequest, RequireScope } from './api-key.guard';
 import { ApiKeyInfo, ApiKeyStore } from './api-key.store';
+import { partnerId } from './partner';
+
+const listQuery = z.strictObject({ partner: partnerId.optional() });
 
 @ApiTags('api-keys')
 @ApiKeyAuth()
@@ -28,13 +33,14 @@ export class ApiKeysController {
     description: 'The new key; its secret is in this answer only.',
     schema: schemaRef('CreatedApiKey'),
   })
-  @ApiErrors({}, ...bodyErrors)
+  @ApiErrors({}, ...bodyErrors, 'partner_not_found')
   create(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
   ): Promise<ApiKeyInfo & { key: string }> {
-    const { name, scopes, expiresAt } = parseBody(createKeyBody, body);
+    const { name, scopes, partnerId, expiresAt } = parseBody(createKeyBody, body);
     return this.keys.create(name, [...new Set(scopes)], {
+      partnerId,
       expiresAt: expiresAt ? new Date(expiresAt) : null,
       by: request.apiKey!.id,
     });
@@ -42,10 +48,16 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ operationId: 'listApiKeys', summary: 'List API keys, without secrets (admin)' })
-  @ApiOkResponse({ description: 'Every key, oldest first.', schema: schemaRef('ApiKeyList') })
-  @ApiErrors({})
-  list(): Promise<ApiKeyInfo[]> {
-    return this.keys.list();
+  @ApiQuery({
+    name: 'partner',
+    required: false,
+    description: 'Only the keys of this partner.',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({ description: 'The keys, oldest first.', schema: schemaRef('ApiKeyList') })
+  @ApiErrors({}, 'invalid_body')
+  list(@Query() query: unknown): Promise<ApiKeyInfo[]> {
+    return this.keys.list(parseBody(listQuery, query).partner);
   }
 
   @Delete(':id')

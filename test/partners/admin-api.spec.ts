@@ -1,4 +1,4 @@
-import { ApiKeyStore } from '../../src/api-keys/api-key.store';
+import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { RunningService, startService } from '../support/app';
 import { openApiProblems } from '../support/openapi-contract';
 
@@ -29,8 +29,8 @@ describe('the API-keys API', () => {
   }
 
   it('refuses every route to keys without the admin scope', async () => {
-    const read = await keys.create('partner', ['read']);
-    const control = await keys.create('partner', ['read', 'control']);
+    const read = await keys.create('partner', ['read'], { partnerId: 'default' });
+    const control = await keys.create('partner', ['read', 'control'], { partnerId: 'default' });
     for (const key of [read.key, control.key]) {
       const answers = await Promise.all([
         call('POST', '/v1/api-keys', key, { name: 'mine', scopes: ['admin'] }),
@@ -56,6 +56,7 @@ describe('the API-keys API', () => {
     const created = await call('POST', '/v1/api-keys', admin.key, {
       name: 'installer app',
       scopes: ['read'],
+      partnerId: 'default',
     });
     expect(created.status).toBe(201);
     expect(created.body.createdBy).toBe(admin.id);

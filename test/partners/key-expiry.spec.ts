@@ -39,6 +39,7 @@ describe('API keys that expire', () => {
     const created = await createKey({
       name: 'late',
       scopes: ['read'],
+      partnerId: 'default',
       expiresAt: new Date(Date.now() - 60_000).toISOString(),
     });
     expect([created.status, created.body.code]).toEqual([400, 'invalid_body']);
@@ -46,7 +47,12 @@ describe('API keys that expire', () => {
 
   it('works until its expiry, then answers 401 api_key_expired', async () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-    const created = await createKey({ name: 'partner trial', scopes: ['read'], expiresAt });
+    const created = await createKey({
+      name: 'partner trial',
+      scopes: ['read'],
+      partnerId: 'default',
+      expiresAt,
+    });
     expect(created.status).toBe(201);
     expect(created.body.expiresAt).toBe(expiresAt);
     expect(openApiProblems('CreatedApiKey', created.body)).toEqual([]);
@@ -63,7 +69,12 @@ describe('API keys that expire', () => {
 
   it('lists the expiry of each key and keeps working for keys without one', async () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-    const created = await createKey({ name: 'listed', scopes: ['read'], expiresAt });
+    const created = await createKey({
+      name: 'listed',
+      scopes: ['read'],
+      partnerId: 'default',
+      expiresAt,
+    });
     const listed = await fetch(`${rig.service.url}/v1/api-keys`, {
       headers: { authorization: `Bearer ${rig.keys.admin}` },
     });
