@@ -12,17 +12,18 @@ export class ConsentCallback {
     private readonly clock: () => number,
   ) {}
 
-  /** Without a callback URL the change applies directly. */
+  /** To the consent's own callback URL, else the simulator's; without either the change applies directly. */
   async deliver(
     consent: Consent,
     device: SimulatedDevice,
     action: 'add' | 'remove',
     tamper: TrustTamper | undefined,
   ): Promise<ConsentResult> {
-    if (!this.url && tamper) {
+    const url = consent.callbackUrl ?? this.url;
+    if (!url && tamper) {
       throw new SimulatorError('NO_CALLBACK_URL', 'a tampered callback needs a callback URL');
     }
-    if (!this.url) return { applied: true };
+    if (!url) return { applied: true };
     const body = {
       userId: consent.userId,
       deviceId: consent.deviceId,
@@ -42,7 +43,7 @@ export class ConsentCallback {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (trust) headers['scl-trust'] = trust;
     try {
-      const response = await fetch(this.url, {
+      const response = await fetch(url, {
         method: 'POST',
         headers,
         body: JSON.stringify(body),

@@ -38,7 +38,7 @@ export class ConsentRegistry {
   async grant(
     device: SimulatedDevice,
     integrator: string,
-    grant: ConsentGrant,
+    grant: ConsentGrant & { callbackUrl?: string },
     options: GrantOptions,
   ): Promise<ConsentResult> {
     const names = grant.names ?? defaultNames(device);
@@ -49,6 +49,7 @@ export class ConsentRegistry {
       accessGroups: grant.accessGroups ?? '01',
       host: device.host,
       names,
+      callbackUrl: grant.callbackUrl,
     };
     const result = options.callbackLost
       ? { applied: true }

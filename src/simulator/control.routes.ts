@@ -21,6 +21,7 @@ const consentBody = z.discriminatedUnion('action', [
       .optional(),
     names: z.array(z.string()).optional(),
     integrator: z.string().optional(),
+    link: z.string().optional(),
     tamper: z.enum(trustTampers).optional(),
   }),
   z.object({
@@ -37,6 +38,7 @@ const bulkConsentBody = z.object({
     .regex(/^[0-9a-fA-F]{2}$/)
     .optional(),
   integrator: z.string().optional(),
+  link: z.string().optional(),
   devices: z.array(z.string()).optional(),
 });
 

@@ -16,6 +16,8 @@ export interface Consent {
   accessGroups: string;
   host: string;
   names: string[];
+  /** The `cb` of the consent link the user followed; absent: the simulator's callback URL. */
+  callbackUrl?: string;
 }
 
 export interface Directory {

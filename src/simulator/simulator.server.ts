@@ -205,7 +205,21 @@ export class ShellySimulator implements SimulatorControl {
     options: GrantOptions = {},
   ): Promise<ConsentResult> {
     const device = this.device(ref);
-    return this.consentRegistry.grant(device, this.integratorTag(grant.integrator), grant, options);
+    if (grant.link === undefined) {
+      return this.consentRegistry.grant(
+        device,
+        this.integratorTag(grant.integrator),
+        grant,
+        options,
+      );
+    }
+    const { itg, cb } = readConsentLink(grant.link);
+    return this.consentRegistry.grant(
+      device,
+      this.integratorTag(itg),
+      { ...grant, callbackUrl: cb },
+      options,
+    );
   }
 
   async revokeConsent(ref: DeviceRef, options: RevokeOptions = {}): Promise<ConsentResult> {
@@ -279,4 +293,15 @@ export class ShellySimulator implements SimulatorControl {
     const consented = onHost.find((device) => this.consentRegistry.hasConsent(device));
     return (consented ?? onHost[0] ?? this.devices[0]).identity.deviceId;
   }
+}
+
+/** The integrator tag and callback URL of a consent page URL, as Shelly's page reads them. */
+function readConsentLink(link: string): { itg: string; cb: string } {
+  const url = URL.parse(link);
+  const itg = url?.searchParams.get('itg');
+  const cb = url?.searchParams.get('cb');
+  if (!url || url.pathname !== '/integrator.html' || !itg || !cb || !URL.canParse(cb)) {
+    throw new SimulatorError('INVALID_LINK', `not a consent page URL with itg and cb: ${link}`);
+  }
+  return { itg, cb };
 }

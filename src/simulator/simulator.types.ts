@@ -51,6 +51,12 @@ export interface ConsentGrant {
   names?: string[];
   /** Integrator tag; default the first configured. */
   integrator?: string;
+  /**
+   * The consent page URL the user followed (`https://my.shelly.cloud/integrator.html?itg=…&cb=…`):
+   * its `itg` names the integrator, its `cb` receives this callback and the revoke. Default: the
+   * simulator's callback URL.
+   */
+  link?: string;
 }
 
 export interface GrantOptions {

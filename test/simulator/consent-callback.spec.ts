@@ -5,6 +5,7 @@ import { ShellySimulator } from '../../src/simulator/simulator.server';
 import { Frame } from './socket-client';
 
 interface Received {
+  path: string | undefined;
   headers: IncomingMessage['headers'];
   body: Frame;
 }
@@ -18,6 +19,7 @@ async function callbackServer() {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({
+        path: request.url,
         headers: request.headers,
         body: JSON.parse(Buffer.concat(chunks).toString()) as Frame,
       });
@@ -50,6 +52,39 @@ describe('consent callbacks', () => {
   afterEach(async () => {
     await simulator.stop();
     await callback.close();
+  });
+
+  it('sends the grant and the later revoke to the cb of the consent link the user followed', async () => {
+    const cb = callback.url.replace('/v1/shelly/consent', '/v1/shelly/consent/partners/acme/s1g');
+    const link = `https://my.shelly.cloud/integrator.html?itg=ITG_ACME&cb=${encodeURIComponent(cb)}`;
+
+    await simulator.grantConsent('cc7b5c0c5d9c', { userId: 7, link });
+    await simulator.revokeConsent('cc7b5c0c5d9c');
+
+    expect(callback.received.map((r) => [r.path, r.body.action])).toEqual([
+      ['/v1/shelly/consent/partners/acme/s1g', 'add'],
+      ['/v1/shelly/consent/partners/acme/s1g', 'remove'],
+    ]);
+  });
+
+  it('refuses a consent link without itg or cb, or for an integrator it does not know', async () => {
+    const cb = encodeURIComponent(callback.url);
+    for (const link of [
+      `https://my.shelly.cloud/integrator.html?itg=ITG_ACME`,
+      `https://my.shelly.cloud/integrator.html?cb=${cb}`,
+      `https://my.shelly.cloud/other.html?itg=ITG_ACME&cb=${cb}`,
+    ]) {
+      await expect(
+        simulator.grantConsent('cc7b5c0c5d9c', { userId: 7, link }),
+      ).rejects.toMatchObject({ code: 'INVALID_LINK' });
+    }
+    await expect(
+      simulator.grantConsent('cc7b5c0c5d9c', {
+        userId: 7,
+        link: `https://my.shelly.cloud/integrator.html?itg=ITG_OTHER&cb=${cb}`,
+      }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_INTEGRATOR' });
+    expect(callback.received).toEqual([]);
   });
 
   const trustOf = (index = 0) => callback.received[index].headers['scl-trust'] as string;
