@@ -61,7 +61,7 @@ describe('consent callbacks', () => {
     await simulator.grantConsent('cc7b5c0c5d9c', { userId: 7, link });
     await simulator.revokeConsent('cc7b5c0c5d9c');
 
-    expect(callback.received.map((r) => [r.path, r.body.action])).toEqual([
+    expect(callback.received.map((r) => [r.path, r.body.action as string])).toEqual([
       ['/v1/shelly/consent/partners/acme/s1g', 'add'],
       ['/v1/shelly/consent/partners/acme/s1g', 'remove'],
     ]);
