@@ -11,6 +11,7 @@ import { DeviceStateModule } from '../device-state';
 import { PublishModule } from '../publish';
 import { CommandAttempts } from './command-attempts';
 import { CommandAuditWriter } from './command-audit.writer';
+import { CommandIdempotencyStore } from './command-idempotency.store';
 import { DeviceDirectory } from './device-directory';
 import {
   CommandAttemptFilter,
@@ -18,6 +19,7 @@ import {
   stampArrival,
 } from './device-commands.controller';
 import { DevicesController } from './devices.controller';
+import { IdempotentCommands } from './idempotent-commands';
 import { SendDeviceCommand } from './send-device-command';
 
 /** How often shutdown looks whether the commands in flight have their answers. */
@@ -33,6 +35,8 @@ const DRAIN_POLL_MS = 20;
     CommandAttempts,
     CommandAuditWriter,
     CommandAttemptFilter,
+    IdempotentCommands,
+    CommandIdempotencyStore,
   ],
 })
 export class ControlModule implements NestModule, OnModuleDestroy {
