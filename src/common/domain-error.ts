@@ -2,6 +2,7 @@
 export const errorStatus = {
   invalid_json: 400,
   invalid_body: 400,
+  invalid_idempotency_key: 400,
   api_key_missing: 401,
   api_key_invalid: 401,
   api_key_expired: 401,
@@ -20,7 +21,9 @@ export const errorStatus = {
   consent_read_only: 403,
   device_offline: 409,
   partner_exists: 409,
+  idempotency_key_in_progress: 409,
   payload_too_large: 413,
+  idempotency_key_reused: 422,
   rate_limited: 429,
   internal_error: 500,
   device_refused: 502,

@@ -9,6 +9,14 @@ export interface ErrorBody {
   reason?: string;
 }
 
+/** The body of the answer to a `DomainError`. */
+export function errorBody(error: DomainError): ErrorBody {
+  const { reason } = error.extras;
+  return reason === undefined
+    ? { code: error.code, message: error.message }
+    : { code: error.code, message: error.message, reason };
+}
+
 /** Every error leaves the API as `{code, message}` with the status its code stands for. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -34,12 +42,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private toBody(error: unknown): ErrorBody {
-    if (error instanceof DomainError) {
-      const { reason } = error.extras;
-      return reason === undefined
-        ? { code: error.code, message: error.message }
-        : { code: error.code, message: error.message, reason };
-    }
+    if (error instanceof DomainError) return errorBody(error);
     // Body parsing and routing fail with HTTP errors of Nest or body-parser; our code throws DomainError.
     const status =
       error instanceof HttpException ? error.getStatus() : (error as { status?: unknown }).status;

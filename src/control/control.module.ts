@@ -12,6 +12,7 @@ import { PublishModule } from '../publish';
 import { CommandAttempts } from './command-attempts';
 import { CommandAuditReader } from './command-audit.reader';
 import { CommandAuditWriter } from './command-audit.writer';
+import { CommandIdempotencyStore } from './command-idempotency.store';
 import { DeviceDirectory } from './device-directory';
 import {
   CommandAttemptFilter,
@@ -19,6 +20,7 @@ import {
   stampArrival,
 } from './device-commands.controller';
 import { DevicesController } from './devices.controller';
+import { IdempotentCommands } from './idempotent-commands';
 import { SendDeviceCommand } from './send-device-command';
 
 /** How often shutdown looks whether the commands in flight have their answers. */
@@ -35,6 +37,8 @@ const DRAIN_POLL_MS = 20;
     CommandAuditWriter,
     CommandAuditReader,
     CommandAttemptFilter,
+    IdempotentCommands,
+    CommandIdempotencyStore,
   ],
 })
 export class ControlModule implements NestModule, OnModuleDestroy {

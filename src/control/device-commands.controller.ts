@@ -3,19 +3,29 @@ import {
   Body,
   Catch,
   Controller,
+  Headers,
   HttpCode,
   Param,
   Post,
   Req,
+  Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { type AuthenticatedRequest, RequireScope } from '../partners';
-import { DomainError, HttpErrorFilter } from '../common';
+import { DomainError, type ErrorBody, HttpErrorFilter } from '../common';
 import { InjectRootLogger } from '../observability';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import { deviceIdParam } from './devices.controller';
+import { IdempotentCommands } from './idempotent-commands';
 import { CommandSuccess, SendDeviceCommand } from './send-device-command';
 
 export interface CommandHttpRequest extends AuthenticatedRequest {
@@ -23,6 +33,11 @@ export interface CommandHttpRequest extends AuthenticatedRequest {
   body: unknown;
   /** `performance.now()` when the request arrived; set by `stampArrival`. */
   arrivedAt?: number;
+}
+
+interface CommandHttpResponse {
+  setHeader(name: string, value: string): void;
+  status(code: number): void;
 }
 
 /** Notes when a command request arrived, before the guards run, for latency and the audit. */
@@ -70,7 +85,10 @@ export class CommandAttemptFilter extends HttpErrorFilter {
 @RequireScope('control')
 @UseFilters(CommandAttemptFilter)
 export class DeviceCommandsController {
-  constructor(private readonly commands: SendDeviceCommand) {}
+  constructor(
+    private readonly commands: SendDeviceCommand,
+    private readonly idempotentCommands: IdempotentCommands,
+  ) {}
 
   @Post(':id/commands')
   @HttpCode(200)
@@ -83,13 +101,30 @@ export class DeviceCommandsController {
       "device's Shelly host (503), device online (409), rate limit of the device (429). Then the " +
       'command goes to Shelly and the answer waits for the device: 200, 502 `device_refused` with ' +
       "Shelly's reason, or 504 `command_timeout` (the command may still have run). Every attempt is " +
-      'audited.',
+      'audited. With an `Idempotency-Key`, a retry of the same request within 24 h gets the first ' +
+      'answer again (200, 409 `device_offline` from Shelly, 502, 504) with `Idempotent-Replayed: true` ' +
+      'and nothing is sent; 409 `idempotency_key_in_progress` while the first still runs, 422 ' +
+      '`idempotency_key_reused` for another device or command.',
   })
   @ApiParam(deviceIdParam)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes retries safe: 1 to 255 printable ASCII characters, unique per request of this API key, ' +
+      'kept 24 h. Answers that came before the command was sent are not kept, so a retry sends.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+  })
   @ApiBody({ schema: schemaRef('DeviceCommand') })
   @ApiOkResponse({
     description: 'The device carried out the command.',
     schema: schemaRef('CommandResult'),
+    headers: {
+      'Idempotent-Replayed': {
+        description: '`true` when this is the kept answer to an earlier request with the same key.',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
   })
   @ApiErrors(
     {},
@@ -102,17 +137,27 @@ export class DeviceCommandsController {
     'host_session_down',
     'control_unavailable',
     'command_timeout',
+    'invalid_idempotency_key',
+    'idempotency_key_in_progress',
+    'idempotency_key_reused',
   )
-  send(
+  async send(
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() request: CommandHttpRequest,
-  ): Promise<CommandSuccess> {
-    return this.commands.execute({
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: CommandHttpResponse,
+  ): Promise<CommandSuccess | ErrorBody> {
+    const command = {
       deviceId: id,
       body,
       key: request.apiKey!,
       receivedAt: request.arrivedAt ?? performance.now(),
-    });
+    };
+    if (idempotencyKey === undefined) return this.commands.execute(command);
+    const answer = await this.idempotentCommands.execute(command, idempotencyKey);
+    if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    response.status(answer.status);
+    return answer.body;
   }
 }

@@ -35,6 +35,10 @@ export interface CommandSuccess {
   message?: string;
 }
 
+/** How an attempt ended, and whether the command was sent to Shelly (then it may have run). */
+export type CommandAnswer =
+  { sent: true; success: CommandSuccess } | { sent: boolean; error: DomainError };
+
 /** What the API-key guard refused before the use case ran; audited all the same. */
 export interface RejectedByGuard {
   deviceId: string;
@@ -87,13 +91,21 @@ export class SendDeviceCommand {
   }
 
   async execute(request: CommandRequest): Promise<CommandSuccess> {
+    const answer = await this.answer(request);
+    if ('error' in answer) throw answer.error;
+    return answer.success;
+  }
+
+  /** Like `execute`, and tells whether the command went to Shelly, so that a retry could run it twice. */
+  async answer(request: CommandRequest): Promise<CommandAnswer> {
     const deviceId = toHexDeviceId(request.deviceId);
     if (deviceId === undefined) {
       this.attempts.countWithoutDevice(request.body);
-      throw new DomainError(
+      const error = new DomainError(
         'device_not_found',
         `"${request.deviceId.slice(0, 64)}" is not a Shelly device id`,
       );
+      return { sent: false, error };
     }
     const parsed = deviceCommand.safeParse(request.body);
     const attempt = this.attempts.open(
@@ -106,10 +118,10 @@ export class SendDeviceCommand {
     const result = await this.run(attempt, parsed);
     if (isFailure(result)) {
       this.attempts.finish(attempt, result.decision, result.outcome, result.error.code);
-      throw result.error;
+      return { sent: attempt.trid !== null, error: result.error };
     }
     this.attempts.finish(attempt, 'allowed', 'ok', null);
-    return result;
+    return { sent: true, success: result };
   }
 
   /** Audits an attempt that the API-key guard turned away (401, 403 scope). */

@@ -126,6 +126,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly commandIdempotentReplays = new Counter({
+    name: `${prefix}command_idempotent_replays_total`,
+    help: 'Command requests answered with the kept answer of their Idempotency-Key, without sending again.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Gauges named like counters, which `promtool check metrics` rejects; the same figures remain

@@ -21,6 +21,9 @@ const keyErrors: ErrorCode[] = [
 /** Errors of any route that reads a JSON body. */
 export const bodyErrors: ErrorCode[] = ['invalid_json', 'invalid_body', 'payload_too_large'];
 
+/** Errors whose answer carries `Retry-After`. */
+const retryAfterErrors: ErrorCode[] = ['rate_limited', 'idempotency_key_in_progress'];
+
 /**
  * Documents the error answers of a route, one response per status, each naming its codes. Every
  * route can also answer 503 `shutting_down` while the instance stops.
@@ -40,7 +43,7 @@ export function ApiErrors(options: { auth?: boolean }, ...codes: ErrorCode[]) {
           status,
           description: statusCodes.map((code) => `\`${code}\``).join(', '),
           schema: schemaRef('Error'),
-          ...(status === 429
+          ...(statusCodes.some((code) => retryAfterErrors.includes(code))
             ? {
                 headers: {
                   'Retry-After': {

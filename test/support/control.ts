@@ -17,7 +17,12 @@ export interface ControlRig extends IngestRig {
   device(model: string, index?: number): SimulatedDevice;
   /** Grants consent through a signed callback and waits until the service holds it. */
   grant(device: SimulatedDevice, accessGroups: '00' | '01'): Promise<void>;
-  command(deviceId: string, body: unknown, key?: string | null): Promise<Answer>;
+  command(
+    deviceId: string,
+    body: unknown,
+    key?: string | null,
+    headers?: Record<string, string>,
+  ): Promise<Answer>;
   get(path: string, key?: string | null): Promise<Answer>;
 }
 
@@ -86,8 +91,9 @@ export async function startControlRig(
     path: string,
     key: string | null | undefined,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Answer> => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (key) headers.authorization = `Bearer ${key}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${rig.service.url}${path}`, {
@@ -113,8 +119,8 @@ export async function startControlRig(
       return found;
     },
     grant,
-    command: (deviceId, body, key = control.key) =>
-      call('POST', `/v1/devices/${encodeURIComponent(deviceId)}/commands`, key, body),
+    command: (deviceId, body, key = control.key, headers) =>
+      call('POST', `/v1/devices/${encodeURIComponent(deviceId)}/commands`, key, body, headers),
     get: (path, key = read.key) => call('GET', path, key),
   };
 }
