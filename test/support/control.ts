@@ -15,8 +15,18 @@ export interface ControlRig extends IngestRig {
   keyIds: { read: string; control: string; admin: string };
   /** The first simulated device of a model. */
   device(model: string, index?: number): SimulatedDevice;
-  /** Grants consent through a signed callback and waits until the service holds it. */
-  grant(device: SimulatedDevice, accessGroups: '00' | '01'): Promise<void>;
+  /**
+   * Grants consent through a signed callback and waits until the service holds it: through the
+   * partner's consent link when a partner is named, else the plain callback (the default partner).
+   */
+  grant(device: SimulatedDevice, accessGroups: '00' | '01', partnerId?: string): Promise<void>;
+  call(
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer>;
   command(
     deviceId: string,
     body: unknown,
@@ -77,15 +87,6 @@ export async function startControlRig(
     issue('admin'),
   ]);
   const consents = rig.service.app.get(ConsentCache);
-  const grant = async (device: SimulatedDevice, accessGroups: '00' | '01') => {
-    const result = await rig.sim.grantConsent(device, { userId: OWNER, accessGroups });
-    if (!result.applied) throw new Error(`consent not applied: ${result.status} ${result.body}`);
-    const scope = accessGroups === '01' ? 'control' : 'read';
-    await waitFor(() => consents.get(device.identity.id)?.scope === scope, 5_000);
-  };
-  for (const device of rig.sim.devices) await grant(device, '01');
-  await rig.waitForSessions(1);
-
   const call = async (
     method: string,
     path: string,
@@ -109,6 +110,27 @@ export async function startControlRig(
     };
   };
 
+  const grant = async (device: SimulatedDevice, accessGroups: '00' | '01', partnerId?: string) => {
+    const link = partnerId
+      ? await call('POST', `/v1/partners/${partnerId}/consent-links`, admin.key)
+      : undefined;
+    if (link && link.status !== 201) throw new Error(`no consent link: ${JSON.stringify(link)}`);
+    const result = await rig.sim.grantConsent(device, {
+      userId: OWNER,
+      accessGroups,
+      link: link?.body.url as string | undefined,
+    });
+    if (!result.applied) throw new Error(`consent not applied: ${result.status} ${result.body}`);
+    const scope = accessGroups === '01' ? 'control' : 'read';
+    const partner = partnerId ?? DEFAULT_PARTNER_ID;
+    await waitFor(() => {
+      const consent = consents.get(device.identity.id);
+      return consent?.scope === scope && consent.partnerId === partner;
+    }, 5_000);
+  };
+  for (const device of rig.sim.devices) await grant(device, '01');
+  await rig.waitForSessions(1);
+
   return {
     ...rig,
     keys: { read: read.key, control: control.key, admin: admin.key },
@@ -119,6 +141,7 @@ export async function startControlRig(
       return found;
     },
     grant,
+    call,
     command: (deviceId, body, key = control.key, headers) =>
       call('POST', `/v1/devices/${encodeURIComponent(deviceId)}/commands`, key, body, headers),
     get: (path, key = read.key) => call('GET', path, key),
