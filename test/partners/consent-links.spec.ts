@@ -123,7 +123,7 @@ describe('partner consent links', () => {
     await eventually(async () => {
       const all = await rig.get(`/v1/devices/${device.identity.id}/commands`, rig.keys.admin);
       expect(all.body.commands).toHaveLength(1);
-    });
+    }, 5_000);
     expect((await rig.get(`/v1/devices/${device.identity.id}`)).status).toBe(404);
   });
 

@@ -84,12 +84,12 @@ describe('isolation between partners', () => {
     expect((await rig.command(idOf(acmeDevice), on, keys.acme)).status).toBe(200);
     expect(commandsTo(acmeDevice)).toBe(1);
 
-    const audit = await eventually(async () => {
+    await eventually(async () => {
       const answer = await rig.get(`/v1/devices/${idOf(acmeDevice)}/commands`, keys.acme);
-      expect(answer.body.commands).toHaveLength(1);
-      return answer.body.commands as Record<string, unknown>[];
-    });
-    expect(audit[0]).toMatchObject({ partner: 'acme', outcome: 'ok', command: on });
+      expect(answer.body.commands).toEqual([
+        expect.objectContaining({ partner: 'acme', outcome: 'ok', command: on }),
+      ]);
+    }, 5_000);
     const brightAudit = await rig.get(`/v1/devices/${idOf(brightDevice)}/commands`, keys.bright);
     expect(brightAudit.body).toEqual({ commands: [], next: null });
   });
