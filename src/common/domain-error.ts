@@ -21,6 +21,8 @@ export const errorStatus = {
   consent_read_only: 403,
   device_offline: 409,
   partner_exists: 409,
+  trust_token_reused: 409,
+  trust_token_superseded: 409,
   idempotency_key_in_progress: 409,
   payload_too_large: 413,
   idempotency_key_reused: 422,

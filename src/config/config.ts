@@ -90,6 +90,7 @@ export interface ConsentConfig {
   callbackBaseUrl: string | null;
   publicKey: KeyObject;
   clockSkewSeconds: number;
+  maxTokenAgeSeconds: number;
   hostAllowlist: string[];
 }
 
@@ -204,6 +205,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       callbackBaseUrl: v.CONSENT_CALLBACK_BASE_URL || null,
       publicKey: v.SHELLY_CONSENT_PUBLIC_KEY,
       clockSkewSeconds: v.SHELLY_CONSENT_CLOCK_SKEW_SECONDS,
+      maxTokenAgeSeconds: v.SHELLY_CONSENT_MAX_TOKEN_AGE_SECONDS,
       hostAllowlist: v.SHELLY_HOST_ALLOWLIST,
     },
     apiKeys: { pepper: v.API_KEY_PEPPER },

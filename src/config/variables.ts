@@ -254,9 +254,15 @@ export const variables = {
   }),
   SHELLY_CONSENT_CLOCK_SKEW_SECONDS: variable({
     group: 'Consent',
-    schema: integer(0, 300),
+    schema: integer(0, 60),
     default: '30',
-    doc: 'Seconds an `SCL-Trust` token is still accepted after its `exp`, for clock differences.',
+    doc: 'Seconds an `SCL-Trust` token is still accepted after its `exp` or its age bound, or before its `iat`, for clock differences (at most 60).',
+  }),
+  SHELLY_CONSENT_MAX_TOKEN_AGE_SECONDS: variable({
+    group: 'Consent',
+    schema: integer(10, 600),
+    default: '120',
+    doc: 'How old an `SCL-Trust` token may be, by its `iat`, whatever its `exp` says (Shelly issues them for 2 minutes).',
   }),
   SHELLY_HOST_ALLOWLIST: variable({
     group: 'Consent',

@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { Consent } from './consent';
+import { Consent, VersionedConsent } from './consent';
 
 export type HostSetListener = (change: { host: string; present: boolean }) => void;
 
 /**
- * The consent of every device, in memory, for the ingest path and the control gate. It also keeps
- * the host set: the Shelly hosts holding at least one consented device. A host appears with its
- * first device and disappears with its last; listeners hear of both.
+ * The consent of every device, in memory, for the ingest path and the control gate. Each change
+ * carries its version, which grows per device in commit order, so that a change that arrives late
+ * (a slow caller, a notice queued behind a reload) never overwrites a newer one. It also keeps the
+ * host set: the Shelly hosts holding at least one consented device. A host appears with its first
+ * device and disappears with its last; listeners hear of both, and of every device that loses its
+ * consent.
  */
 @Injectable()
 export class ConsentCache {
   private readonly consents = new Map<string, Consent>();
+  /** The newest version seen per device, revoked devices included. */
+  private readonly versions = new Map<string, number>();
+  private readonly revokeListeners = new Set<(deviceId: string) => void>();
   private readonly devicesPerHost = new Map<string, number>();
   private readonly hostListeners = new Set<HostSetListener>();
   private changes = 0;
@@ -41,8 +47,36 @@ export class ConsentCache {
     return () => this.hostListeners.delete(listener);
   }
 
-  /** Records the current consent of one device; `null` means it has none. */
-  set(deviceId: string, consent: Consent | null): void {
+  onRevoke(listener: (deviceId: string) => void): () => void {
+    this.revokeListeners.add(listener);
+    return () => this.revokeListeners.delete(listener);
+  }
+
+  /**
+   * Records the consent of one device after the change of this version (`null`: it has none), unless
+   * a newer change is known already. Answers whether it was recorded.
+   */
+  set(deviceId: string, consent: Consent | null, version: number): boolean {
+    if (version < (this.versions.get(deviceId) ?? -Infinity)) return false;
+    this.versions.set(deviceId, version);
+    this.put(deviceId, consent);
+    return true;
+  }
+
+  /**
+   * Replaces everything with a snapshot of the database, e.g. after (re)connecting to it: a device
+   * known in a newer version than the snapshot's keeps it; a device the snapshot lacks is dropped
+   * (a grant newer than the snapshot comes back with its notice). Host listeners hear the difference.
+   */
+  replaceAll(snapshot: readonly VersionedConsent[]): void {
+    const next = new Map(snapshot.map((entry) => [entry.consent.deviceId, entry]));
+    for (const deviceId of [...this.consents.keys()]) {
+      if (!next.has(deviceId)) this.put(deviceId, null);
+    }
+    for (const [deviceId, entry] of next) this.set(deviceId, entry.consent, entry.version);
+  }
+
+  private put(deviceId: string, consent: Consent | null): void {
     const before = this.consents.get(deviceId);
     this.changes++;
     if (consent) this.consents.set(deviceId, consent);
@@ -51,14 +85,7 @@ export class ConsentCache {
       if (consent) this.countHost(consent.host, +1);
       if (before) this.countHost(before.host, -1);
     }
-  }
-
-  /** Replaces everything, e.g. after (re)connecting to the database; host listeners hear the difference. */
-  replaceAll(consents: readonly Consent[]): void {
-    const next = new Map(consents.map((c) => [c.deviceId, c]));
-    for (const deviceId of [...this.consents.keys()])
-      if (!next.has(deviceId)) this.set(deviceId, null);
-    for (const [deviceId, consent] of next) this.set(deviceId, consent);
+    if (before && !consent) for (const listener of this.revokeListeners) listener(deviceId);
   }
 
   private countHost(host: string, delta: number): void {

@@ -78,6 +78,8 @@ function CallbackDocs(...moreErrors: ErrorCode[]) {
       'trust_token_expired',
       'trust_wrong_integrator',
       'trust_device_mismatch',
+      'trust_token_reused',
+      'trust_token_superseded',
       'host_not_allowed',
     ),
   );

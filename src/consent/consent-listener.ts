@@ -14,7 +14,8 @@ const RECONNECT: BackoffPolicy = { minMs: 250, maxMs: 10_000, jitter: 0 };
  * Keeps the consent cache equal to the database: loads everything at start, then applies every change
  * any instance announces on the Postgres channel, in commit order (a notice too long to carry the
  * consent is read back before the next one is applied). After a lost connection it reloads
- * everything, since notifications sent meanwhile are gone.
+ * everything, since notifications sent meanwhile are gone; the reload and the notices share one
+ * queue, and versions keep a late change from overwriting a newer one.
  */
 @Injectable()
 export class ConsentListener implements OnModuleInit, OnModuleDestroy {
@@ -51,10 +52,22 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
       this.log.warn({ err: error }, 'consent listener connection failed'),
     );
     await client.connect();
-    await client.query(`LISTEN ${CONSENT_CHANNEL}`);
+    // The reload joins the queue before the first notice can, and reads the snapshot only once the
+    // LISTEN holds: every change the snapshot misses is applied after it, none is overwritten by it.
+    const listening = client.query(`LISTEN ${CONSENT_CHANNEL}`);
+    const reload = this.notices.then(async () => {
+      await listening;
+      this.cache.replaceAll(await this.store.snapshot());
+    });
+    this.notices = reload.catch(() => undefined);
+    try {
+      await reload;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     client.on('end', () => void this.reconnect());
     this.client = client;
-    this.cache.replaceAll(await this.store.list());
   }
 
   private async apply(payload: string): Promise<void> {
@@ -64,7 +77,7 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
       deviceId = notice.deviceId;
       const consent =
         notice.consent === undefined ? await this.store.find(notice.deviceId) : notice.consent;
-      this.cache.set(notice.deviceId, consent);
+      this.cache.set(notice.deviceId, consent, notice.version);
     } catch (error) {
       this.log.warn(
         { err: error, deviceId },

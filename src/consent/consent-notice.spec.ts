@@ -16,26 +16,28 @@ const consent: Consent = {
 
 describe('consent change notices', () => {
   it('carry the consent after the change, dates included, so that listeners need no query', () => {
-    expect(readConsentNotice(writeConsentNotice(consent.deviceId, consent))).toEqual({
+    expect(readConsentNotice(writeConsentNotice(consent.deviceId, consent, 7))).toEqual({
       deviceId: consent.deviceId,
+      version: 7,
       consent,
     });
   });
 
   it('carry null for a revoked device', () => {
-    expect(readConsentNotice(writeConsentNotice(consent.deviceId, null))).toEqual({
+    expect(readConsentNotice(writeConsentNotice(consent.deviceId, null, 8))).toEqual({
       deviceId: consent.deviceId,
+      version: 8,
       consent: null,
     });
   });
 
-  it('name only the device when the consent would not fit in a Postgres notification', () => {
+  it('name only the device and version when the consent would not fit in a Postgres notification', () => {
     const longNames = {
       ...consent,
       channelNames: Array.from({ length: 64 }, () => 'n'.repeat(200)),
     };
-    const payload = writeConsentNotice(consent.deviceId, longNames);
+    const payload = writeConsentNotice(consent.deviceId, longNames, 9);
     expect(Buffer.byteLength(payload)).toBeLessThan(8000);
-    expect(readConsentNotice(payload)).toEqual({ deviceId: consent.deviceId });
+    expect(readConsentNotice(payload)).toEqual({ deviceId: consent.deviceId, version: 9 });
   });
 });

@@ -6,6 +6,7 @@ import { ConsentCache } from './consent-cache';
 import { ConsentListener } from './consent-listener';
 import { ConsentSessionKeys } from './consent-session-keys';
 import { ConsentStore } from './consent.store';
+import { ConsentTokenPurge } from './consent-token-purge';
 import { ConsentsController } from './consents.controller';
 import { HandleConsentCallback } from './handle-consent-callback';
 import { SclTrustVerifier } from './scl-trust.verifier';
@@ -22,11 +23,13 @@ import { SclTrustVerifier } from './scl-trust.verifier';
           publicKey: config.consent.publicKey,
           integratorTag: config.shelly.integratorTag,
           clockSkewSeconds: config.consent.clockSkewSeconds,
+          maxTokenAgeSeconds: config.consent.maxTokenAgeSeconds,
         }),
     },
     ConsentStore,
     ConsentCache,
     ConsentListener,
+    ConsentTokenPurge,
     ConsentSessionKeys,
     HandleConsentCallback,
   ],

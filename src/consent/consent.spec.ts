@@ -1,5 +1,11 @@
 import { DomainError } from '../common/domain-error';
-import { Consent, decideChange, parseConsentCallback, scopeFromAccessGroups } from './consent';
+import {
+  Consent,
+  decideChange,
+  decideTokenUse,
+  parseConsentCallback,
+  scopeFromAccessGroups,
+} from './consent';
 
 const body = {
   userId: 48213,
@@ -46,7 +52,7 @@ describe('consent scope from accessGroups', () => {
 
 describe('consent callback body', () => {
   it('normalizes the device id to lowercase hex and the host to lowercase', () => {
-    expect(parseConsentCallback(body, 'acme')).toEqual({
+    expect(parseConsentCallback(body, 'acme', 'cc7b5c0c5d9c')).toEqual({
       action: 'add',
       deviceId: 'cc7b5c0c5d9c',
       ownerUserId: 48213,
@@ -63,6 +69,7 @@ describe('consent callback body', () => {
     const parsed = parseConsentCallback(
       { ...body, deviceId: 224830197357980, userId: '48213' },
       'acme',
+      'cc7b5c0c5d9c',
     );
     expect(parsed).toMatchObject({ deviceId: 'cc7b5c0c5d9c', ownerUserId: 48213 });
   });
@@ -75,15 +82,67 @@ describe('consent callback body', () => {
     ['names that are not strings', { ...body, name: [1, 2] }],
     ['a body that is not an object', 'add'],
   ])('rejects %s as invalid_body', (_case, invalid) => {
-    expect(() => parseConsentCallback(invalid, 'acme')).toThrow(
+    expect(() => parseConsentCallback(invalid, 'acme', 'cc7b5c0c5d9c')).toThrow(
       expect.objectContaining({ code: 'invalid_body' }) as DomainError,
     );
   });
 });
 
+describe('revoke callback body', () => {
+  it.each([
+    ['no host', { action: 'remove', deviceId: '224830197357980' }],
+    ['a host of any kind', { ...body, action: 'remove', host: 'evil.example.com' }],
+    ['no device id: the token names it', { action: 'remove' }],
+    ['a malformed device id and user id', { action: 'remove', deviceId: 'x', userId: -1 }],
+  ])('needs only the action, so it accepts a revoke with %s', (_case, revoke) => {
+    expect(parseConsentCallback(revoke, 'acme', 'cc7b5c0c5d9c')).toEqual({
+      action: 'remove',
+      deviceId: 'cc7b5c0c5d9c',
+      partnerId: 'acme',
+    });
+  });
+
+  it('keeps the device a revoke names, for the caller to compare with the token', () => {
+    expect(
+      parseConsentCallback({ action: 'remove', deviceId: 12133370 }, 'acme', 'cc7b5c0c5d9c'),
+    ).toMatchObject({ deviceId: 'b923fa' });
+  });
+});
+
+describe('token use decision', () => {
+  const issuedAt = new Date('2026-12-02T10:00:00Z');
+  const token = { callbackHash: 'h1', issuedAt };
+
+  it('accepts a token never seen, not older than the newest accepted for the device', () => {
+    expect(decideTokenUse({ seenCallbackHash: null, newestIssuedAt: null }, token)).toBe('fresh');
+    expect(decideTokenUse({ seenCallbackHash: null, newestIssuedAt: issuedAt }, token)).toBe(
+      'fresh',
+    );
+  });
+
+  it('knows an exact repeat of a callback with its token', () => {
+    expect(decideTokenUse({ seenCallbackHash: 'h1', newestIssuedAt: issuedAt }, token)).toBe(
+      'repeat',
+    );
+  });
+
+  it('refuses a token that came with another callback', () => {
+    expect(() =>
+      decideTokenUse({ seenCallbackHash: 'h0', newestIssuedAt: issuedAt }, token),
+    ).toThrow(expect.objectContaining({ code: 'trust_token_reused' }) as DomainError);
+  });
+
+  it('refuses a token older than the newest accepted for the device', () => {
+    const newer = new Date(issuedAt.getTime() + 1000);
+    expect(() => decideTokenUse({ seenCallbackHash: null, newestIssuedAt: newer }, token)).toThrow(
+      expect.objectContaining({ code: 'trust_token_superseded' }) as DomainError,
+    );
+  });
+});
+
 describe('consent change decision', () => {
-  const add = parseConsentCallback(body, 'acme');
-  const remove = parseConsentCallback({ ...body, action: 'remove' }, 'acme');
+  const add = parseConsentCallback(body, 'acme', 'cc7b5c0c5d9c');
+  const remove = parseConsentCallback({ ...body, action: 'remove' }, 'acme', 'cc7b5c0c5d9c');
 
   it('grants a device that had no consent', () => {
     expect(decideChange(null, add)).toBe('granted');

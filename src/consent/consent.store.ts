@@ -1,9 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { PgPool } from '../database';
 import { outboxInsert } from '../publish';
-import { Consent, ConsentCallback, ConsentChange, ConsentScope, decideChange } from './consent';
+import {
+  Consent,
+  ConsentCallback,
+  ConsentChange,
+  ConsentScope,
+  decideChange,
+  decideTokenUse,
+  VersionedConsent,
+} from './consent';
 import { consentEvent } from './consent-event';
 import { writeConsentNotice } from './consent-notice';
 import { TrustVerification } from './scl-trust.verifier';
@@ -33,6 +41,23 @@ export interface ConsentHistoryEntry {
 export interface AppliedConsentChange {
   change: ConsentChange | 'unchanged';
   consent: Consent | null;
+  /** The version of the change (see `ConsentCache.set`); null when nothing changed. */
+  version: number | null;
+}
+
+interface TokenRow {
+  seen_callback_hash: string | null;
+  newest_issued_at: Date | null;
+}
+
+/** A statement's parameters, numbered as they are added. */
+class Statement {
+  readonly parameters: unknown[] = [];
+
+  add(value: unknown): string {
+    this.parameters.push(value);
+    return `$${this.parameters.length}`;
+  }
 }
 
 const consentColumns =
@@ -110,25 +135,55 @@ export class ConsentStore {
   constructor(private readonly pool: PgPool) {}
 
   /**
-   * Applies one verified callback in a single transaction: the consent row, its history entry, the
-   * host record, the consent event in the outbox and the change notification all commit together or
-   * not at all. Callbacks for one device are serialized by an advisory lock.
+   * Applies one verified callback in a single transaction: the token record, the consent row, its
+   * history entry, the host record, the consent event in the outbox and the change notification all
+   * commit together or not at all. Callbacks for one device are serialized by an advisory lock, under
+   * which the token is checked against the ones accepted before (see `decideTokenUse`).
    */
   async apply(
     callback: ConsentCallback,
     audit: { rawBody: unknown; verification: TrustVerification; topic: string },
   ): Promise<AppliedConsentChange> {
+    const { verification } = audit;
+    const callbackHash = createHash('sha256')
+      .update(`${callback.partnerId}\n${JSON.stringify(audit.rawBody)}`)
+      .digest('hex');
     return this.pool.transaction(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `consent:${callback.deviceId}`,
       ]);
-      const before = await findConsent(db, callback.deviceId);
-      const change = decideChange(before, callback);
-      if (change === 'unchanged') return { change, consent: before };
+      const { rows } = await db.query<ConsentRow & TokenRow & { next_version: string }>(
+        `SELECT nextval('consent_version_seq') AS next_version,
+           (SELECT callback_hash FROM consent_callback_token WHERE token_hash = $2) AS seen_callback_hash,
+           (SELECT max(issued_at) FROM consent_callback_token WHERE device_id = $1) AS newest_issued_at,
+           ${consentColumns.replace(/(\w+)/g, 'c.$1')}
+         FROM (SELECT 1) AS one LEFT JOIN device_consent c ON c.device_id = $1`,
+        [callback.deviceId, verification.tokenHash],
+      );
+      const row = rows[0];
+      const before = row.device_id === null ? null : consentFromRow(row);
+      const issuedAt = new Date(verification.issuedAt);
+      const tokenUse = decideTokenUse(
+        { seenCallbackHash: row.seen_callback_hash, newestIssuedAt: row.newest_issued_at },
+        { callbackHash, issuedAt },
+      );
+      const unchanged = { change: 'unchanged' as const, consent: before, version: null };
+      if (tokenUse === 'repeat') return unchanged;
 
+      const sql = new Statement();
+      const token = `INSERT INTO consent_callback_token (token_hash, device_id, callback_hash, issued_at, expires_at)
+         VALUES (${sql.add(verification.tokenHash)}, ${sql.add(callback.deviceId)}, ${sql.add(callbackHash)},
+                 ${sql.add(issuedAt)}, ${sql.add(new Date(verification.expiresAt))})`;
+      const change = decideChange(before, callback);
+      if (change === 'unchanged') {
+        await db.query(token, sql.parameters);
+        return unchanged;
+      }
+
+      const version = Number(row.next_version);
       const now = new Date();
       const after: Consent | null =
-        change === 'revoked'
+        callback.action === 'remove'
           ? null
           : {
               deviceId: callback.deviceId,
@@ -150,56 +205,102 @@ export class ConsentStore {
       const events = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
       if (left)
         events.unshift(consentEvent('revoked', left, null, { id: randomUUID(), time: now }));
-      // One statement writes the consent, the audit trail, the outbox, the host record and the
-      // notification: fewer round trips while the device's lock is held. The host insert takes no
-      // row lock (DO NOTHING), so callbacks for many devices on one host do not queue on it.
-      const writeConsent = after
-        ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host, channel_names, partner_id, granted_at, updated_at)
-           VALUES ($1, $5, $13, $14, $3, $6, $15, $12, $16, $9)
-           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = $5, device_type = $13, device_code = $14,
-             scope = $3, host = $6, channel_names = $15, partner_id = $12, granted_at = $16, updated_at = $9`
-        : 'DELETE FROM device_consent WHERE device_id = $1';
-      const parameters = [
-        callback.deviceId,
-        change,
-        after?.scope ?? null,
-        previous?.scope ?? null,
-        current.ownerUserId,
-        current.host,
-        JSON.stringify(audit.rawBody),
-        JSON.stringify(audit.verification),
-        now,
-        CONSENT_CHANNEL,
-        writeConsentNotice(callback.deviceId, after),
-        current.partnerId,
-        ...(after ? [after.deviceType, after.deviceCode, after.channelNames, after.grantedAt] : []),
-        ...(left ? [left.scope, left.ownerUserId, left.host, left.partnerId] : []),
+
+      const deviceId = sql.add(callback.deviceId);
+      const [rawBody, verified, recordedAt] = [
+        sql.add(JSON.stringify(audit.rawBody)),
+        sql.add(JSON.stringify(verification)),
+        sql.add(now),
       ];
-      const leftHistory = left ? `($1, 'revoked', NULL, $17, $18, $19, $7, $8, $9, $20), ` : '';
+      const historyRow = (entry: {
+        change: string;
+        scope: string | null;
+        previousScope: string | null;
+        consent: Consent;
+      }) =>
+        `(${deviceId}, ${sql.add(entry.change)}, ${sql.add(entry.scope)}, ${sql.add(entry.previousScope)},
+          ${sql.add(entry.consent.ownerUserId)}, ${sql.add(entry.consent.host)}, ${rawBody}, ${verified},
+          ${recordedAt}, ${sql.add(entry.consent.partnerId)})`;
+      const history = [
+        ...(left
+          ? [
+              historyRow({
+                change: 'revoked',
+                scope: null,
+                previousScope: left.scope,
+                consent: left,
+              }),
+            ]
+          : []),
+        historyRow({
+          change,
+          scope: after?.scope ?? null,
+          previousScope: previous?.scope ?? null,
+          consent: current,
+        }),
+      ];
+      const writeConsent = after
+        ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host,
+                                      channel_names, partner_id, granted_at, updated_at, version)
+           VALUES (${deviceId}, ${sql.add(after.ownerUserId)}, ${sql.add(after.deviceType)},
+                   ${sql.add(after.deviceCode)}, ${sql.add(after.scope)}, ${sql.add(after.host)},
+                   ${sql.add(after.channelNames)}, ${sql.add(after.partnerId)}, ${sql.add(after.grantedAt)},
+                   ${recordedAt}, ${sql.add(version)})
+           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = EXCLUDED.owner_user_id,
+             device_type = EXCLUDED.device_type, device_code = EXCLUDED.device_code,
+             scope = EXCLUDED.scope, host = EXCLUDED.host, channel_names = EXCLUDED.channel_names,
+             partner_id = EXCLUDED.partner_id, granted_at = EXCLUDED.granted_at,
+             updated_at = EXCLUDED.updated_at, version = EXCLUDED.version`
+        : `DELETE FROM device_consent WHERE device_id = ${deviceId}`;
       const outbox = outboxInsert(
         events.map((event) => ({ topic: audit.topic, key: callback.deviceId, event })),
-        parameters.length + 1,
+        sql.parameters.length + 1,
       );
+      sql.parameters.push(...outbox.parameters);
+      // One statement writes the token record, the consent, the audit trail, the outbox, the host
+      // record and the notification: fewer round trips while the device's lock is held. The host
+      // insert takes no row lock (DO NOTHING), so callbacks for many devices on one host do not queue
+      // on it.
       await db.query(
-        `WITH consent AS (
+        `WITH token AS (
+           ${token}
+         ), consent AS (
            ${writeConsent}
          ), history AS (
-           INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host, callback, verification, recorded_at, partner_id)
-           VALUES ${leftHistory}($1, $2, $3, $4, $5, $6, $7, $8, $9, $12)
+           INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host,
+                                        callback, verification, recorded_at, partner_id)
+           VALUES ${history.join(', ')}
          ), outbox AS (
            ${outbox.sql}
          ), host AS (
-           INSERT INTO shelly_host (name) VALUES ($6) ON CONFLICT (name) DO NOTHING
+           INSERT INTO shelly_host (name) VALUES (${sql.add(current.host)}) ON CONFLICT (name) DO NOTHING
          )
-         SELECT pg_notify($10, $11)`,
-        [...parameters, ...outbox.parameters],
+         SELECT pg_notify(${sql.add(CONSENT_CHANNEL)}, ${sql.add(writeConsentNotice(callback.deviceId, after, version))})`,
+        sql.parameters,
       );
-      return { change, consent: after };
+      return { change, consent: after, version };
     });
+  }
+
+  /** Forgets accepted tokens that have expired: the verifier refuses them anyway. */
+  async purgeExpiredTokens(before: Date): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      'DELETE FROM consent_callback_token WHERE expires_at < $1',
+      [before],
+    );
+    return rowCount ?? 0;
   }
 
   find(deviceId: string): Promise<Consent | null> {
     return findConsent(this.pool, deviceId);
+  }
+
+  /** Every consent with its version, for the caches. */
+  async snapshot(): Promise<VersionedConsent[]> {
+    const { rows } = await this.pool.query<ConsentRow & { version: string }>(
+      `SELECT ${consentColumns}, version FROM device_consent`,
+    );
+    return rows.map((row) => ({ consent: consentFromRow(row), version: Number(row.version) }));
   }
 
   async list(filter: ConsentFilter = {}): Promise<Consent[]> {

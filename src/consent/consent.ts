@@ -17,6 +17,12 @@ export interface Consent {
   updatedAt: Date;
 }
 
+/** A consent with the version of the change that made it; versions grow per device in commit order. */
+export interface VersionedConsent {
+  consent: Consent;
+  version: number;
+}
+
 export type ConsentChange = 'granted' | 'scope_changed' | 'updated' | 'revoked';
 
 /** `accessGroups` is one hex byte; bit 0 grants control. Anything missing or unreadable is read-only. */
@@ -39,8 +45,9 @@ export const callbackBodySchema = z.object({
   name: z.array(z.string().max(200)).max(64).optional(),
 });
 
-export interface ConsentCallback {
-  action: 'add' | 'remove';
+/** A grant or a change of it: everything the callback says about the device. */
+export interface ConsentGrantCallback {
+  action: 'add';
   deviceId: string;
   ownerUserId: number;
   deviceType: string | null;
@@ -52,18 +59,42 @@ export interface ConsentCallback {
   partnerId: string;
 }
 
+/** A revoke needs nothing but the device: the user's revoke is never refused for body details. */
+export interface ConsentRevokeCallback {
+  action: 'remove';
+  deviceId: string;
+  partnerId: string;
+}
+
+export type ConsentCallback = ConsentGrantCallback | ConsentRevokeCallback;
+
+const actionSchema = z.looseObject({ action: z.enum(['add', 'remove']) });
+const revokeDeviceSchema = z.looseObject({ deviceId: callbackBodySchema.shape.deviceId });
+
 /**
  * Validates a consent callback body and brings it to our conventions (hex id, scope, lowercase
- * host); `partnerId` comes from the (verified) callback path, never from the body.
+ * host); `partnerId` comes from the (verified) callback path, never from the body. For a revoke only
+ * the action is required: the device is the token's (`tokenDeviceId`), and a body naming another
+ * device is refused by the caller; any other field may be missing or malformed.
  */
-export function parseConsentCallback(body: unknown, partnerId: string): ConsentCallback {
+export function parseConsentCallback(
+  body: unknown,
+  partnerId: string,
+  tokenDeviceId: string,
+): ConsentCallback {
+  const { action } = parseBody(actionSchema, body);
+  if (action === 'remove') {
+    const named = revokeDeviceSchema.safeParse(body);
+    const deviceId = named.success ? toHexDeviceId(String(named.data.deviceId)) : undefined;
+    return { action, deviceId: deviceId ?? tokenDeviceId, partnerId };
+  }
   const value = parseBody(callbackBodySchema, body);
   const deviceId = toHexDeviceId(String(value.deviceId));
   if (deviceId === undefined) {
     throw new DomainError('invalid_body', 'deviceId: not a Shelly device id');
   }
   return {
-    action: value.action,
+    action,
     deviceId,
     ownerUserId: Number(value.userId),
     deviceType: value.deviceType ?? null,
@@ -95,4 +126,38 @@ export function decideChange(
     existing.deviceCode === callback.deviceCode &&
     existing.channelNames.join('\u0000') === callback.channelNames.join('\u0000');
   return same ? 'unchanged' : 'updated';
+}
+
+/** What the store knows of a token and of the device's tokens when a callback comes. */
+export interface TokenRecord {
+  /** The callback this very token came with before, if it came before. */
+  seenCallbackHash: string | null;
+  /** The newest token accepted for the device, while it has not expired. */
+  newestIssuedAt: Date | null;
+}
+
+/**
+ * Whether a verified token may carry this callback: a token counts for one callback only (an exact
+ * repeat, as Shelly retries, is a `repeat`), and none older than the newest accepted for the
+ * device, so an old `add` cannot undo a newer `remove`. Tokens issued in the same second are not
+ * ordered (`iat` has seconds only): both are accepted.
+ */
+export function decideTokenUse(
+  known: TokenRecord,
+  token: { callbackHash: string; issuedAt: Date },
+): 'fresh' | 'repeat' {
+  if (known.seenCallbackHash !== null) {
+    if (known.seenCallbackHash === token.callbackHash) return 'repeat';
+    throw new DomainError(
+      'trust_token_reused',
+      'this SCL-Trust token came with another callback before; a token counts for one callback',
+    );
+  }
+  if (known.newestIssuedAt && token.issuedAt.getTime() < known.newestIssuedAt.getTime()) {
+    throw new DomainError(
+      'trust_token_superseded',
+      'a newer SCL-Trust token was accepted for this device; this older callback is stale',
+    );
+  }
+  return 'fresh';
 }

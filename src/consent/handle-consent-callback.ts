@@ -75,14 +75,14 @@ export class HandleConsentCallback {
     partnerId: string,
   ): Promise<AppliedConsentChange> {
     const verification = await this.verifier.verify(trustHeader);
-    const callback = parseConsentCallback(rawBody, partnerId);
+    const callback = parseConsentCallback(rawBody, partnerId, verification.deviceId);
     if (callback.deviceId !== verification.deviceId) {
       throw new DomainError(
         'trust_device_mismatch',
         'the SCL-Trust token was issued for another device',
       );
     }
-    if (!this.hostAllowed(callback.host)) {
+    if (callback.action === 'add' && !this.hostAllowed(callback.host)) {
       throw new DomainError(
         'host_not_allowed',
         `host ${callback.host} is not in the allowed Shelly hosts`,
@@ -93,8 +93,8 @@ export class HandleConsentCallback {
       verification,
       topic: this.consentTopic,
     });
-    if (applied.change !== 'unchanged') {
-      this.cache.set(callback.deviceId, applied.consent);
+    if (applied.version !== null) {
+      this.cache.set(callback.deviceId, applied.consent, applied.version);
       this.relay.wake();
     }
     return applied;

@@ -8,6 +8,7 @@ const verifier = new SclTrustVerifier({
   publicKey: keys.publicKey,
   integratorTag: 'ITG_ACME',
   clockSkewSeconds: 30,
+  maxTokenAgeSeconds: 120,
 });
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -30,6 +31,25 @@ describe('SCL-Trust verification', () => {
     });
   });
 
+  it('dates a token by its iat, else by exp less the two minutes Shelly gives a token, and names it by its hash', async () => {
+    const iat = now() - 5;
+    const withIat = await token({ itg: 'ITG_ACME', did: '12133370', iat, exp: iat + 120 });
+    const withoutIat = await token({ itg: 'ITG_ACME', did: '12133370', exp: iat + 120 });
+    const [a, b] = [await verifier.verify(withIat), await verifier.verify(withoutIat)];
+    expect(a.issuedAt).toBe(new Date(iat * 1000).toISOString());
+    expect(b.issuedAt).toBe(a.issuedAt);
+    expect(a.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.tokenHash).not.toBe(a.tokenHash);
+  });
+
+  it('accepts a token older than the age bound by less than the skew', async () => {
+    await expect(
+      verifier.verify(
+        await token({ itg: 'ITG_ACME', did: '12133370', iat: now() - 140, exp: now() + 60 }),
+      ),
+    ).resolves.toMatchObject({ deviceId: 'b923fa' });
+  });
+
   it('accepts a token expired by less than the allowed skew', async () => {
     await expect(
       verifier.verify(await token({ itg: 'ITG_ACME', did: '12133370', exp: now() - 10 })),
@@ -45,6 +65,16 @@ describe('SCL-Trust verification', () => {
       'a token expired beyond the skew',
       () => token({ itg: 'ITG_ACME', did: '12133370', exp: now() - 60 }),
       'trust_token_expired',
+    ],
+    [
+      'a token older than the age bound and the skew, whatever its exp',
+      () => token({ itg: 'ITG_ACME', did: '12133370', iat: now() - 160, exp: now() + 600 }),
+      'trust_token_expired',
+    ],
+    [
+      'a token issued in the future beyond the skew',
+      () => token({ itg: 'ITG_ACME', did: '12133370', iat: now() + 40, exp: now() + 160 }),
+      'trust_token_invalid',
     ],
     [
       'a token without exp',

@@ -64,6 +64,11 @@ export class DeviceStateStore {
   isOnline(deviceId: string): boolean | null {
     return this.devices.get(deviceId)?.online ?? null;
   }
+
+  /** Drops what is known of a device, e.g. once its consent is revoked. */
+  forget(deviceId: string): void {
+    this.devices.delete(deviceId);
+  }
 }
 
 function recordStatus(entry: DeviceEntry, measurements: Measurement[], at: number): void {

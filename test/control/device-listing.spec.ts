@@ -104,4 +104,19 @@ describe('listing consented devices', () => {
     const plug = rig.device('SNSW-001P16EU');
     expect((await rig.get(`/v1/devices/${plug.identity.deviceId}`)).body.id).toBe(plug.identity.id);
   });
+
+  it('forgets the state of a revoked device: shared again, it starts without readings', async () => {
+    const meter = rig.device('SPEM-003CEBEU');
+    rig.sim.emitStatus(meter, { partial: false });
+    await eventually(async () => {
+      const listed = (await rig.get(`/v1/devices/${meter.identity.id}`)).body as unknown as Listed;
+      expect(listed.measurements.length).toBeGreaterThan(0);
+    }, 5_000);
+
+    expect(await rig.sim.revokeConsent(meter)).toMatchObject({ applied: true });
+    await rig.grant(meter, '01');
+
+    const again = (await rig.get(`/v1/devices/${meter.identity.id}`)).body as unknown as Listed;
+    expect(again).toMatchObject({ online: null, measurements: [] });
+  });
 });

@@ -79,8 +79,8 @@ describe('the partners migration', () => {
 
   it('refuses a consent for a partner that does not exist and a partner key with admin scope', async () => {
     await expect(
-      rows(`INSERT INTO device_consent (device_id, owner_user_id, scope, host, partner_id)
-            VALUES ('aabbccddeeff', 1, 'read', 'shelly-103-eu.shelly.cloud', 'nobody')`),
+      rows(`INSERT INTO device_consent (device_id, owner_user_id, scope, host, partner_id, version)
+            VALUES ('aabbccddeeff', 1, 'read', 'shelly-103-eu.shelly.cloud', 'nobody', 1)`),
     ).rejects.toThrow(/foreign key/);
     await expect(
       rows(`INSERT INTO api_key (id, name, scopes, secret_hash, partner_id)

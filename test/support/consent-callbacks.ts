@@ -37,14 +37,19 @@ export function callbackBody(overrides: Partial<CallbackBody> = {}): CallbackBod
   };
 }
 
-/** The headers and body of a consent callback as Shelly's cloud sends it, optionally tampered with. */
+/**
+ * The headers and body of a consent callback as Shelly's cloud sends it, optionally tampered with,
+ * its token issued at `issuedAt` (default now).
+ */
 export async function signedCallback(
   itg: string,
-  body: CallbackBody,
+  body: Partial<CallbackBody>,
   tamper?: Tamper,
+  issuedAt = Date.now(),
 ): Promise<{ headers: Record<string, string>; body: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const token = await signTrustToken(signer, { itg, did: body.deviceId }, Date.now(), tamper);
+  const did = body.deviceId ?? '224830197357980';
+  const token = await signTrustToken(signer, { itg, did }, issuedAt, tamper);
   if (token !== undefined) headers['scl-trust'] = token;
   return { headers, body: JSON.stringify(body) };
 }
