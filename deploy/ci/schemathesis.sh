@@ -123,7 +123,7 @@ key="$(node dist/cli/main.js api-key create --name schemathesis --scopes admin |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')"
 # Schemathesis learns ids from answers (GET /v1/api-keys) and would revoke its own key; the revoke
 # operation gets a key of its own to revoke.
-spare_key_id="$(node dist/cli/main.js api-key create --name schemathesis-revoke --scopes read |
+spare_key_id="$(node dist/cli/main.js api-key create --name schemathesis-revoke --scopes read --partner default |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')"
 for _ in $(seq 1 50); do
   listed="$(curl -fsS -H "Authorization: Bearer $key" "$api/v1/devices?limit=1000" |
