@@ -183,9 +183,10 @@ take_offline "${default_devices[1]}"
 
 # One run of Schemathesis with `key`. Real ids where random ones would only meet 404: `online_device`
 # to read, `offline_device` to command and read the commands of, the partner to show and make
-# consent links for.
+# consent links for; and `other_device`, shared with the other partner, whose consent the admin key
+# reads and the partner's key must get 404 for.
 fuzz() {
-  local name=$1 key=$2 online_device=$3 offline_device=$4 config="$WORK/$1.toml"
+  local name=$1 key=$2 online_device=$3 offline_device=$4 other_device=$5 config="$WORK/$1.toml"
   cat >"$config" <<TOML
 [[operations]]
 include-operation-id = "getDevice"
@@ -193,7 +194,7 @@ parameters = { "path.id" = "$online_device" }
 
 [[operations]]
 include-operation-id = "getConsent"
-parameters = { "path.deviceId" = "$online_device" }
+parameters = { "path.deviceId" = "$other_device" }
 
 [[operations]]
 include-operation-id = "sendDeviceCommand"
@@ -235,6 +236,6 @@ TOML
     --generation-database none \
     ${SCHEMATHESIS_EXTRA_ARGS:-})
 }
-fuzz admin "$admin_key" "${default_devices[0]}" "${default_devices[1]}"
-fuzz partner "$partner_key" "${partner_devices[0]}" "${partner_devices[1]}"
+fuzz admin "$admin_key" "${default_devices[0]}" "${default_devices[1]}" "${partner_devices[0]}"
+fuzz partner "$partner_key" "${partner_devices[0]}" "${partner_devices[1]}" "${default_devices[0]}"
 log "schemathesis found no 5xx and no response that breaks the document, with either key"
