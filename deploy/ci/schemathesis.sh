@@ -91,6 +91,8 @@ node dist/cli/main.js migrate >/dev/null
 sim_port="$(free_port)"
 api_port="$(free_port)"
 api="http://127.0.0.1:$api_port"
+# For the service and the `partner consent-link` CLI alike.
+export CONSENT_CALLBACK_BASE_URL="$api"
 sim="http://127.0.0.1:$sim_port"
 
 log "simulator on $sim"
@@ -101,7 +103,7 @@ pids+=($!)
 wait_for "$sim/simulator/status" simulator
 
 log "service on $api"
-HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" CONSENT_CALLBACK_BASE_URL="$api" \
+HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" \
   KAFKA_TOPIC_PREFIX="$topic_prefix" KAFKA_TOPIC_PARTITIONS=1 \
   SHELLY_TOKEN_URL="$sim/integrator/get_access_token" \
   SHELLY_WS_URL_TEMPLATE="ws://127.0.0.1:$sim_port/{host}/shelly/wss/hk_sock?t={token}" \
@@ -114,10 +116,9 @@ wait_for "$api/health/live" service
 
 partner=schemathesis
 node dist/cli/main.js partner create --id "$partner" --name "Schemathesis partner" >/dev/null
-partner_link="$(CONSENT_CALLBACK_BASE_URL="$api" node dist/cli/main.js partner consent-link "$partner" |
-  json_field url)"
+partner_link="$(node dist/cli/main.js partner consent-link "$partner" | json_field url)"
 
-# Every third device of each partner read-only; its first two have control, for the pins below.
+# Every third device of a partner read-only, so its first two have control (for the pins below).
 consent() {
   local link=$1 position=0 groups device
   shift
@@ -136,7 +137,11 @@ read -ra devices <<<"$(curl -fsS "$sim/simulator/devices" | python3 -c \
 partner_devices=()
 default_devices=()
 for index in "${!devices[@]}"; do
-  if ((index % 2 == 0)); then partner_devices+=("${devices[index]}"); else default_devices+=("${devices[index]}"); fi
+  if ((index % 2 == 0)); then
+    partner_devices+=("${devices[index]}")
+  else
+    default_devices+=("${devices[index]}")
+  fi
 done
 consent "$partner_link" "${partner_devices[@]}"
 consent "" "${default_devices[@]}"
