@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { ApiKeyStore } from '../partners';
+import { INestApplication } from '@nestjs/common';
+import { ApiKeyStore, ConsentLinkSigner, partnerConsentLink, PartnerStore } from '../partners';
 import { startApp } from '../app';
 import { sleep } from '../common';
 import { type AppConfig, ConfigError, loadConfig } from '../config';
@@ -15,12 +16,16 @@ import { startEventRateLine } from './event-rate';
 
 /**
  * `npm run demo`: the whole service on one machine with nothing installed but Node. An embedded
- * Postgres (PGlite), the Shelly cloud simulator with a small fleet on two hosts, consents granted
- * through signed callbacks, and events in an NDJSON file (or on Kafka when KAFKA_BROKERS is set).
+ * Postgres (PGlite), the Shelly cloud simulator with a small fleet on two hosts, two partners whose
+ * users share half of the fleet each through the partner's consent link, and events in an NDJSON
+ * file (or on Kafka when KAFKA_BROKERS is set).
  */
 
 const INTEGRATOR_TAG = 'ITG_DEMO';
-const OWNER_USER_ID = 1001;
+const PARTNERS = [
+  { id: 'acme-energy', name: 'Acme Energy', userId: 1001 },
+  { id: 'brightbuild', name: 'BrightBuild Installers', userId: 1002 },
+] as const;
 /** How long Ctrl-C may take before the demo exits anyway. */
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -92,47 +97,38 @@ async function main(): Promise<void> {
     SHELLY_TOKEN_URL: sim.tokenUrl,
     SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
     SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+    CONSENT_CALLBACK_BASE_URL: url,
   });
   if (config.events.sink === 'file') writeFileSync(eventFile, '');
   const app = await startApp(config, createLogger(config.log, config.secrets), {
     shutdownHooks: false,
   });
 
-  const key = await app
-    .get(ApiKeyStore)
-    .create('demo', ['read', 'control'], { partnerId: 'default' });
-  // Every device shares control, but the last one only read access, to show a 403.
-  let granted = 0;
-  for (const [index, device] of sim.devices.entries()) {
-    const readOnly = index === sim.devices.length - 1;
-    const result = await sim.grantConsent(device, {
-      userId: OWNER_USER_ID,
-      accessGroups: readOnly ? '00' : '01',
-    });
-    if (result.applied) granted += 1;
-    else out(`  consent for ${device.identity.id} failed: ${result.status} ${result.body ?? ''}`);
-  }
-  const relay = sim.devices.find((device) => device.model.layout.relays);
+  // Half of the fleet to each partner; the last device only with read access, to show a 403.
+  const half = Math.ceil(sim.devices.length / 2);
+  const readOnly = sim.devices.at(-1);
+  const [acme, brightbuild] = await Promise.all(
+    PARTNERS.map((partner, index) =>
+      setUpPartner(app, config, sim, partner, {
+        devices: sim.devices.slice(index * half, (index + 1) * half),
+        readOnly,
+      }),
+    ),
+  );
+  const relay = acme.devices.find((device) => device.model.layout.relays);
   const ready = await waitForReady(url);
 
-  const auth = `Authorization: Bearer ${key.key}`;
+  const consents = acme.devices.length + brightbuild.devices.length;
   out();
   out(
     `Shelly Integrator Ingest demo is running${ready ? '' : ' (not ready yet, see /health/ready)'}. Ctrl-C stops it.`,
   );
   out(
-    `  ${sim.devices.length} simulated devices on ${sim.hosts.join(' and ')}; ${granted} consents granted by signed callbacks`,
+    `  ${sim.devices.length} simulated devices on ${sim.hosts.join(' and ')}; ${consents} consents granted ` +
+      "by signed callbacks, through two partners' consent links",
   );
   out();
   out(`  REST API    ${url}/v1/devices`);
-  out(`  API key     ${key.key}   (scopes read, control)`);
-  out(`  try         curl -H '${auth}' ${url}/v1/devices`);
-  if (relay) {
-    out(
-      `  toggle      curl -X POST -H '${auth}' -H 'Content-Type: application/json' ` +
-        `-d '{"type":"relay","channel":0,"action":"toggle"}' ${url}/v1/devices/${relay.identity.id}/commands`,
-    );
-  }
   out(`  API docs    ${url}/docs`);
   out(`  metrics     ${url}/metrics`);
   out(`  readiness   ${url}/health/ready`);
@@ -145,6 +141,29 @@ async function main(): Promise<void> {
   }
   out(`  simulator   ${sim.url}/simulator/devices`);
   out(`  database    ${postgres.url}   (PGlite, in memory)`);
+  for (const partner of [acme, brightbuild]) {
+    const readOnlyNote =
+      readOnly && partner.devices.includes(readOnly)
+        ? `, ${readOnly.identity.id} read-only (commands get 403)`
+        : '';
+    out();
+    out(
+      `  Partner     ${partner.name} (${partner.id}): ${partner.devices.length} devices${readOnlyNote}`,
+    );
+    out(`  API key     ${partner.key}   (scopes read, control)`);
+    out(`  devices     curl -H '${bearer(partner)}' ${url}/v1/devices`);
+  }
+  out();
+  if (relay) {
+    out(
+      `  toggle      curl -X POST -H '${bearer(acme)}' -H 'Content-Type: application/json' ` +
+        `-d '{"type":"relay","channel":0,"action":"toggle"}' ${url}/v1/devices/${relay.identity.id}/commands`,
+    );
+  }
+  out(
+    `  isolation   curl -i -H '${bearer(acme)}' ${url}/v1/devices/${brightbuild.devices[0].identity.id}` +
+      `   (404: a device of ${brightbuild.name}, not of ${acme.name})`,
+  );
   out();
 
   const stopRateLine = startEventRateLine(app.get(Metrics), config.kafka.topics, process.stdout);
@@ -156,6 +175,51 @@ async function main(): Promise<void> {
     await postgres.stop();
     out(`Stopped.${config.events.sink === 'file' ? ` The events stay in ${eventFile}.` : ''}`);
   });
+}
+
+type SimulatedDevice = ShellySimulator['devices'][number];
+
+interface DemoPartner {
+  id: string;
+  name: string;
+  /** A read+control key of the partner's. */
+  key: string;
+  /** The devices its user shared through its consent link. */
+  devices: SimulatedDevice[];
+}
+
+/** The partner, its key, and its user's consent through the partner's consent link. */
+async function setUpPartner(
+  app: INestApplication,
+  config: AppConfig,
+  sim: ShellySimulator,
+  partner: (typeof PARTNERS)[number],
+  share: { devices: SimulatedDevice[]; readOnly: SimulatedDevice | undefined },
+): Promise<DemoPartner> {
+  await app.get(PartnerStore).create(partner.id, partner.name);
+  const { key } = await app
+    .get(ApiKeyStore)
+    .create(`demo-${partner.id}`, ['read', 'control'], { partnerId: partner.id });
+  const { url: link } = partnerConsentLink(partner.id, app.get(ConsentLinkSigner), {
+    integratorTag: config.shelly.integratorTag,
+    callbackBaseUrl: config.consent.callbackBaseUrl,
+    callbackPath: config.consent.callbackPath,
+  });
+  const shared: SimulatedDevice[] = [];
+  for (const device of share.devices) {
+    const result = await sim.grantConsent(device, {
+      userId: partner.userId,
+      accessGroups: device === share.readOnly ? '00' : '01',
+      link,
+    });
+    if (result.applied) shared.push(device);
+    else out(`  consent for ${device.identity.id} failed: ${result.status} ${result.body ?? ''}`);
+  }
+  return { id: partner.id, name: partner.name, key, devices: shared };
+}
+
+function bearer(partner: DemoPartner): string {
+  return `Authorization: Bearer ${partner.key}`;
 }
 
 async function waitForReady(url: string, timeoutMs = 15_000): Promise<boolean> {

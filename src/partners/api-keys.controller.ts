@@ -14,7 +14,7 @@ import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import { createKeyBody } from './api-key';
 import { AuthenticatedRequest, RequireScope } from './api-key.guard';
 import { ApiKeyInfo, ApiKeyStore } from './api-key.store';
-import { partnerId } from './partner';
+import { partnerId, partnerIdPattern } from './partner';
 
 const listQuery = z.strictObject({ partner: partnerId.optional() });
 
@@ -52,7 +52,7 @@ export class ApiKeysController {
     name: 'partner',
     required: false,
     description: 'Only the keys of this partner.',
-    schema: { type: 'string' },
+    schema: { type: 'string', pattern: partnerIdPattern.source },
   })
   @ApiOkResponse({ description: 'The keys, oldest first.', schema: schemaRef('ApiKeyList') })
   @ApiErrors({}, 'invalid_body')

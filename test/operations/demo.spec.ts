@@ -36,6 +36,67 @@ function relayOutput(record: SinkRecord, deviceId: string): boolean | undefined 
   return reading?.value as boolean | undefined;
 }
 
+interface PrintedPartner {
+  id: string;
+  devices: number;
+  key: string;
+  readOnlyDevice?: string;
+}
+
+function printedPartners(output: string): PrintedPartner[] {
+  const partner =
+    /Partner\s+.+ \((\S+)\): (\d+) devices(?:, (\S+) read-only)?.*\n\s+API key\s+(sik_\S+)/g;
+  return [...output.matchAll(partner)].map(([, id, devices, readOnlyDevice, key]) => ({
+    id,
+    devices: Number(devices),
+    key,
+    readOnlyDevice,
+  }));
+}
+
+async function deviceIds(url: string, key: string): Promise<string[]> {
+  const response = await fetch(`${url}/v1/devices`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(response.status).toBe(200);
+  const { devices } = (await response.json()) as { devices: { id: string }[] };
+  return devices.map((device) => device.id);
+}
+
+async function statusOf(url: string, key: string, init: RequestInit = {}): Promise<number> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** What the demo prints of its two partners holds: each key sees its own devices, not the other's. */
+async function expectPartnersIsolated(url: string, output: string): Promise<void> {
+  const partners = printedPartners(output);
+  expect(partners.map((partner) => partner.id)).toEqual(['acme-energy', 'brightbuild']);
+  const devicesOf = await Promise.all(partners.map((partner) => deviceIds(url, partner.key)));
+  for (const [index, partner] of partners.entries()) {
+    expect(devicesOf[index]).toHaveLength(partner.devices);
+    expect(partner.devices).toBeGreaterThan(0);
+    const otherDevice = devicesOf[1 - index][0];
+    expect(await statusOf(`${url}/v1/devices/${otherDevice}`, partner.key)).toBe(404);
+  }
+
+  const [, key, deviceUrl] =
+    /isolation\s+curl -i -H 'Authorization: Bearer (sik_\S+)' (http:\/\/\S+)/.exec(output) ?? [];
+  expect(key).toBe(partners[0].key);
+  expect(devicesOf[1]).toContain(deviceUrl.split('/').at(-1));
+  expect(await statusOf(deviceUrl, key)).toBe(404);
+
+  const { key: readOnlyKey, readOnlyDevice } = partners[1];
+  const toggle = { method: 'POST', body: '{"type":"relay","channel":0,"action":"toggle"}' };
+  expect(await statusOf(`${url}/v1/devices/${readOnlyDevice}/commands`, readOnlyKey, toggle)).toBe(
+    403,
+  );
+}
+
 describe('npm run demo', () => {
   let demo: ChildProcess | undefined;
   let dir: string;
@@ -49,7 +110,7 @@ describe('npm run demo', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs without infrastructure, writes events to the NDJSON sink and toggles a relay over REST', async () => {
+  it('runs without infrastructure, keeps its two partners apart, writes events to the NDJSON sink and toggles a relay over REST', async () => {
     const eventFile = join(dir, 'events.ndjson');
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -69,16 +130,18 @@ describe('npm run demo', () => {
 
     await eventually(() => expect(output).toContain('demo is running.'), 30_000);
     const url = /REST API\s+(http:\/\/\S+)\/v1\/devices/.exec(output)?.[1];
-    const key = /API key\s+(sik_\S+)/.exec(output)?.[1];
-    const relayId = /\/v1\/devices\/([0-9a-f]+)\/commands/.exec(output)?.[1];
-    expect([url, key, relayId].every(Boolean)).toBe(true);
+    const [toggleKey, relayId] =
+      /toggle\s+curl -X POST -H 'Authorization: Bearer (sik_\S+)'.*\/v1\/devices\/([0-9a-f]+)\/commands/
+        .exec(output)
+        ?.slice(1) ?? [];
+    expect([url, toggleKey, relayId].every(Boolean)).toBe(true);
     expect(output).toContain(`events      ${eventFile}`);
-
+    await expectPartnersIsolated(url!, output);
     // The relay has reported at least once, so its state before the command is known.
     let before: boolean | undefined;
     await eventually(() => {
       const reports = readSink(eventFile)
-        .map((record) => relayOutput(record, relayId!))
+        .map((record) => relayOutput(record, relayId))
         .filter((value) => value !== undefined);
       before = reports.at(-1);
       expect(typeof before).toBe('boolean');
@@ -87,14 +150,14 @@ describe('npm run demo', () => {
 
     const response = await fetch(`${url}/v1/devices/${relayId}/commands`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${toggleKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'relay', channel: 0, action: 'toggle' }),
     });
     expect(response.status).toBe(200);
     await eventually(() => {
       const after = readSink(eventFile)
         .slice(seen)
-        .map((record) => relayOutput(record, relayId!))
+        .map((record) => relayOutput(record, relayId))
         .filter((value) => value !== undefined);
       expect(after[0]).toBe(!before);
     }, 10_000);
