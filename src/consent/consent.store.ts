@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { PgPool } from '../database';
-import { outboxInsert } from '../publish';
+import { outboxInsert, type TopicRouter } from '../publish';
 import { Consent, ConsentCallback, ConsentChange, ConsentScope, decideChange } from './consent';
 import { consentEvent } from './consent-event';
 import { writeConsentNotice } from './consent-notice';
@@ -116,7 +116,7 @@ export class ConsentStore {
    */
   async apply(
     callback: ConsentCallback,
-    audit: { rawBody: unknown; verification: TrustVerification; topic: string },
+    audit: { rawBody: unknown; verification: TrustVerification; topics: TopicRouter },
   ): Promise<AppliedConsentChange> {
     return this.pool.transaction(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -144,7 +144,7 @@ export class ConsentStore {
             };
       const current = (after ?? before) as Consent;
       // A device that moves to another partner is revoked for the one it leaves, in the history and
-      // on the consent topic, and granted afresh to the other.
+      // on that partner's consent topic, and granted afresh to the other.
       const left = change === 'granted' ? before : null;
       const previous = left ? null : before;
       const events = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
@@ -177,7 +177,11 @@ export class ConsentStore {
       ];
       const leftHistory = left ? `($1, 'revoked', NULL, $17, $18, $19, $7, $8, $9, $20), ` : '';
       const outbox = outboxInsert(
-        events.map((event) => ({ topic: audit.topic, key: callback.deviceId, event })),
+        events.map((event) => ({
+          topic: audit.topics.topicsOf(event.partner).consent,
+          key: callback.deviceId,
+          event,
+        })),
         parameters.length + 1,
       );
       await db.query(
