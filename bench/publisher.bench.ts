@@ -83,6 +83,7 @@ function statusEvents(topic: string, count: number, seed: number): OutgoingEvent
       type: 'device.status.v1',
       id,
       time: new Date(started + i * 7).toISOString(),
+      partner: 'acme',
       source: { api: 'integrator', host: `shelly-${100 + (i % 8)}-eu.shelly.cloud` },
       device: { id: device, gen: null, model: null, owner: 48213 + (i % 997) },
       format: 'gen2',
@@ -97,7 +98,14 @@ function statusEvents(topic: string, count: number, seed: number): OutgoingEvent
         { component: 'device', channel: 0, metric: 'uptime', unit: 's', value: 86_400 + i },
       ],
     };
-    events.push({ topic, key: device, type: value.type, id, value: JSON.stringify(value) });
+    events.push({
+      topic,
+      key: device,
+      type: value.type,
+      id,
+      partner: value.partner,
+      value: JSON.stringify(value),
+    });
   }
   return events;
 }
@@ -122,6 +130,7 @@ async function runOne(
     ssl: false,
     topicPrefix: '',
     topics: topicNames(''),
+    topicPerPartner: false,
     topicPartitions: PARTITIONS,
     topicReplicationFactor: -1,
     batchMaxEvents: BATCH,

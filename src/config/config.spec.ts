@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, readVariables } from './config';
+import { partnerTopicNames } from './topics';
 
 const complete = {
   DATABASE_URL: 'postgresql://shelly:db-password-123@127.0.0.1:5432/shelly_ingest',
@@ -36,6 +37,16 @@ describe('configuration', () => {
       consent: 'acme.consent',
       commandAudit: 'acme.command-audit',
       deadLetter: 'acme.dead-letter',
+    });
+  });
+
+  it("names a partner's own topics under the prefix and partner.<id>., without a dead-letter topic", () => {
+    expect(partnerTopicNames('acme.', 'globex')).toEqual({
+      deviceStatus: 'acme.partner.globex.device-status',
+      deviceOnline: 'acme.partner.globex.device-online',
+      deviceSettings: 'acme.partner.globex.device-settings',
+      consent: 'acme.partner.globex.consent',
+      commandAudit: 'acme.partner.globex.command-audit',
     });
   });
 

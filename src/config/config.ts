@@ -129,7 +129,9 @@ export interface KafkaConfig {
     password: string;
   };
   topicPrefix: string;
+  /** The shared topics; with `topicPerPartner` a partner's events go to `partnerTopicNames` instead. */
   topics: Topics;
+  topicPerPartner: boolean;
   topicPartitions: number;
   topicReplicationFactor: number;
   batchMaxEvents: number;
@@ -174,6 +176,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
             },
       topicPrefix: v.KAFKA_TOPIC_PREFIX,
       topics: topicNames(v.KAFKA_TOPIC_PREFIX),
+      topicPerPartner: v.KAFKA_TOPIC_PER_PARTNER,
       topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
       topicReplicationFactor: v.KAFKA_TOPIC_REPLICATION_FACTOR,
       batchMaxEvents: v.KAFKA_BATCH_MAX_EVENTS,

@@ -15,4 +15,5 @@ export type {
   ShellyConfig,
 } from './config';
 export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
-export type { Topics } from './topics';
+export { partnerTopicNames } from './topics';
+export type { PartnerTopics, Topics } from './topics';

@@ -7,14 +7,28 @@ export type Topics = {
   deadLetter: string;
 };
 
-/** The topics under `KAFKA_TOPIC_PREFIX`; the service reads them from `config.kafka.topics`. */
-export function topicNames(prefix: string): Topics {
+/** The topics a partner's events go to. Dead letters belong to no partner. */
+export type PartnerTopics = Omit<Topics, 'deadLetter'>;
+
+function eventTopicNames(base: string): PartnerTopics {
   return {
-    deviceStatus: `${prefix}device-status`,
-    deviceOnline: `${prefix}device-online`,
-    deviceSettings: `${prefix}device-settings`,
-    consent: `${prefix}consent`,
-    commandAudit: `${prefix}command-audit`,
-    deadLetter: `${prefix}dead-letter`,
+    deviceStatus: `${base}device-status`,
+    deviceOnline: `${base}device-online`,
+    deviceSettings: `${base}device-settings`,
+    consent: `${base}consent`,
+    commandAudit: `${base}command-audit`,
   };
+}
+
+/** The shared topics under `KAFKA_TOPIC_PREFIX`; the service reads them from `config.kafka.topics`. */
+export function topicNames(prefix: string): Topics {
+  return { ...eventTopicNames(prefix), deadLetter: `${prefix}dead-letter` };
+}
+
+/**
+ * One partner's own topics (`KAFKA_TOPIC_PER_PARTNER`), all under `<prefix>partner.<id>.`, so that
+ * one prefixed ACL grants a consumer all of them and nothing of another partner.
+ */
+export function partnerTopicNames(prefix: string, partnerId: string): PartnerTopics {
+  return eventTopicNames(`${prefix}partner.${partnerId}.`);
 }

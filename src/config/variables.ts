@@ -139,6 +139,12 @@ export const variables = {
     default: 'shelly.',
     doc: 'Prefix of every topic name (see "Kafka topics" in docs/events.md).',
   }),
+  KAFKA_TOPIC_PER_PARTNER: variable({
+    group: 'Kafka',
+    schema: boolean,
+    default: 'false',
+    doc: "Send each partner's device, consent and command audit events to topics of its own (`partner.<id>.device-status`, ... under the prefix) instead of the shared ones, so that Kafka ACLs can separate partners' consumers. Dead letters stay shared (see docs/events.md).",
+  }),
   KAFKA_TOPIC_PARTITIONS: variable({
     group: 'Kafka',
     schema: integer(1, 10000),

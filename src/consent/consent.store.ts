@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { PgPool } from '../database';
-import { outboxInsert } from '../publish';
+import { outboxInsert, type TopicRouter } from '../publish';
 import {
   Consent,
   ConsentCallback,
@@ -142,7 +142,7 @@ export class ConsentStore {
    */
   async apply(
     callback: ConsentCallback,
-    audit: { rawBody: unknown; verification: TrustVerification; topic: string },
+    audit: { rawBody: unknown; verification: TrustVerification; topics: TopicRouter },
   ): Promise<AppliedConsentChange> {
     const { verification } = audit;
     const callbackHash = createHash('sha256')
@@ -199,7 +199,7 @@ export class ConsentStore {
             };
       const current = (after ?? before) as Consent;
       // A device that moves to another partner is revoked for the one it leaves, in the history and
-      // on the consent topic, and granted afresh to the other.
+      // on that partner's consent topic, and granted afresh to the other.
       const left = change === 'granted' ? before : null;
       const previous = left ? null : before;
       const events = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
@@ -253,7 +253,11 @@ export class ConsentStore {
              updated_at = EXCLUDED.updated_at, version = EXCLUDED.version`
         : `DELETE FROM device_consent WHERE device_id = ${deviceId}`;
       const outbox = outboxInsert(
-        events.map((event) => ({ topic: audit.topic, key: callback.deviceId, event })),
+        events.map((event) => ({
+          topic: audit.topics.topicsOf(event.partner).consent,
+          key: callback.deviceId,
+          event,
+        })),
         sql.parameters.length + 1,
       );
       sql.parameters.push(...outbox.parameters);

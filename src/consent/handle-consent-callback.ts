@@ -3,7 +3,7 @@ import { DomainError } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { Metrics } from '../observability';
 import { ConsentLinkSigner, DEFAULT_PARTNER_ID } from '../partners';
-import { OutboxRelay } from '../publish';
+import { OutboxRelay, TopicRouter } from '../publish';
 import { hostMatcher } from '../shelly';
 import { parseConsentCallback } from './consent';
 import { ConsentCache } from './consent-cache';
@@ -25,7 +25,6 @@ export interface SignedPartner {
 @Injectable()
 export class HandleConsentCallback {
   private readonly hostAllowed: (host: string) => boolean;
-  private readonly consentTopic: string;
 
   constructor(
     private readonly verifier: SclTrustVerifier,
@@ -34,10 +33,10 @@ export class HandleConsentCallback {
     private readonly cache: ConsentCache,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
+    private readonly topics: TopicRouter,
     @InjectConfig() config: AppConfig,
   ) {
     this.hostAllowed = hostMatcher(config.consent.hostAllowlist);
-    this.consentTopic = config.kafka.topics.consent;
   }
 
   /** `partner`: from a partner's consent link; absent for the plain path (the default partner). */
@@ -91,7 +90,7 @@ export class HandleConsentCallback {
     const applied = await this.store.apply(callback, {
       rawBody,
       verification,
-      topic: this.consentTopic,
+      topics: this.topics,
     });
     if (applied.version !== null) {
       this.cache.set(callback.deviceId, applied.consent, applied.version);

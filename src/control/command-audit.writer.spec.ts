@@ -1,4 +1,6 @@
 import pino from 'pino';
+import { topicNames } from '../config/topics';
+import { TopicRouter } from '../publish/topic-router';
 import { CommandAuditRecord } from './command-audit';
 import { CommandAuditWriter, MAX_BACKLOG } from './command-audit.writer';
 
@@ -24,13 +26,15 @@ describe('command audit writer', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  function writer(query: jest.Mock) {
+  function writer(query: jest.Mock, topicPerPartner = false) {
     const relay = { wake: jest.fn() };
-    const config = { kafka: { topics: { commandAudit: 't.command-audit' } } };
+    const topics = new TopicRouter({
+      kafka: { topicPrefix: 't.', topics: topicNames('t.'), topicPerPartner },
+    });
     const log = pino({ level: 'silent' });
     return {
       relay,
-      writer: new CommandAuditWriter({ query } as never, relay as never, config as never, log),
+      writer: new CommandAuditWriter({ query } as never, relay as never, topics, log),
     };
   }
 
@@ -48,6 +52,21 @@ describe('command audit writer', () => {
     expect(eventsFor('t.command-audit', 1)).toBe(200);
     expect(relay.wake).toHaveBeenCalledTimes(2);
     expect(audit.backlog).toBe(0);
+  });
+
+  it("sends a partner's records to its own topic with KAFKA_TOPIC_PER_PARTNER, those of no partner to the shared one", async () => {
+    const query = jest.fn().mockResolvedValue({ rows: [] });
+    const { writer: audit } = writer(query, true);
+    audit.record(record(1));
+    audit.record({ ...record(2), partner: null });
+
+    await jest.advanceTimersByTimeAsync(100);
+
+    const [, parameters] = query.mock.calls[0] as [string, unknown[]];
+    expect(parameters.filter((p) => typeof p === 'string' && p.startsWith('t.'))).toEqual([
+      't.partner.acme.command-audit',
+      't.command-audit',
+    ]);
   });
 
   it('keeps records while the database is down, stops accepting commands at the bound, and catches up', async () => {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
-import { type AppConfig, InjectConfig } from '../config';
 import { PgPool } from '../database';
 import { InjectRootLogger } from '../observability';
-import { outboxInsert, OutboxRelay } from '../publish';
+import { outboxInsert, OutboxRelay, TopicRouter } from '../publish';
 import { CommandAuditRecord } from './command-audit';
 
 /** Records wait this long for company, so that one statement writes many. */
@@ -30,16 +29,14 @@ export class CommandAuditWriter {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private closing = false;
-  private readonly topic: string;
   private readonly log: Logger;
 
   constructor(
     private readonly pool: PgPool,
     private readonly relay: OutboxRelay,
-    @InjectConfig() config: AppConfig,
+    private readonly topics: TopicRouter,
     @InjectRootLogger() logger: Logger,
   ) {
-    this.topic = config.kafka.topics.commandAudit;
     this.log = logger.child({ component: 'command-audit' });
   }
 
@@ -122,7 +119,11 @@ export class CommandAuditWriter {
    */
   private async write(batch: readonly CommandAuditRecord[]): Promise<void> {
     const outbox = outboxInsert(
-      batch.map((record) => ({ topic: this.topic, key: record.device.id, event: record })),
+      batch.map((record) => ({
+        topic: this.topics.topicsOf(record.partner).commandAudit,
+        key: record.device.id,
+        event: record,
+      })),
       1,
     );
     await this.pool.query(

@@ -10,6 +10,7 @@ function status(measurements: Measurement[]): DeviceEvent {
     type: 'device.status.v1',
     id: 'e',
     time: '',
+    partner: 'acme',
     source,
     device,
     format: 'gen2',
@@ -18,7 +19,15 @@ function status(measurements: Measurement[]): DeviceEvent {
 }
 
 function online(value: boolean): DeviceEvent {
-  return { type: 'device.online.v1', id: 'e', time: '', source, device, online: value };
+  return {
+    type: 'device.online.v1',
+    id: 'e',
+    time: '',
+    partner: 'acme',
+    source,
+    device,
+    online: value,
+  };
 }
 
 const output = (value: boolean): Measurement => ({

@@ -9,7 +9,7 @@ import {
   type RejectedFrame,
 } from '../normalize';
 import { Metrics } from '../observability';
-import { type OutgoingEvent, PublishBuffer, recordBytes } from '../publish';
+import { type OutgoingEvent, PublishBuffer, recordBytes, TopicRouter } from '../publish';
 import { FramePort } from '../shelly';
 import { deadLetter, DeadLetterReason } from './dead-letter';
 import { topicKeyFor } from './event-topics';
@@ -38,6 +38,7 @@ export class IngestPipeline extends FramePort {
     private readonly metrics: Metrics,
     @InjectConfig() private readonly config: AppConfig,
     private readonly deviceStates: DeviceStateStore,
+    private readonly topicRouter: TopicRouter,
   ) {
     super();
   }
@@ -71,7 +72,10 @@ export class IngestPipeline extends FramePort {
     }
   }
 
-  /** All events of one frame are about one device; without its consent none is published. */
+  /**
+   * All events of one frame are about one device; without its consent none is published. The
+   * consent names the partner the events belong to.
+   */
   private publishDeviceEvents(
     events: DeviceEvent[],
     text: string,
@@ -83,14 +87,17 @@ export class IngestPipeline extends FramePort {
       this.metrics.framesDropped.inc({ reason: 'no_consent' });
       return;
     }
+    const topics = this.topicRouter.topicsOf(consent.partnerId);
     const outgoing = events.map((event): OutgoingEvent => {
+      event.partner = consent.partnerId;
       event.device.owner = consent.ownerUserId;
       event.device.model ??= consent.deviceCode ?? consent.deviceType;
       return {
-        topic: this.config.kafka.topics[topicKeyFor(event.type)],
+        topic: topics[topicKeyFor(event.type)],
         key: event.device.id,
         type: event.type,
         id: event.id,
+        partner: consent.partnerId,
         value: JSON.stringify(event),
       };
     });
@@ -139,6 +146,8 @@ export class IngestPipeline extends FramePort {
       key: host,
       type: letter.type,
       id: letter.id,
+      // A frame that cannot be read may name no device, so dead letters belong to no partner.
+      partner: null,
       value: JSON.stringify(letter),
     });
   }

@@ -24,6 +24,8 @@ export interface EventEnvelope<Type extends string> {
   type: Type;
   id: string;
   time: string;
+  /** The partner of the device's consent: filled by the consent step, like `device.owner`. */
+  partner: string | null;
   source: EventSource;
   device: EventDevice;
 }

@@ -21,6 +21,7 @@ describe('event envelope', () => {
       type: 'device.status.v1',
       id: '0b7c5e0e-4d0b-4b8c-9e35-0e6a3c1f2a11',
       time: '2026-01-31T23:59:59.250Z',
+      partner: null,
       source: { api: 'rte', host: 'shelly-43-eu.shelly.cloud' },
       device: { id: 'cc7b5c0c5d9c', gen: null, model: null, owner: null },
       format: 'gen2',

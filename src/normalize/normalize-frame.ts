@@ -151,6 +151,7 @@ function withEnvelope<Event extends DeviceEvent>(
     type,
     id: context.newEventId(),
     time: context.receivedAt.toISOString(),
+    partner: null,
     source: { api: context.api, host: context.host },
     device: { id: device.id, gen: device.gen, model: device.model, owner: null },
   };

@@ -16,6 +16,7 @@ describe('frames of the OAuth real-time events channel', () => {
           type: 'device.status.v1',
           id: 'event-1',
           time: '2025-03-02T10:15:00.000Z',
+          partner: null,
           source: { api: 'rte', host: 'shelly-43-eu.shelly.cloud' },
           device: { id: '485519999340', gen: 'G2', model: 'SNSW-102P16EU', owner: null },
           format: 'gen2',

@@ -1,9 +1,14 @@
-/** One record for Kafka. `type` and `id` travel as headers so consumers can route and de-duplicate without parsing. */
+/**
+ * One record for Kafka. `type`, `id` and `partner` (the body's) travel as headers so consumers can
+ * route, de-duplicate and separate tenants without parsing.
+ */
 export interface OutgoingEvent {
   topic: string;
   key: string;
   type: string;
   id: string;
+  /** Null for events of no partner: dead letters, commands of admin keys. */
+  partner: string | null;
   value: string;
 }
 
@@ -22,9 +27,16 @@ export abstract class EventPublisher {
   abstract health(): Promise<string>;
 }
 
-/** The headers of every record, whichever driver writes it. */
+/** The headers of every record, whichever driver writes it; `partner-id` only when it has a partner. */
 export function recordHeaders(event: OutgoingEvent): Record<string, string> {
-  return { 'content-type': 'application/json', 'event-type': event.type, 'event-id': event.id };
+  return event.partner === null
+    ? { 'content-type': 'application/json', 'event-type': event.type, 'event-id': event.id }
+    : {
+        'content-type': 'application/json',
+        'event-type': event.type,
+        'event-id': event.id,
+        'partner-id': event.partner,
+      };
 }
 
 /** Bytes per record beyond key, value and header values: header names, lengths, offsets, timestamps. */
@@ -37,6 +49,7 @@ export function recordBytes(event: OutgoingEvent): number {
     Buffer.byteLength(event.key) +
     event.type.length +
     event.id.length +
+    (event.partner?.length ?? 0) +
     RECORD_OVERHEAD_BYTES
   );
 }

@@ -6,3 +6,4 @@ export { outboxInsert } from './outbox-writer';
 export { PublishBuffer } from './publish-buffer';
 export { PublishModule } from './publish.module';
 export { PublisherHealth } from './publisher.health';
+export { TopicRouter } from './topic-router';

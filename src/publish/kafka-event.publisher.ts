@@ -1,10 +1,9 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
-import { Logger } from 'pino';
 import type { KafkaConfig } from '../config';
 import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
-import { ensureTopics } from './topic-admin';
+import { TopicAdmin } from './topic-admin';
 
 @Injectable()
 export class KafkaEventPublisher
@@ -24,11 +23,11 @@ export class KafkaEventPublisher
     return admin.connect().then(() => admin.describeCluster());
   });
 
-  /** With `topics`, the service's topics are created at start (the service); without, not (tests). */
+  /** With `topics`, the service's topics are created (the service); without, not (tests). */
   constructor(
     private readonly kafka: Kafka,
     compression: KafkaConfig['compression'] = 'none',
-    private readonly topics?: { config: KafkaConfig; logger: Logger },
+    private readonly topics?: TopicAdmin,
   ) {
     super();
     this.compression = compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
@@ -45,7 +44,7 @@ export class KafkaEventPublisher
   /** Before any bootstrap hook, so that nothing publishes to a topic the broker would auto-create. */
   async onModuleInit(): Promise<void> {
     await this.producer.connect();
-    if (this.topics) await ensureTopics(this.kafka, this.topics.config, this.topics.logger);
+    await this.topics?.createServiceTopics();
   }
 
   /** Last, so that the buffer could flush and the outbox relay finish first. */
@@ -63,6 +62,7 @@ export class KafkaEventPublisher
       else byTopic.set(event.topic, [event]);
     }
     try {
+      await this.topics?.ensure(events);
       await this.producer.sendBatch({
         acks: -1,
         compression: this.compression,

@@ -17,6 +17,7 @@ interface OutboxRow {
   key: string;
   event_type: string;
   event_id: string;
+  partner: string | null;
   payload: string;
 }
 
@@ -70,7 +71,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       );
       if (!lock.rows[0].locked) return 0;
       const { rows } = await db.query<OutboxRow>(
-        `SELECT id, topic, key, event_type, event_id, payload::text AS payload
+        `SELECT id, topic, key, event_type, event_id, payload->>'partner' AS partner, payload::text AS payload
          FROM outbox_event ORDER BY id LIMIT $1`,
         [BATCH_SIZE],
       );
@@ -81,6 +82,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           key: row.key,
           type: row.event_type,
           id: row.event_id,
+          partner: row.partner,
           value: row.payload,
         })),
       );

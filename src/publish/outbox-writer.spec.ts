@@ -2,8 +2,16 @@ import { outboxInsert } from './outbox-writer';
 
 describe('outbox insert', () => {
   it('numbers the parameters of each event on from those of the statement around it, in the order given', () => {
-    const granted = { type: 'consent.granted.v1', id: '00000000-0000-4000-8000-000000000001' };
-    const audit = { type: 'command.audit.v1', id: '00000000-0000-4000-8000-000000000002' };
+    const granted = {
+      type: 'consent.granted.v1',
+      id: '00000000-0000-4000-8000-000000000001',
+      partner: 'acme',
+    };
+    const audit = {
+      type: 'command.audit.v1',
+      id: '00000000-0000-4000-8000-000000000002',
+      partner: null,
+    };
 
     const insert = outboxInsert(
       [

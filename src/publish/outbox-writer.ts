@@ -1,7 +1,11 @@
-/** An event's body as published: its `type` and `id` also travel as the Kafka record's headers. */
+/**
+ * An event's body as published: its `type`, `id` and `partner` (when not null) also travel as the
+ * Kafka record's headers; the outbox relay reads `partner` back from the stored body.
+ */
 export interface EventBody {
   type: string;
   id: string;
+  partner: string | null;
 }
 
 /** An event to publish to Kafka once the transaction that writes it commits. */

@@ -10,6 +10,7 @@ const config: KafkaConfig = {
   ssl: false,
   topicPrefix: 'shelly.',
   topics: topicNames('shelly.'),
+  topicPerPartner: false,
   topicPartitions: 12,
   topicReplicationFactor: -1,
   batchMaxEvents: 2000,

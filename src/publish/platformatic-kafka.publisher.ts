@@ -8,13 +8,11 @@ import {
   type SASLOptions,
   stringSerializers,
 } from '@platformatic/kafka';
-import { Kafka } from 'kafkajs';
-import { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy } from '../common';
 import type { KafkaConfig } from '../config';
 import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
-import { ensureTopics } from './topic-admin';
+import { TopicAdmin } from './topic-admin';
 
 /** Retries of one request, as kafkajs does by default: 5, from 300 ms doubling, ±20 % jitter. */
 const RETRIES = 5;
@@ -103,7 +101,7 @@ function javaCompatiblePartition(
  * The EventPublisher on `@platformatic/kafka` (`KAFKA_CLIENT=platformatic`, the default), with the guarantees of
  * the kafkajs driver: an idempotent producer (the client then allows one request per broker in flight
  * and waits for all in-sync replicas), one Produce request per partition leader per publish, records
- * partitioned as kafkajs does. Topics are still created with kafkajs's admin (`ensureTopics`).
+ * partitioned as kafkajs does. Topics are still created with kafkajs's admin (`TopicAdmin`).
  */
 @Injectable()
 export class PlatformaticKafkaPublisher
@@ -125,10 +123,10 @@ export class PlatformaticKafkaPublisher
     return admin.metadata({ topics: [], forceUpdate: true });
   });
 
-  /** With `topics`, the service's topics are created at start (the service); without, not (tests). */
+  /** With `topics`, the service's topics are created (the service); without, not (tests). */
   constructor(
     private readonly config: KafkaConfig,
-    private readonly topics?: { kafka: Kafka; logger: Logger },
+    private readonly topics?: TopicAdmin,
   ) {
     super();
     this.compression = config.compression;
@@ -148,7 +146,7 @@ export class PlatformaticKafkaPublisher
     // The client connects lazily; asking for a producer id connects and fails early, like kafkajs's connect.
     await this.producer.initIdempotentProducer({});
     this.started = true;
-    if (this.topics) await ensureTopics(this.topics.kafka, this.config, this.topics.logger);
+    await this.topics?.createServiceTopics();
   }
 
   /** Last, so that the buffer could flush and the outbox relay finish first. */
@@ -173,6 +171,7 @@ export class PlatformaticKafkaPublisher
     // After a failed send the client drops its producer id and sequence numbers, and the next send
     // asks for a fresh id, so a batch the broker refused for its sequence numbers can be resent.
     try {
+      await this.topics?.ensure(events);
       await this.producer.send({ messages, acks: ProduceAcks.ALL, compression: this.compression });
     } catch (error) {
       this.brokerHealth.failed();

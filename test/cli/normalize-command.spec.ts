@@ -49,6 +49,8 @@ describe('normalize command', () => {
       events: [
         {
           type: 'device.status.v1',
+          // Without a consent store the command knows neither partner nor owner.
+          partner: null,
           source: { api: 'integrator', host: 'cli' },
           device: { id: 'cc7b5c0c5d9c', gen: null, model: null, owner: null },
           format: 'gen2',

@@ -19,7 +19,7 @@ import { OutgoingEvent } from '../../src/publish/event-publisher';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { createKafka } from '../../src/publish/kafka.client';
 import { ensureTopics } from '../../src/publish/topic-admin';
-import { Topics, topicNames } from '../../src/config/topics';
+import { partnerTopicNames, Topics, topicNames } from '../../src/config/topics';
 import { advanceDeviceState } from '../../src/simulator/device-state';
 import { deviceModels } from '../../src/simulator/device-models';
 import { buildFleet } from '../../src/simulator/fleet';
@@ -152,11 +152,18 @@ function outgoing(topics: Topics, event: DeviceEvent): OutgoingEvent {
     key: event.device.id,
     type: event.type,
     id: event.id,
+    partner: event.partner,
     value: JSON.stringify(event),
   };
 }
 
-/** A record as a consumer reads it, for checks that need no broker. */
+/** The consent step of the ingest pipeline fills the partner of every published device event. */
+function ofPartner<Event extends DeviceEvent>(event: Event, partner = 'acme-energy'): Event {
+  event.partner = partner;
+  return event;
+}
+
+/** A record as a consumer reads it, with the headers the service derives, for checks that need no broker. */
 function record(key: string, value: Json, headers: Json = {}): ContractRecord {
   return {
     key,
@@ -164,6 +171,7 @@ function record(key: string, value: Json, headers: Json = {}): ContractRecord {
       'content-type': 'application/json',
       'event-type': value.type as string,
       'event-id': value.id as string,
+      ...(typeof value.partner === 'string' ? { 'partner-id': value.partner } : {}),
       ...headers,
     },
     value: JSON.stringify(value),
@@ -206,6 +214,21 @@ function simulatorFrames(device: SimulatedDevice): { frame: string; context: Fra
   ];
 }
 
+/** The channel id of a partner's own topic of `key` (a key of `partnerTopicNames()`). */
+function partnerChannelId(key: string): string {
+  return `partner${key[0].toUpperCase()}${key.slice(1)}`;
+}
+
+/** The addresses of the partner channels, as the service names a partner's topics. */
+function partnerChannelAddresses(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(partnerTopicNames('', '{partnerId}')).map(([key, address]) => [
+      partnerChannelId(key),
+      address,
+    ]),
+  );
+}
+
 describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
   const contract = asyncApiContract();
   const document = contract.document as unknown as AsyncApiDocument;
@@ -213,10 +236,9 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
   it('is AsyncAPI 3.0.0 with a kafka server, one channel per topic and a send operation each', () => {
     expect(document.asyncapi).toBe('3.0.0');
     expect(Object.values(document.servers).map((server) => server.protocol)).toEqual(['kafka']);
-    const unprefixed = topicNames('');
     expect(
       Object.fromEntries(Object.entries(document.channels).map(([id, c]) => [id, c.address])),
-    ).toEqual(unprefixed);
+    ).toEqual({ ...topicNames(''), ...partnerChannelAddresses() });
     for (const [id, channel] of Object.entries(document.channels)) {
       expect(channel.description).toContain('KAFKA_TOPIC_PREFIX');
       const operations = Object.values(document.operations).filter(
@@ -245,6 +267,10 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       ),
     );
     expect(documented).toEqual(produced);
+    // A partner's own topics carry what the shared topics of the same name carry.
+    for (const key of Object.keys(partnerTopicNames('', 'acme'))) {
+      expect(eventTypesOf(partnerChannelId(key))).toEqual(eventTypesOf(key));
+    }
   });
 
   it('enumerates the measurement vocabulary and the reject reasons exactly as the code does', () => {
@@ -337,12 +363,20 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     expect(validateAgainstAsyncApi('dead-letter', record('Not A Key', keyed))).toEqual([
       'key: "Not A Key" is neither a device id nor the payload\'s source.host',
     ]);
+    // Dead letters belong to no partner.
+    expect(
+      validateAgainstAsyncApi('dead-letter', record(host, keyed, { 'partner-id': 'acme' })),
+    ).toEqual([
+      'headers: must NOT be valid',
+      'payload: partner undefined differs from partner-id header "acme"',
+    ]);
   });
 
   it('accepts command audit records in the shape specified for command.audit.v1', () => {
     const base = {
       type: commandAuditType,
       time: new Date(NOW).toISOString(),
+      partner: 'acme-energy',
       device: { id: 'cc7b5c0c5d9c' },
       command: { type: 'relay', channel: 0, action: 'on' },
     };
@@ -366,6 +400,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
         latencyMs: 1,
       },
       {
+        partner: null,
         apiKeyId: null,
         decision: 'denied',
         errorCode: 'no_consent',
@@ -387,6 +422,25 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     for (const audit of audits) {
       expect(validateAgainstAsyncApi('commandAudit', record('cc7b5c0c5d9c', audit))).toEqual([]);
     }
+    const [ofAcme, , ofNoPartner] = audits;
+    expect(
+      validateAgainstAsyncApi(
+        'p.partner.acme-energy.command-audit',
+        record('cc7b5c0c5d9c', ofAcme),
+      ),
+    ).toEqual([]);
+    expect(
+      validateAgainstAsyncApi(
+        'commandAudit',
+        record('cc7b5c0c5d9c', ofNoPartner, { 'partner-id': 'acme-energy' }),
+      ),
+    ).toEqual(['payload: partner null differs from partner-id header "acme-energy"']);
+    expect(
+      validateAgainstAsyncApi(
+        'p.partner.acme-energy.command-audit',
+        record('cc7b5c0c5d9c', ofNoPartner),
+      ),
+    ).toEqual(['payload: partner null on the topic of partner "acme-energy"']);
     expect(
       validateAgainstAsyncApi(
         'commandAudit',
@@ -409,7 +463,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       statusFrame(device.identity.deviceId, cloudStatus(device, NOW)),
       contextFor(device.host),
     );
-    const event: Json = { ...status };
+    const event: Json = { ...ofPartner(status, 'acme') };
     const key = device.identity.id;
     const check = (value: Json, headers: Json = {}, recordKey = key) =>
       validateAgainstAsyncApi('deviceStatus', record(recordKey, value, headers));
@@ -430,6 +484,21 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     ]);
     expect(check(event, { 'event-id': undefined })).toEqual([
       "headers: must have required property 'event-id'",
+    ]);
+    expect(check(event, { 'partner-id': undefined })).toEqual([
+      "headers: must have required property 'partner-id'",
+      'payload: partner "acme" differs from partner-id header undefined',
+    ]);
+    expect(check(event, { 'partner-id': 'globex' })).toEqual([
+      'payload: partner "acme" differs from partner-id header "globex"',
+    ]);
+    expect(check({ ...event, partner: null }, { 'partner-id': undefined })).toEqual([
+      "headers: must have required property 'partner-id'",
+      'payload/partner: must be string',
+    ]);
+    expect(validateAgainstAsyncApi('p.partner.acme.device-status', record(key, event))).toEqual([]);
+    expect(validateAgainstAsyncApi('p.partner.globex.device-status', record(key, event))).toEqual([
+      'payload: partner "acme" on the topic of partner "globex"',
     ]);
     expect(check(event, { traceparent: '00-abc' })).toEqual([
       'headers: must NOT have additional properties "traceparent"',
@@ -468,6 +537,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       type: 'consent.granted.v1',
       id: randomUUID(),
       time: new Date(NOW).toISOString(),
+      partner: 'acme',
       device: { id: key, type: null, code: null },
       owner: 1,
       scope: null,
@@ -512,8 +582,12 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
     const events = fleet.flatMap((device) =>
       simulatorFrames(device).flatMap(({ frame, context }) => eventsOf(frame, context)),
     );
-    // The consent step fills the owner; give the RTE events one, so that shape is covered too.
-    for (const event of events) if (event.source.api === 'rte') event.device.owner = 48213;
+    // The consent step fills the partner, and the owner; give the RTE events one, so that shape is
+    // covered too.
+    for (const event of events) {
+      ofPartner(event);
+      if (event.source.api === 'rte') event.device.owner = 48213;
+    }
     for (const device of fleet) {
       const full = events.find(
         (event) => event.device.id === device.identity.id && event.type === 'device.status.v1',
@@ -552,7 +626,7 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
     const [event] = eventsOf(
       statusFrame(device.identity.deviceId, cloudStatus(device, NOW)),
       contextFor(device.host),
-    );
+    ).map((built) => ofPartner(built));
     const { measurements: _measurements, ...broken } = event as DeviceStatusEvent;
     const topics = await publishFresh((t) => [
       { ...outgoing(t, event), value: JSON.stringify(broken) },

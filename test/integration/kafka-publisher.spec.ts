@@ -34,6 +34,7 @@ function kafkaConfig(brokers: string, overrides: Partial<KafkaConfig> = {}): Kaf
     ssl: false,
     topicPrefix,
     topics: topicNames(topicPrefix),
+    topicPerPartner: false,
     topicPartitions: 3,
     topicReplicationFactor: -1,
     batchMaxEvents: 100,
@@ -68,6 +69,7 @@ function eventsFor(
           key,
           type: 'device.status.v1',
           id: randomUUID(),
+          partner: null,
           value: JSON.stringify({ key, n, text: 'Küche ✓ "quoted"' }),
         });
       }
@@ -142,6 +144,7 @@ describe('publishing to a real Kafka broker', () => {
         key: 'cc7b5c0c5d9c',
         type: 'device.status.v1',
         id: randomUUID(),
+        partner: null,
         value: JSON.stringify({ n, text: 'Küche ✓' }),
       }));
       try {

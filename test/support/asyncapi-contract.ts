@@ -27,6 +27,8 @@ interface CompiledMessage {
 interface CompiledChannel {
   id: string;
   address: string;
+  /** Matches the topic names of this channel under any prefix; a partner channel's names the partner. */
+  topicName: RegExp;
   /** By event type, i.e. by the message's `name`. */
   messages: Map<string, CompiledMessage>;
 }
@@ -34,7 +36,7 @@ interface CompiledChannel {
 export interface AsyncApiContract {
   /** The document as written, `$ref`s and all. */
   document: Json;
-  /** Channels by id; the ids are the keys of `topicNames()`. */
+  /** Channels by id: the keys of `topicNames()`, and `partner` + a key of `partnerTopicNames()`. */
   channels: Map<string, CompiledChannel>;
   /** A validator for one of `components.schemas`, with every `$ref` resolved. */
   schema(name: string): ValidateFunction;
@@ -50,17 +52,19 @@ export function asyncApiContract(): AsyncApiContract {
 
 /**
  * Checks one record read from Kafka against the document and answers every problem found (an
- * empty list when it conforms). `channel` is a key of `topicNames()` (`deviceStatus`), a channel
- * address (`device-status`) or a full topic name with any prefix (`prod.device-status`).
+ * empty list when it conforms). `channel` is a channel id (`deviceStatus`), a channel address
+ * (`device-status`) or a full topic name with any prefix (`prod.device-status`,
+ * `prod.partner.acme.device-status`).
  *
  * The message is chosen by the `event-type` header; then the headers, the JSON value and the key
  * are validated against that message, and the key must be the payload's device id (dead letters
- * without a device: a device id or the payload's host), `event-type` the payload's `type` and
- * `event-id` its `id`.
+ * without a device: a device id or the payload's host), `event-type` the payload's `type`,
+ * `event-id` its `id` and `partner-id` its `partner` (absent when that is null or missing). On a
+ * partner's topic the payload's `partner` must be the partner the topic name names.
  */
 export function validateAgainstAsyncApi(channel: string, record: ContractRecord): string[] {
   const contract = asyncApiContract();
-  const target = findChannel(contract, channel);
+  const { target, topicPartner } = findChannel(contract, channel);
   const problems: string[] = [];
 
   const headers = readHeaders(record.headers, problems);
@@ -96,6 +100,16 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
       `payload: id ${show(body.id)} differs from event-id header ${show(headers['event-id'])}`,
     );
   }
+  if ((body.partner ?? undefined) !== headers['partner-id']) {
+    problems.push(
+      `payload: partner ${show(body.partner)} differs from partner-id header ${show(headers['partner-id'])}`,
+    );
+  }
+  if (topicPartner !== undefined && body.partner !== topicPartner) {
+    problems.push(
+      `payload: partner ${show(body.partner)} on the topic of partner ${show(topicPartner)}`,
+    );
+  }
 
   const key = Buffer.isBuffer(record.key) ? record.key.toString('utf8') : record.key;
   if (key === undefined || key === null) {
@@ -119,19 +133,30 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
 
 /** The event types (message names) of a channel, in document order. */
 export function eventTypesOf(channel: string): string[] {
-  return [...findChannel(asyncApiContract(), channel).messages.keys()];
+  return [...findChannel(asyncApiContract(), channel).target.messages.keys()];
 }
 
-function findChannel(contract: AsyncApiContract, name: string): CompiledChannel {
+/** The channel `name` stands for, and the partner a partner topic's name names. */
+function findChannel(
+  contract: AsyncApiContract,
+  name: string,
+): { target: CompiledChannel; topicPartner?: string } {
   const channels = [...contract.channels.values()];
-  const found =
-    contract.channels.get(name) ??
-    channels.find((channel) => channel.address === name) ??
-    channels
-      .filter((channel) => name.endsWith(channel.address))
-      .sort((a, b) => b.address.length - a.address.length)[0];
+  const named = contract.channels.get(name) ?? channels.find((c) => c.address === name);
+  if (named) return { target: named };
+  // The longest address that fits: `x.partner.acme.device-status` also ends in `device-status`.
+  const [found] = channels
+    .map((channel) => ({ channel, match: channel.topicName.exec(name) }))
+    .filter(({ match }) => match !== null)
+    .sort((a, b) => b.channel.address.length - a.channel.address.length);
   if (!found) throw new Error(`"${name}" names no channel of ${asyncApiPath}`);
-  return found;
+  return { target: found.channel, topicPartner: found.match?.groups?.partnerId };
+}
+
+/** `partner.{partnerId}.consent` matches `<any prefix>partner.acme.consent`, naming `acme`. */
+function topicNamePattern(address: string): RegExp {
+  const literal = address.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  return new RegExp(`${literal.replace('{partnerId}', '(?<partnerId>[^.]+)')}$`);
 }
 
 function readHeaders(raw: ContractRecord['headers'], problems: string[]): Record<string, string> {
@@ -221,7 +246,7 @@ function loadContract(text: string): AsyncApiContract {
         key: ajv.compile(key),
       });
     }
-    channels.set(id, { id, address, messages });
+    channels.set(id, { id, address, topicName: topicNamePattern(address), messages });
   }
 
   const schemas = objectAt(objectAt(resolved, 'components'), 'schemas');
