@@ -184,6 +184,7 @@ describe('npm run demo', () => {
         'content-type': 'application/json',
         'event-type': record.value.type,
         'event-id': expect.any(String),
+        'partner-id': expect.stringMatching(/^(acme-energy|brightbuild)$/) as string,
       });
     }
   }, 60_000);

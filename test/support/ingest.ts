@@ -41,6 +41,7 @@ export async function startIngestRig(
   const service = await startService(
     {
       HTTP_PORT: String(port),
+      CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
       SHELLY_TOKEN_URL: sim.tokenUrl,
       SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
       SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
