@@ -79,6 +79,7 @@ function CallbackDocs(...moreErrors: ErrorCode[]) {
       'trust_wrong_integrator',
       'trust_device_mismatch',
       'host_not_allowed',
+      'database_unavailable',
     ),
   );
 }
