@@ -55,6 +55,10 @@ describe('telling an unavailable database from a refused statement', () => {
       }),
     ],
     ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    [
+      'a query on a connection lost before',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
     ['a query the database never answered', new Error('Query read timeout')],
     [
       'the statement timeout',

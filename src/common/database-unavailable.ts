@@ -14,9 +14,12 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014']);
  * `meta.driverAdapterError`, which is searched like a cause.
  */
 const PRISMA_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017']);
-/** The `pg` driver's own errors of a lost connection, of the connect timeout and of an unanswered query. */
+/**
+ * The `pg` driver's own errors: a lost connection, a query on a connection lost before, the connect
+ * timeout, an unanswered query.
+ */
 const PG_UNAVAILABLE_MESSAGE =
-  /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/;
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout)/;
 
 interface ErrorLike {
   name?: unknown;

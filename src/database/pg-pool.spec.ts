@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { PgPool } from './pg-pool';
 
 /** A pool whose one connection fails the statement after BEGIN with `failure`, and maybe the rollback. */
@@ -9,9 +10,10 @@ function poolFailingWith(failure: Error, rollbackFailure?: Error) {
     return Promise.reject(failure);
   });
   const release = jest.fn();
+  const client = Object.assign(new EventEmitter(), { query, release });
   const pool = new PgPool({});
-  jest.spyOn(pool, 'connect').mockResolvedValue({ query, release } as never);
-  return { pool, query, release };
+  jest.spyOn(pool, 'connect').mockResolvedValue(client as never);
+  return { pool, client, query, release };
 }
 
 describe('a transaction that fails', () => {
@@ -37,5 +39,26 @@ describe('a transaction that fails', () => {
     const { pool, release } = poolFailingWith(refused, rollbackFailure);
     await expect(pool.transaction((db) => db.query('INSERT 1'))).rejects.toBe(refused);
     expect(release).toHaveBeenCalledWith(rollbackFailure);
+  });
+
+  it('closes a connection lost while the transaction waits, without ending the process', async () => {
+    const notQueryable = new Error(
+      'Client has encountered a connection error and is not queryable',
+    );
+    const lost = Object.assign(
+      new Error('terminating connection due to idle-in-transaction timeout'),
+      {
+        code: '25P03',
+      },
+    );
+    const { pool, client, query, release } = poolFailingWith(notQueryable);
+    const work = async () => {
+      client.emit('error', lost);
+      await client.query('DELETE 1');
+    };
+    await expect(pool.transaction(work)).rejects.toBe(notQueryable);
+    expect(query).not.toHaveBeenCalledWith('ROLLBACK');
+    expect(release).toHaveBeenCalledWith(lost);
+    expect(client.listenerCount('error')).toBe(0);
   });
 });

@@ -24,6 +24,9 @@ export class PgPool extends Pool implements OnModuleDestroy {
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect();
     let broken: Error | undefined;
+    // The pool listens to idle connections only: without this, one lost now would end the process.
+    const onLost = (error: Error) => (broken = error);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -32,10 +35,13 @@ export class PgPool extends Pool implements OnModuleDestroy {
     } catch (error) {
       // A connection that failed or went silent cannot be trusted to roll back, nor to serve the
       // next caller: releasing it with an error closes it, which ends its transaction too.
-      if (isDatabaseUnavailable(error)) broken = error as Error;
-      else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      if (!broken && isDatabaseUnavailable(error)) broken = error as Error;
+      if (!broken) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      }
       throw error;
     } finally {
+      client.off('error', onLost);
       client.release(broken);
     }
   }
