@@ -24,7 +24,12 @@ export interface IngestRig {
  * simulator and trusts its key; the simulator sends consent callbacks to the service.
  */
 export async function startIngestRig(
-  options: { simulator?: Partial<SimulatorOptions>; env?: Record<string, string> } = {},
+  options: {
+    simulator?: Partial<SimulatorOptions>;
+    env?: Record<string, string>;
+    /** A migrated database the caller owns; by default a fresh one that stops with the rig. */
+    database?: { url: string };
+  } = {},
 ): Promise<IngestRig> {
   const port = await freePort();
   const sim = await ShellySimulator.start({
@@ -33,18 +38,21 @@ export async function startIngestRig(
     callbackUrl: `http://127.0.0.1:${port}/v1/shelly/consent`,
     ...options.simulator,
   });
-  const service = await startService({
-    HTTP_PORT: String(port),
-    CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-    SHELLY_TOKEN_URL: sim.tokenUrl,
-    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
-    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
-    SHELLY_PING_INTERVAL_MS: '1000',
-    SHELLY_RECONNECT_MIN_MS: '50',
-    SHELLY_RECONNECT_MAX_MS: '500',
-    INGEST_INCLUDE_RAW_STATUS: 'true',
-    ...options.env,
-  }).catch(async (error: unknown) => {
+  const service = await startService(
+    {
+      HTTP_PORT: String(port),
+      CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+      SHELLY_TOKEN_URL: sim.tokenUrl,
+      SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+      SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+      SHELLY_PING_INTERVAL_MS: '1000',
+      SHELLY_RECONNECT_MIN_MS: '50',
+      SHELLY_RECONNECT_MAX_MS: '500',
+      INGEST_INCLUDE_RAW_STATUS: 'true',
+      ...options.env,
+    },
+    options.database,
+  ).catch(async (error: unknown) => {
     await sim.stop();
     throw error;
   });
