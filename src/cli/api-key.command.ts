@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import pino from 'pino';
 import { type ApiKeyScope, apiKeyScopes, ApiKeyStore } from '../partners';
 import { readVariables } from '../config';
 import { printJson, withPrisma } from './database-client';
@@ -21,7 +22,10 @@ function parseTime(value: string): Date {
 
 function withKeys<T>(work: (keys: ApiKeyStore) => Promise<T>): Promise<T> {
   const { API_KEY_PEPPER } = readVariables(process.env, ['API_KEY_PEPPER']);
-  return withPrisma((prisma) => work(new ApiKeyStore(prisma, API_KEY_PEPPER)));
+  // The command line verifies no key, so the store has nothing to log.
+  return withPrisma((prisma) =>
+    work(new ApiKeyStore(prisma, API_KEY_PEPPER, pino({ level: 'silent' }))),
+  );
 }
 
 export function registerApiKeyCommand(program: Command): void {

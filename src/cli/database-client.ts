@@ -1,13 +1,18 @@
-import { type DatabaseConfig, databaseConfigFrom, readVariables } from '../config';
-import { PgPool, PrismaService } from '../database';
+import {
+  type DatabaseConfig,
+  databaseConfigFrom,
+  databaseVariableNames,
+  readVariables,
+} from '../config';
+import { PgPool, pgConnectionConfig, PrismaService } from '../database';
 
 function databaseConfig(): DatabaseConfig {
-  return databaseConfigFrom(readVariables(process.env, ['DATABASE_URL', 'DATABASE_POOL_SIZE']));
+  return databaseConfigFrom(readVariables(process.env, databaseVariableNames));
 }
 
 /** Runs `work` with a `pg` pool on DATABASE_URL and always closes it. */
 export async function withPgPool<T>(work: (pool: PgPool) => Promise<T>): Promise<T> {
-  const pool = new PgPool({ connectionString: databaseConfig().url, max: 2 });
+  const pool = new PgPool({ ...pgConnectionConfig(databaseConfig()), max: 2 });
   try {
     return await work(pool);
   } finally {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { databaseConfigFrom, readVariables } from '../config';
+import { databaseConfigFrom, databaseVariableNames, readVariables } from '../config';
 import { migrate, readMigrations } from '../database';
 
 export function registerMigrateCommand(program: Command): void {
@@ -9,9 +9,7 @@ export function registerMigrateCommand(program: Command): void {
       'apply pending database migrations (prisma/migrations), recorded the way Prisma Migrate does',
     )
     .action(async () => {
-      const database = databaseConfigFrom(
-        readVariables(process.env, ['DATABASE_URL', 'DATABASE_POOL_SIZE']),
-      );
+      const database = databaseConfigFrom(readVariables(process.env, databaseVariableNames));
       const report = await migrate(database.url, readMigrations());
       for (const name of report.applied) process.stdout.write(`applied ${name}\n`);
       for (const name of report.unknownApplied) {

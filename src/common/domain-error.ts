@@ -32,6 +32,7 @@ export const errorStatus = {
   host_session_down: 503,
   control_unavailable: 503,
   consent_links_unconfigured: 503,
+  database_unavailable: 503,
   shutting_down: 503,
   command_timeout: 504,
 } as const;

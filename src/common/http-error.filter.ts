@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { Logger } from 'pino';
 import { allowedMethods } from './allowed-methods';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError, ErrorCode, errorStatus } from './domain-error';
 
 export interface ErrorBody {
@@ -17,12 +18,16 @@ export function errorBody(error: DomainError): ErrorBody {
     : { code: error.code, message: error.message, reason };
 }
 
+/** A guess at how soon the database is back: a restart or failover takes seconds. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Every error leaves the API as `{code, message}` with the status its code stands for. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const error = isDatabaseUnavailable(thrown) ? this.databaseUnavailable(thrown) : thrown;
     const response = host.switchToHttp().getResponse<{
       setHeader(name: string, value: string): void;
       status(code: number): { json(body: ErrorBody): void };
@@ -39,6 +44,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     const retryAfter = error instanceof DomainError ? error.extras.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(errorStatus[body.code]).json(body);
+  }
+
+  private databaseUnavailable(cause: unknown): DomainError {
+    this.logger.warn({ err: cause }, 'the database is unavailable to an HTTP request');
+    return new DomainError('database_unavailable', 'the database is unavailable; retry later', {
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    });
   }
 
   private toBody(error: unknown): ErrorBody {

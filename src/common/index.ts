@@ -1,4 +1,5 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
+export { isDatabaseUnavailable } from './database-unavailable';
 export { toDecimalDeviceId, toHexDeviceId } from './device-id';
 export { DomainError, errorStatus } from './domain-error';
 export type { DomainErrorExtras, ErrorCode } from './domain-error';

@@ -117,6 +117,9 @@ export interface EventsConfig {
 export interface DatabaseConfig {
   url: string;
   poolSize: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
 }
 
 export interface KafkaConfig {
@@ -228,10 +231,25 @@ export function logConfigFrom(v: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): LogConf
   return { level: v.LOG_LEVEL, format: v.LOG_FORMAT };
 }
 
+/** The variables of the database settings, for commands that read only these. */
+export const databaseVariableNames = [
+  'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
+  'DATABASE_CONNECT_TIMEOUT_MS',
+  'DATABASE_STATEMENT_TIMEOUT_MS',
+  'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+] as const;
+
 export function databaseConfigFrom(
-  v: Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+  v: Pick<Env, (typeof databaseVariableNames)[number]>,
 ): DatabaseConfig {
-  return { url: v.DATABASE_URL, poolSize: v.DATABASE_POOL_SIZE };
+  return {
+    url: v.DATABASE_URL,
+    poolSize: v.DATABASE_POOL_SIZE,
+    connectTimeoutMs: v.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: v.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: v.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
 }
 
 /** The secret values present among `v`, plus the password inside the database URL. */

@@ -2,6 +2,7 @@
 export {
   ConfigError,
   databaseConfigFrom,
+  databaseVariableNames,
   loadConfig,
   loadDotEnvFile,
   readVariables,

@@ -85,6 +85,24 @@ export const variables = {
     default: '10',
     doc: 'Maximum number of Postgres connections of one instance.',
   }),
+  DATABASE_CONNECT_TIMEOUT_MS: variable({
+    group: 'Database',
+    schema: integer(100, 600000),
+    default: '5000',
+    doc: 'How long a request waits for a database connection (a new one, or a free one of the pool) before it answers 503 `database_unavailable`.',
+  }),
+  DATABASE_STATEMENT_TIMEOUT_MS: variable({
+    group: 'Database',
+    schema: integer(100, 3600000),
+    default: '15000',
+    doc: "Postgres cancels a statement running longer (`statement_timeout`); a statement the database does not answer at all is given up a second later. Either answers 503 `database_unavailable`. Migrations don't have it.",
+  }),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: variable({
+    group: 'Database',
+    schema: integer(100, 3600000),
+    default: '60000',
+    doc: "Postgres ends a connection whose transaction waited this long between statements (`idle_in_transaction_session_timeout`), releasing its locks. Keep it above Kafka's acknowledgement timeout (30 s): the outbox relay waits for it inside a transaction.",
+  }),
   EVENT_SINK: variable({
     group: 'Event sink',
     schema: z.enum(['kafka', 'file']),

@@ -81,6 +81,7 @@ function CallbackDocs(...moreErrors: ErrorCode[]) {
       'trust_token_reused',
       'trust_token_superseded',
       'host_not_allowed',
+      'database_unavailable',
     ),
   );
 }

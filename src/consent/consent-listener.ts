@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
+import { pgConnectionConfig } from '../database';
 import { InjectRootLogger } from '../observability';
 import { ConsentCache } from './consent-cache';
 import { readConsentNotice } from './consent-notice';
@@ -43,7 +44,8 @@ export class ConsentListener implements OnModuleInit, OnModuleDestroy {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.config.database.url });
+    // The timeouts bound connecting and each statement; none ends an idle session, so it may listen for good.
+    const client = new Client(pgConnectionConfig(this.config.database));
     client.on('notification', (message) => {
       const payload = message.payload;
       if (payload) this.notices = this.notices.then(() => this.apply(payload));

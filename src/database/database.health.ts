@@ -4,7 +4,11 @@ import { PgPool } from './pg-pool';
 
 const DATABASE_TIMEOUT_MS = 2_000;
 
-/** `ok` when Postgres answers a query within 2 s; `timeout` or `unreachable` otherwise. */
+/**
+ * `ok` when Postgres answers a query within 2 s; `timeout` or `unreachable` otherwise. A query still
+ * waiting after 2 s ends by the pool's connect and statement timeouts, so probes of a silent database
+ * do not hold connections for good.
+ */
 @Injectable()
 export class DatabaseHealth extends HealthIndicator {
   readonly name = 'database';

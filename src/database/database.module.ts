@@ -3,6 +3,7 @@ import { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ROOT_LOGGER } from '../observability';
 import { DatabaseHealth } from './database.health';
+import { pgConnectionConfig } from './pg-connection-config';
 import { PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
 
@@ -20,7 +21,7 @@ import { PrismaService } from './prisma.service';
       inject: [APP_CONFIG, ROOT_LOGGER],
       useFactory: (config: AppConfig, logger: Logger) =>
         new PgPool(
-          { connectionString: config.database.url, max: config.database.poolSize },
+          { ...pgConnectionConfig(config.database), max: config.database.poolSize },
           (error) =>
             logger.warn(
               { component: 'pg-pool', problem: error.message },

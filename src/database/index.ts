@@ -3,5 +3,6 @@ export { DatabaseHealth } from './database.health';
 export { DatabaseModule } from './database.module';
 export { readMigrations } from './migrations';
 export { migrate } from './migrator';
+export { pgConnectionConfig } from './pg-connection-config';
 export { PgPool } from './pg-pool';
 export { PrismaService } from './prisma.service';

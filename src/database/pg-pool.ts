@@ -1,5 +1,6 @@
 import { OnModuleDestroy } from '@nestjs/common';
 import { Pool, PoolClient, PoolConfig } from 'pg';
+import { isDatabaseUnavailable } from '../common';
 
 /**
  * Plain `pg` pool for write paths that run many statements per transaction, where Prisma's
@@ -22,16 +23,26 @@ export class PgPool extends Pool implements OnModuleDestroy {
 
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect();
+    let broken: Error | undefined;
+    // The pool listens to idle connections only: without this, one lost now would end the process.
+    const onLost = (error: Error) => (broken = error);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed or went silent cannot be trusted to roll back, nor to serve the
+      // next caller: releasing it with an error closes it, which ends its transaction too.
+      if (!broken && isDatabaseUnavailable(error)) broken = error as Error;
+      if (!broken) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      }
       throw error;
     } finally {
-      client.release();
+      client.off('error', onLost);
+      client.release(broken);
     }
   }
 }

@@ -10,19 +10,27 @@ export const HEADER_AUTH = 'apiKey';
 export const ApiKeyAuth = () =>
   applyDecorators(ApiBearerAuth(BEARER_AUTH), ApiSecurity(HEADER_AUTH));
 
-/** Errors every route guarded by an API key can answer. */
+/**
+ * Errors every route guarded by an API key can answer. A key not verified in the last 2 s is looked
+ * up in the database, so even a route that reads only memory can answer `database_unavailable`.
+ */
 const keyErrors: ErrorCode[] = [
   'api_key_missing',
   'api_key_invalid',
   'api_key_expired',
   'api_key_scope_missing',
+  'database_unavailable',
 ];
 
 /** Errors of any route that reads a JSON body. */
 export const bodyErrors: ErrorCode[] = ['invalid_json', 'invalid_body', 'payload_too_large'];
 
 /** Errors whose answer carries `Retry-After`. */
-const retryAfterErrors: ErrorCode[] = ['rate_limited', 'idempotency_key_in_progress'];
+const retryAfterErrors: ErrorCode[] = [
+  'rate_limited',
+  'idempotency_key_in_progress',
+  'database_unavailable',
+];
 
 /**
  * Documents the error answers of a route, one response per status, each naming its codes. Every

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { PrismaService } from '../database';
 import { issueKey } from './api-key';
 import { ApiKeyStore } from './api-key.store';
@@ -5,8 +6,11 @@ import { ApiKeyStore } from './api-key.store';
 const pepper = 'pepper-0123456789abcdef0123456789abcdef';
 const start = new Date('2026-12-02T10:00:00Z').getTime();
 
-/** A store over one stored key row, counting how often it asks the database. */
-function storeWithKey(expiresAt: Date | null) {
+/**
+ * A store over one stored key row, counting how often it asks the database; `update` stands for the
+ * write of `lastUsedAt`.
+ */
+function storeWithKey(expiresAt: Date | null, update = () => Promise.resolve()) {
   const issued = issueKey(pepper);
   const row = {
     id: issued.id,
@@ -20,9 +24,11 @@ function storeWithKey(expiresAt: Date | null) {
   };
   const findUnique = jest.fn(() => Promise.resolve(row));
   const prisma = {
-    apiKey: { findUnique, update: jest.fn(() => Promise.resolve(row)) },
+    apiKey: { findUnique, update: jest.fn(update) },
   } as unknown as PrismaService;
-  return { store: new ApiKeyStore(prisma, pepper), plaintext: issued.plaintext, findUnique };
+  const log = { warn: jest.fn() };
+  const store = new ApiKeyStore(prisma, pepper, log as unknown as Logger);
+  return { store, plaintext: issued.plaintext, findUnique, log };
 }
 
 describe('the verification of keys with an expiry', () => {
@@ -54,5 +60,23 @@ describe('the verification of keys with an expiry', () => {
     await expect(store.authenticate(plaintext)).resolves.toBe('expired');
     await expect(store.authenticate(plaintext)).resolves.toBe('expired');
     expect(findUnique).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('the record of when a key was last used', () => {
+  it('does not hold up the verification', async () => {
+    const { store, plaintext } = storeWithKey(null, () => new Promise(() => undefined));
+    await expect(store.authenticate(plaintext)).resolves.toMatchObject({ scopes: ['read'] });
+  });
+
+  it('logs a failed write instead of failing the verification', async () => {
+    const failure = new Error('Connection terminated unexpectedly');
+    const { store, plaintext, log } = storeWithKey(null, () => Promise.reject(failure));
+    await expect(store.authenticate(plaintext)).resolves.toMatchObject({ scopes: ['read'] });
+    await Promise.resolve();
+    expect(log.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ err: failure }),
+      expect.any(String),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Logger } from 'pino';
 import { DomainError } from '../common';
 import { PrismaService } from '../database';
 import { ApiKey, Prisma } from '../generated/prisma/client';
@@ -39,6 +40,7 @@ export class ApiKeyStore {
   constructor(
     private readonly prisma: PrismaService,
     private readonly pepper: string,
+    private readonly log: Logger,
   ) {}
 
   /**
@@ -116,14 +118,19 @@ export class ApiKeyStore {
     // Trusted until the cache's bound or the expiry, whichever comes first.
     const until = Math.min(now + VERIFIED_KEY_TTL_MS, expiresAt?.getTime() ?? Infinity);
     this.verified.set(plaintext, { key, until });
-    await this.recordUse(row.id, now);
+    this.recordUse(row.id, now);
     return key;
   }
 
-  private async recordUse(id: string, now: number): Promise<void> {
+  /** At most once a minute per key, and not waited for: a slow or failing write delays no request. */
+  private recordUse(id: string, now: number): void {
     if (now - (this.lastUsedWritten.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWritten.set(id, now);
-    await this.prisma.apiKey.update({ where: { id }, data: { lastUsedAt: new Date(now) } });
+    this.prisma.apiKey
+      .update({ where: { id }, data: { lastUsedAt: new Date(now) } })
+      .catch((error: unknown) =>
+        this.log.warn({ err: error, apiKeyId: id }, 'could not record when an API key was used'),
+      );
   }
 }
 

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { PrismaService } from '../database';
+import { ROOT_LOGGER } from '../observability';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyStore } from './api-key.store';
 import { ApiKeysController } from './api-keys.controller';
@@ -14,9 +16,9 @@ import { PartnersController } from './partners.controller';
   providers: [
     {
       provide: ApiKeyStore,
-      inject: [PrismaService, APP_CONFIG],
-      useFactory: (prisma: PrismaService, config: AppConfig) =>
-        new ApiKeyStore(prisma, config.apiKeys.pepper),
+      inject: [PrismaService, APP_CONFIG, ROOT_LOGGER],
+      useFactory: (prisma: PrismaService, config: AppConfig, logger: Logger) =>
+        new ApiKeyStore(prisma, config.apiKeys.pepper, logger.child({ component: 'api-keys' })),
     },
     {
       provide: ConsentLinkSigner,

@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { databaseConfigFrom, databaseVariableNames, readVariables } from '../../src/config/config';
 import { readMigrations } from '../../src/database/migrations';
 import { migrate, MigrationError } from '../../src/database/migrator';
 import { PrismaService } from '../../src/database/prisma.service';
@@ -99,7 +100,14 @@ describe('database migrations on a real Postgres', () => {
 
   it('writes and reads rows through Prisma on the migrated schema', async () => {
     await migrate(database.url, readMigrations());
-    const prisma = new PrismaService({ url: database.url, poolSize: 2 });
+    const prisma = new PrismaService(
+      databaseConfigFrom(
+        readVariables(
+          { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '2' },
+          databaseVariableNames,
+        ),
+      ),
+    );
     await prisma.onModuleInit();
     try {
       const eventId = '0b6f1c52-5a8e-4f61-9d0e-2f4b7c1a9e33';

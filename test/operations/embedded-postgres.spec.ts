@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client, Pool } from 'pg';
+import { databaseConfigFrom, databaseVariableNames, readVariables } from '../../src/config/config';
 import { readMigrations } from '../../src/database/migrations';
 import { migrate } from '../../src/database/migrator';
 import { PrismaService } from '../../src/database/prisma.service';
@@ -114,7 +115,14 @@ describe('embedded Postgres for the demo', () => {
   });
 
   it('serves Prisma through its pg adapter, interactive transactions included', async () => {
-    const prisma = new PrismaService({ url: postgres.url, poolSize: 3 });
+    const prisma = new PrismaService(
+      databaseConfigFrom(
+        readVariables(
+          { DATABASE_URL: postgres.url, DATABASE_POOL_SIZE: '3' },
+          databaseVariableNames,
+        ),
+      ),
+    );
     await prisma.onModuleInit();
     try {
       const created = await prisma.$transaction(async (tx) => {

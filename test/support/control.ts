@@ -51,6 +51,7 @@ export async function startControlRig(
     env?: Record<string, string>;
     models?: string[];
     simulator?: Partial<SimulatorOptions>;
+    database?: { url: string };
   } = {},
 ): Promise<ControlRig> {
   const host = 'shelly-103-eu.shelly.cloud';
@@ -75,6 +76,7 @@ export async function startControlRig(
       CONTROL_RATE_PER_DEVICE: '0',
       ...options.env,
     },
+    database: options.database,
   });
   const store = rig.service.app.get(ApiKeyStore);
   const issue = (scope: ApiKeyScope) =>

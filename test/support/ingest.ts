@@ -28,6 +28,7 @@ export async function startIngestRig(
   options: {
     simulator?: Partial<SimulatorOptions>;
     env?: Record<string, string>;
+    /** A migrated database the caller owns; by default a fresh one that stops with the rig. */
     database?: { url: string };
   } = {},
 ): Promise<IngestRig> {
