@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { ConsentCache } from '../../src/consent/consent-cache';
 import { ConsentTokenPurge } from '../../src/consent/consent-token-purge';
 import { RunningService, startService } from '../support/app';
 import { callbackBody, callbackPublicKeyPem, signedCallback } from '../support/consent-callbacks';
+import { sql } from '../support/sql';
 
 /** A token counts for one callback, and an older callback never undoes a newer one. */
 describe('consent callback replays', () => {
@@ -26,15 +26,8 @@ describe('consent callback replays', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  async function count(sql: string, parameter: string): Promise<number> {
-    const client = new Client({ connectionString: service.databaseUrl });
-    await client.connect();
-    try {
-      return Number((await client.query<{ n: string }>(sql, [parameter])).rows[0].n);
-    } finally {
-      await client.end();
-    }
-  }
+  const count = async (text: string, parameter: string) =>
+    Number((await sql<{ n: string }>(service.databaseUrl, text, [parameter])).rows[0].n);
   const historyOf = (id: string) =>
     count('SELECT count(*) AS n FROM consent_history WHERE device_id = $1', hex(id));
   const outboxOf = (id: string) =>
@@ -139,22 +132,18 @@ describe('consent callback replays', () => {
   it('purges accepted tokens only once they have expired beyond the clock skew', async () => {
     const deviceId = nextDevice();
     const oldEnough = Date.now() - 200_000;
-    const client = new Client({ connectionString: service.databaseUrl });
-    await client.connect();
-    try {
-      await client.query(
-        `INSERT INTO consent_callback_token (token_hash, device_id, callback_hash, issued_at, expires_at)
-         VALUES ('expired-token', $1, 'h', $2, $3), ('live-token', $1, 'h', $2, now() + interval '1 minute')`,
-        [hex(deviceId), new Date(oldEnough), new Date(oldEnough + 120_000)],
-      );
-      await service.app.get(ConsentTokenPurge).purge();
-      const { rows } = await client.query<{ token_hash: string }>(
-        'SELECT token_hash FROM consent_callback_token WHERE device_id = $1',
-        [hex(deviceId)],
-      );
-      expect(rows.map((r) => r.token_hash)).toEqual(['live-token']);
-    } finally {
-      await client.end();
-    }
+    await sql(
+      service.databaseUrl,
+      `INSERT INTO consent_callback_token (token_hash, device_id, callback_hash, issued_at, expires_at)
+       VALUES ('expired-token', $1, 'h', $2, $3), ('live-token', $1, 'h', $2, now() + interval '1 minute')`,
+      [hex(deviceId), new Date(oldEnough), new Date(oldEnough + 120_000)],
+    );
+    await service.app.get(ConsentTokenPurge).purge();
+    const { rows } = await sql<{ token_hash: string }>(
+      service.databaseUrl,
+      'SELECT token_hash FROM consent_callback_token WHERE device_id = $1',
+      [hex(deviceId)],
+    );
+    expect(rows.map((r) => r.token_hash)).toEqual(['live-token']);
   });
 });

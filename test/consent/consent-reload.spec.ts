@@ -1,9 +1,10 @@
-import { Client } from 'pg';
+import { QueryResultRow } from 'pg';
 import { ConsentCache } from '../../src/consent/consent-cache';
 import { RunningService, startService } from '../support/app';
 import { callbackBody, callbackPublicKeyPem, sendCallback } from '../support/consent-callbacks';
 import { eventually } from '../support/eventually';
 import { createMigratedDatabase } from '../support/services';
+import { sql } from '../support/sql';
 
 const devices = ['224830197358001', '224830197358002', '224830197358003', '224830197358004'];
 
@@ -29,15 +30,8 @@ describe('the consent cache across listener reloads', () => {
     await database?.drop();
   });
 
-  async function query<T>(sql: string): Promise<T[]> {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const query = async <T extends QueryResultRow>(text: string) =>
+    (await sql<T>(database.url, text)).rows;
 
   const cutListeners = () =>
     query(

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { CommandIdempotencyStore } from '../../src/control/command-idempotency.store';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
 import { Answer, ControlRig, startControlRig } from '../support/control';
+import { sql } from '../support/sql';
 import { metricValue } from '../support/metrics-scrape';
 import { openApiProblems } from '../support/openapi-contract';
 
@@ -31,15 +31,8 @@ describe('idempotent commands', () => {
     rig.command(device.identity.id, body, apiKey, { 'idempotency-key': key });
   const replayed = (answer: Answer) => answer.headers.get('idempotent-replayed');
 
-  async function sql(text: string, values: unknown[]): Promise<number> {
-    const client = new Client({ connectionString: rig.service.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query(text, values)).rowCount ?? 0;
-    } finally {
-      await client.end();
-    }
-  }
+  const rowCount = async (text: string, values: unknown[]) =>
+    (await sql(rig.service.databaseUrl, text, values)).rowCount ?? 0;
 
   it('sends a retried toggle once, and the retry gets the first answer', async () => {
     const device = relay(0);
@@ -176,7 +169,7 @@ describe('idempotent commands', () => {
     const key = randomUUID();
     const first = await send(device, on, key);
     expect(first.status).toBe(200);
-    await sql(
+    await rowCount(
       `UPDATE command_idempotency SET created_at = created_at - interval '25 hours'
        WHERE idempotency_key = $1`,
       [key],
@@ -194,7 +187,7 @@ describe('idempotent commands', () => {
     const [expired, fresh] = [randomUUID(), randomUUID()];
     expect((await send(relay(8), on, expired)).status).toBe(200);
     expect((await send(relay(8), on, fresh)).status).toBe(200);
-    await sql(
+    await rowCount(
       `UPDATE command_idempotency SET created_at = created_at - interval '25 hours'
        WHERE idempotency_key = $1`,
       [expired],
@@ -203,7 +196,7 @@ describe('idempotent commands', () => {
     await rig.service.app.get(CommandIdempotencyStore).purgeExpired();
 
     const left = (key: string) =>
-      sql('SELECT 1 FROM command_idempotency WHERE idempotency_key = $1', [key]);
+      rowCount('SELECT 1 FROM command_idempotency WHERE idempotency_key = $1', [key]);
     expect(await left(expired)).toBe(0);
     expect(await left(fresh)).toBe(1);
   });

@@ -1,5 +1,4 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { partnerTopicNames, PartnerTopics } from '../../src/config/topics';
 import { ConsentCache } from '../../src/consent/consent-cache';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
@@ -12,6 +11,7 @@ import { eventually, waitFor } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { ReadMessage, readTopic, topicMessageCount } from '../support/kafka-reader';
 import { createMigratedDatabase, requireServices } from '../support/services';
+import { sql } from '../support/sql';
 
 const { kafkaBrokers } = requireServices();
 const HOST = 'shelly-103-eu.shelly.cloud';
@@ -125,10 +125,7 @@ describe('with KAFKA_TOPIC_PER_PARTNER=true', () => {
 
   beforeAll(async () => {
     database = await createMigratedDatabase();
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    await client.query(`INSERT INTO partner (id, name) VALUES ('acme', 'Acme')`);
-    await client.end();
+    await sql(database.url, `INSERT INTO partner (id, name) VALUES ('acme', 'Acme')`);
     rig = await startRig({ KAFKA_TOPIC_PER_PARTNER: 'true' }, database);
     topicsOf = (partnerId) => partnerTopicNames(rig.service.config.kafka.topicPrefix, partnerId);
   }, 60_000);

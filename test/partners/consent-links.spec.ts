@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { PartnerStore } from '../../src/partners/partner.store';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
@@ -7,6 +6,7 @@ import { ControlRig, startControlRig } from '../support/control';
 import { eventually } from '../support/eventually';
 import { readTopic } from '../support/kafka-reader';
 import { requireServices } from '../support/services';
+import { sql } from '../support/sql';
 
 const { kafkaBrokers } = requireServices();
 const on = { type: 'relay', channel: 0, action: 'on' };
@@ -31,17 +31,12 @@ describe('partner consent links', () => {
     rig.get(`/v1/consents/${device.identity.id}`, rig.keys.admin);
 
   async function historyRows(device: SimulatedDevice): Promise<number> {
-    const client = new Client({ connectionString: rig.service.databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ count: string }>(
-        'SELECT count(*) FROM consent_history WHERE device_id = $1',
-        [device.identity.id],
-      );
-      return Number(rows[0].count);
-    } finally {
-      await client.end();
-    }
+    const { rows } = await sql<{ count: string }>(
+      rig.service.databaseUrl,
+      'SELECT count(*) FROM consent_history WHERE device_id = $1',
+      [device.identity.id],
+    );
+    return Number(rows[0].count);
   }
 
   /** The link with its callback URL changed by `tamper`. */

@@ -1,7 +1,7 @@
-import { Client } from 'pg';
 import { readMigrations } from '../../src/database/migrations';
 import { migrate } from '../../src/database/migrator';
 import { createEmptyDatabase } from '../support/services';
+import { sql } from '../support/sql';
 
 const PARTNERS_MIGRATION = '20261202020000_partners';
 
@@ -12,10 +12,9 @@ async function databaseBeforePartners(url: string): Promise<void> {
     url,
     all.filter((m) => m.name < PARTNERS_MIGRATION),
   );
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`
+  await sql(
+    url,
+    `
       INSERT INTO device_consent (device_id, owner_user_id, scope, host)
         VALUES ('cc7b5c0c5d9c', 48213, 'control', 'shelly-103-eu.shelly.cloud');
       INSERT INTO consent_history (device_id, change, scope, owner_user_id, host, callback, verification)
@@ -26,10 +25,8 @@ async function databaseBeforePartners(url: string): Promise<void> {
         ('mixedkey0001', 'operator too', '{read,admin}', 'h3');
       INSERT INTO command_audit (id, recorded_at, device_id, api_key_id, command, decision, outcome, latency_ms)
         VALUES (gen_random_uuid(), now(), 'cc7b5c0c5d9c', 'readkey00001', '{}', 'allowed', 'ok', 1);
-    `);
-  } finally {
-    await client.end();
-  }
+    `,
+  );
 }
 
 describe('the partners migration', () => {
@@ -43,15 +40,7 @@ describe('the partners migration', () => {
 
   afterAll(() => database?.drop());
 
-  async function rows<T>(sql: string): Promise<T[]> {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
+  const rows = async (text: string) => (await sql(database.url, text)).rows;
 
   it('gives consents and their history stored before partners to the default partner', async () => {
     expect(await rows('SELECT id, name FROM partner')).toEqual([
