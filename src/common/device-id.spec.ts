@@ -30,7 +30,8 @@ describe('device id conversion', () => {
     expect(toDecimalDeviceId('224830197357980')).toBe('224830197357980');
   });
 
-  it('passes X ids through unchanged', () => {
+  it('passes X ids of up to 64 characters through unchanged', () => {
+    expect(toHexDeviceId(`X${'b'.repeat(63)}`)).toBe(`X${'b'.repeat(63)}`);
     expect(toHexDeviceId('XB-7c2f0a11')).toBe('XB-7c2f0a11');
     expect(toDecimalDeviceId('XB-7c2f0a11')).toBe('XB-7c2f0a11');
   });
@@ -46,6 +47,7 @@ describe('device id conversion', () => {
     ' 12133370',
     String(2 ** 48),
     'X',
+    `X${'b'.repeat(64)}`,
   ])('rejects %p', (value) => {
     expect(toHexDeviceId(value)).toBeUndefined();
     expect(toDecimalDeviceId(value)).toBeUndefined();

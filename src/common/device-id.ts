@@ -11,7 +11,8 @@
 const MAX_DEVICE_NUMBER = 2 ** 48 - 1;
 const HEX_ID = /^(?:[0-9a-f]{6}|[0-9a-f]{12})$/i;
 const DECIMAL_ID = /^[1-9][0-9]{0,14}$/;
-const OPAQUE_ID = /^X[\x21-\x7e]+$/;
+/** Bounded like every id from outside: the longest BLE or Z-Wave id seen is far shorter. */
+const OPAQUE_ID = /^X[\x21-\x7e]{1,63}$/;
 
 export function toHexDeviceId(value: string): string | undefined {
   if (typeof value !== 'string') return undefined;

@@ -13,8 +13,8 @@ export type ParsedCommand = ReturnType<typeof deviceCommand.safeParse>;
 /** The state of one attempt as the checks learn more about it, for its audit record. */
 export interface Attempt {
   deviceId: string;
-  keyId: string | null;
-  /** The key's partner; `null` for admin keys and callers without a valid key. */
+  keyId: string;
+  /** The key's partner; `null` for admin keys. */
   partnerId: string | null;
   command: Record<string, unknown>;
   commandType: string;
@@ -48,15 +48,15 @@ export class CommandAttempts {
 
   open(
     deviceId: string,
-    key: { id: string; partnerId: string | null } | null,
+    key: { id: string; partnerId: string | null },
     parsed: ParsedCommand,
     body: unknown,
     receivedAt: number,
   ): Attempt {
     return {
       deviceId,
-      keyId: key?.id ?? null,
-      partnerId: key?.partnerId ?? null,
+      keyId: key.id,
+      partnerId: key.partnerId,
       ...auditedCommand(parsed, body),
       consentScope: null,
       trid: null,

@@ -26,7 +26,7 @@ import { InjectRootLogger } from '../observability';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import { deviceIdParam } from './devices.controller';
 import { IdempotentCommands } from './idempotent-commands';
-import { CommandSuccess, SendDeviceCommand } from './send-device-command';
+import { CommandSuccess, SendDeviceCommand, unauditable } from './send-device-command';
 
 export interface CommandHttpRequest extends AuthenticatedRequest {
   params: Record<string, string | undefined>;
@@ -51,8 +51,10 @@ export function stampArrival(
 }
 
 /**
- * The API-key guard answers 401/403 before the controller runs; this filter audits those attempts
- * too, then answers like every other error.
+ * The API-key guard answers before the controller runs; this filter audits the attempts of a valid
+ * key that lacks the `control` scope too (a caller without a valid key gets nothing written: the
+ * guard counts it), then answers like every other error. While the audit trail cannot take more
+ * records, such an attempt is answered 503 `control_unavailable` instead of being recorded.
  */
 @Catch(DomainError)
 export class CommandAttemptFilter extends HttpErrorFilter {
@@ -64,17 +66,23 @@ export class CommandAttemptFilter extends HttpErrorFilter {
   }
 
   override catch(error: DomainError, host: ArgumentsHost): void {
-    if (error.code.startsWith('api_key_')) {
-      const request = host.switchToHttp().getRequest<CommandHttpRequest>();
-      this.commands.recordRejected({
-        deviceId: request.params.id ?? '',
-        body: request.body,
-        keyId: request.apiKey?.id ?? null,
-        partnerId: request.apiKey?.partnerId ?? null,
-        code: error.code,
-        receivedAt: request.arrivedAt ?? performance.now(),
-      });
+    const request = host.switchToHttp().getRequest<CommandHttpRequest>();
+    const key = request.apiKey;
+    if (error.code !== 'api_key_scope_missing' || !key) {
+      super.catch(error, host);
+      return;
     }
+    if (!this.commands.recording) {
+      super.catch(unauditable(), host);
+      return;
+    }
+    this.commands.recordRejected({
+      deviceId: request.params.id ?? '',
+      body: request.body,
+      key,
+      code: error.code,
+      receivedAt: request.arrivedAt ?? performance.now(),
+    });
     super.catch(error, host);
   }
 }

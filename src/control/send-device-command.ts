@@ -39,14 +39,21 @@ export interface CommandSuccess {
 export type CommandAnswer =
   { sent: true; success: CommandSuccess } | { sent: boolean; error: DomainError };
 
-/** What the API-key guard refused before the use case ran; audited all the same. */
+/** What the API-key guard refused a valid key before the use case ran; audited all the same. */
 export interface RejectedByGuard {
   deviceId: string;
   body: unknown;
-  keyId: string | null;
-  partnerId: string | null;
+  key: AuthenticatedKey;
   code: ErrorCode;
   receivedAt: number;
+}
+
+/** The answer while the audit trail cannot take more records: commands must not run unaudited. */
+export function unauditable(): DomainError {
+  return new DomainError(
+    'control_unavailable',
+    'commands are paused: the audit trail cannot be written at the moment',
+  );
 }
 
 /** Shelly's documented `res` for a command to a device that is not connected (protocol 2.6). */
@@ -124,7 +131,12 @@ export class SendDeviceCommand {
     return { sent: true, success: result };
   }
 
-  /** Audits an attempt that the API-key guard turned away (401, 403 scope). */
+  /** False while the audit trail cannot take more records. */
+  get recording(): boolean {
+    return this.attempts.recording;
+  }
+
+  /** Audits an attempt of a valid key that the API-key guard turned away (403 scope). */
   recordRejected(rejected: RejectedByGuard): void {
     const deviceId = toHexDeviceId(rejected.deviceId);
     if (deviceId === undefined) {
@@ -133,24 +145,20 @@ export class SendDeviceCommand {
     }
     const attempt = this.attempts.open(
       deviceId,
-      rejected.keyId === null ? null : { id: rejected.keyId, partnerId: rejected.partnerId },
+      rejected.key,
       deviceCommand.safeParse(rejected.body),
       rejected.body,
       rejected.receivedAt,
     );
-    attempt.consentScope = this.directory.consent(deviceId, rejected.partnerId)?.scope ?? null;
+    attempt.consentScope = this.directory.consent(deviceId, rejected.key.partnerId)?.scope ?? null;
     this.attempts.finish(attempt, 'denied', 'denied', rejected.code);
   }
 
   private async run(attempt: Attempt, parsed: ParsedCommand): Promise<CommandSuccess | Failure> {
     if (!this.attempts.recording) {
-      return failed(
-        'control_unavailable',
-        'commands are paused: the audit trail cannot be written at the moment',
-        'error',
-      );
+      return { error: unauditable(), decision: 'allowed', outcome: 'error' };
     }
-    const keyWait = this.perKey.take(attempt.keyId ?? '');
+    const keyWait = this.perKey.take(attempt.keyId);
     if (keyWait > 0) return rateLimited('this API key', keyWait);
     if (attempt.partnerId !== null) {
       const partnerWait = this.perPartner.take(attempt.partnerId);

@@ -112,6 +112,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly unauthenticatedRequests = new Counter({
+    name: `${prefix}unauthenticated_requests_total`,
+    help: 'Requests refused for their API key before anything was written, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly commands = new Counter({
     name: `${prefix}commands_total`,
     help: 'Control API command attempts, by command type and outcome (ok, denied, refused, timeout, error).',

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError } from '../common';
+import { DomainError, type ErrorCode } from '../common';
+import { Metrics } from '../observability';
 import { ApiKeyScope, grants } from './api-key';
 import { ApiKeyStore, AuthenticatedKey } from './api-key.store';
 
@@ -19,6 +20,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyStore,
+    private readonly metrics: Metrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,20 +32,26 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = presentedKey(request.headers);
     if (!presented) {
-      throw new DomainError(
+      throw this.unauthenticated(
         'api_key_missing',
         'an API key is required: Authorization: Bearer <key> or X-API-Key',
       );
     }
     const key = await this.keys.authenticate(presented);
-    if (key === 'expired') throw new DomainError('api_key_expired', 'the API key has expired');
-    if (!key) throw new DomainError('api_key_invalid', 'the API key is unknown or revoked');
+    if (key === 'expired') throw this.unauthenticated('api_key_expired', 'the API key has expired');
+    if (!key) throw this.unauthenticated('api_key_invalid', 'the API key is unknown or revoked');
     // Set before the scope check: an attempt refused for scope is still audited under its key.
     request.apiKey = key;
     if (!grants(key.scopes, scope)) {
       throw new DomainError('api_key_scope_missing', `this API key lacks the ${scope} scope`);
     }
     return true;
+  }
+
+  /** A caller without a valid key gets an answer and a count, and nothing is written for it. */
+  private unauthenticated(code: ErrorCode, message: string): DomainError {
+    this.metrics.unauthenticatedRequests.inc({ reason: code });
+    return new DomainError(code, message);
   }
 }
 
