@@ -85,7 +85,10 @@ export class ConsentsController {
   ): Promise<{ consent: Consent | null; history: ConsentHistoryEntry[] }> {
     const deviceId = toHexDeviceId(deviceIdParam);
     if (!deviceId)
-      throw new DomainError('invalid_body', `${deviceIdParam} is not a Shelly device id`);
+      throw new DomainError(
+        'invalid_body',
+        `${deviceIdParam.slice(0, 64)} is not a Shelly device id`,
+      );
     const own = request.apiKey!.partnerId ?? undefined;
     const [consent, history] = await Promise.all([
       this.store.find(deviceId),

@@ -82,7 +82,8 @@ export class PartnersController {
     @Req() request: AuthenticatedRequest,
   ): Promise<ConsentLink> {
     const own = request.apiKey!.partnerId;
-    if (own !== null && own !== id) throw new DomainError('partner_not_found', `no partner ${id}`);
+    if (own !== null && own !== id)
+      throw new DomainError('partner_not_found', `no partner ${id.slice(0, 64)}`);
     const partner = await this.partners.get(this.knownId(id));
     return partnerConsentLink(partner.id, this.signer, {
       integratorTag: this.config.shelly.integratorTag,

@@ -1,30 +1,13 @@
-import { Client } from 'pg';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { PartnerStore } from '../../src/partners/partner.store';
 import { ConsentCache } from '../../src/consent/consent-cache';
 import { startService, RunningService } from '../support/app';
-import {
-  callbackBody,
-  callbackPublicKeyPem,
-  sendCallback,
-  Tamper,
-} from '../support/consent-callbacks';
+import { callbackBody, callbackPublicKeyPem, sendCallback } from '../support/consent-callbacks';
 import { readTopic } from '../support/kafka-reader';
 
 interface ConsentView {
   consent: Record<string, unknown> | null;
   history: { change: string; scope: string | null }[];
-}
-
-async function count(databaseUrl: string, table: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-    return Number(rows[0].n);
-  } finally {
-    await client.end();
-  }
 }
 
 describe('consent callback on real Postgres and Kafka', () => {
@@ -42,8 +25,8 @@ describe('consent callback on real Postgres and Kafka', () => {
     await service.stop();
   });
 
-  const send = (overrides: Parameters<typeof callbackBody>[0] = {}, tamper?: Tamper) =>
-    sendCallback(callbackUrl, 'ITG_TEST', callbackBody(overrides), tamper);
+  const send = (overrides: Parameters<typeof callbackBody>[0] = {}) =>
+    sendCallback(callbackUrl, 'ITG_TEST', callbackBody(overrides));
 
   async function consentOf(deviceId: string): Promise<{ status: number; body: ConsentView }> {
     const response = await fetch(`${service.url}/v1/consents/${deviceId}`, {
@@ -145,28 +128,6 @@ describe('consent callback on real Postgres and Kafka', () => {
       body: { status: 'ok', change: 'unchanged' },
     });
     expect((await consentOf('cc7b5c0c5d9f')).body.history).toHaveLength(historyBefore);
-  });
-
-  it.each<[Tamper, number, string]>([
-    ['bad-signature', 401, 'trust_token_invalid'],
-    ['other-algorithm', 401, 'trust_token_invalid'],
-    ['expired', 401, 'trust_token_expired'],
-    ['wrong-itg', 403, 'trust_wrong_integrator'],
-    ['mismatched-did', 403, 'trust_device_mismatch'],
-    ['no-header', 401, 'trust_header_missing'],
-  ])('refuses a callback with %s (%i %s) and stores nothing', async (tamper, status, code) => {
-    const before = await count(service.databaseUrl, 'consent_history');
-    const answer = await send({ deviceId: '79530338915100' }, tamper);
-    expect(answer.status).toBe(status);
-    expect(answer.body).toMatchObject({ code });
-    expect(await count(service.databaseUrl, 'consent_history')).toBe(before);
-  });
-
-  it('refuses a host outside the allowlist and stores nothing', async () => {
-    const before = await count(service.databaseUrl, 'consent_history');
-    const answer = await send({ deviceId: '79530338915101', host: 'evil.example.com' });
-    expect(answer).toMatchObject({ status: 403, body: { code: 'host_not_allowed' } });
-    expect(await count(service.databaseUrl, 'consent_history')).toBe(before);
   });
 
   it('refuses a body that is not valid consent as invalid_body', async () => {
