@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common';
+import { DomainError, isDatabaseUnavailable } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { Metrics } from '../observability';
 import { ConsentLinkSigner, DEFAULT_PARTNER_ID } from '../partners';
@@ -50,9 +50,7 @@ export class HandleConsentCallback {
       this.metrics.consentCallbacks.inc({ outcome: applied.change });
       return applied;
     } catch (error) {
-      this.metrics.consentCallbacks.inc({
-        outcome: error instanceof DomainError ? error.code : 'internal_error',
-      });
+      this.metrics.consentCallbacks.inc({ outcome: outcomeOf(error) });
       throw error;
     }
   }
@@ -98,4 +96,10 @@ export class HandleConsentCallback {
     }
     return applied;
   }
+}
+
+/** The metric's label for a callback that failed: its error code, from a closed set. */
+function outcomeOf(error: unknown): string {
+  if (error instanceof DomainError) return error.code;
+  return isDatabaseUnavailable(error) ? 'database_unavailable' : 'internal_error';
 }

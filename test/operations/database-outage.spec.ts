@@ -3,6 +3,7 @@ import { PrismaService } from '../../src/database/prisma.service';
 import { Answer, ControlRig, OWNER, startControlRig } from '../support/control';
 import { DatabaseProxy, startDatabaseProxy } from '../support/database-proxy';
 import { eventually } from '../support/eventually';
+import { metricValue } from '../support/metrics-scrape';
 import { createMigratedDatabase } from '../support/services';
 
 function expectDatabaseUnavailable(answer: Answer): void {
@@ -102,11 +103,19 @@ describe('a database outage', () => {
   it('answers 503 database_unavailable with Retry-After to requests that need the database', async () => {
     await proxy.refuse();
     (await databaseRequests()).forEach(expectDatabaseUnavailable);
+    const counted = () =>
+      metricValue(
+        rig.service.url,
+        'shelly_ingest_consent_callbacks_total',
+        'outcome="database_unavailable"',
+      );
+    const before = await counted();
     const callback = await consentCallback();
     expect({ status: callback.status, body: JSON.parse(callback.body ?? '{}') }).toMatchObject({
       status: 503,
       body: { code: 'database_unavailable' },
     });
+    expect(await counted()).toBe(before + 1);
   });
 
   it('serves them again once the database is back', async () => {
