@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { BackoffPolicy } from '../common';
+import type { BackoffPolicy, RateLimit } from '../common';
 import { Topics, topicNames } from './topics';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
 
@@ -92,12 +92,6 @@ export interface ConsentConfig {
   clockSkewSeconds: number;
   maxTokenAgeSeconds: number;
   hostAllowlist: string[];
-}
-
-export interface RateLimit {
-  /** Tokens added per second; 0 means no limit. */
-  ratePerSecond: number;
-  burst: number;
 }
 
 export interface ControlConfig {

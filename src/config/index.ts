@@ -12,7 +12,6 @@ export type {
   DatabaseConfig,
   KafkaConfig,
   LogConfig,
-  RateLimit,
   ShellyConfig,
 } from './config';
 export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
