@@ -10,6 +10,7 @@ import { ControlModule } from './control';
 import { DatabaseHealth, DatabaseModule } from './database';
 import { HEALTH_INDICATORS, HealthController } from './health.controller';
 import { IngestModule, IngestPipeline } from './ingest';
+import { MetricsController } from './metrics.controller';
 import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
 import { PublisherHealth, PublishModule } from './publish';
 import { SessionsHealth, ShellyModule } from './shelly';
@@ -50,7 +51,7 @@ export class AppModule implements OnModuleDestroy {
           { path: config.consent.callbackPath, module: ConsentCallbackModule },
         ]),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         {
           provide: HEALTH_INDICATORS,
