@@ -10,6 +10,7 @@ import { ControlModule } from './control';
 import { DatabaseHealth, DatabaseModule } from './database';
 import { HEALTH_INDICATORS, HealthController } from './health.controller';
 import { IngestModule, IngestPipeline } from './ingest';
+import { ManagementServer } from './management-server';
 import { MetricsController } from './metrics.controller';
 import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
 import { PublisherHealth, PublishModule } from './publish';
@@ -53,6 +54,7 @@ export class AppModule implements OnModuleDestroy {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
+        ManagementServer,
         {
           provide: HEALTH_INDICATORS,
           inject: [DatabaseHealth, PublisherHealth, SessionsHealth],
