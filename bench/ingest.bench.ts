@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
+    // One port, as the baseline's: the same probe and scrape for both.
+    MANAGEMENT_PORT: String(port),
     LOG_LEVEL: 'warn',
     DATABASE_URL: database.url,
     KAFKA_BROKERS: kafkaBrokers,
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
     API_KEY_PEPPER: 'bench-pepper-0123456789abcdef0123456789abcdef',
     SHELLY_TOKEN_URL: sim.tokenUrl,
     SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+    SHELLY_ALLOW_INSECURE: 'true',
     SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
   };
   /** `BENCH_PROFILE_DIR=<dir>` writes a CPU profile of each service process there. */

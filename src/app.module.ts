@@ -10,6 +10,8 @@ import { ControlModule } from './control';
 import { DatabaseHealth, DatabaseModule } from './database';
 import { HEALTH_INDICATORS, HealthController } from './health.controller';
 import { IngestModule, IngestPipeline } from './ingest';
+import { ManagementServer } from './management-server';
+import { MetricsController } from './metrics.controller';
 import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
 import { PublisherHealth, PublishModule } from './publish';
 import { SessionsHealth, ShellyModule } from './shelly';
@@ -50,8 +52,9 @@ export class AppModule implements OnModuleDestroy {
           { path: config.consent.callbackPath, module: ConsentCallbackModule },
         ]),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
+        ManagementServer,
         {
           provide: HEALTH_INDICATORS,
           inject: [DatabaseHealth, PublisherHealth, SessionsHealth],

@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { DomainError, type RateLimit, RateLimiter } from './common';
 import type { AppConfig } from './config';
+import { ManagementServer } from './management-server';
 import { createLogger } from './observability';
 import { serveOpenApi } from './api-document';
 
@@ -22,11 +24,43 @@ export async function startApp(
     abortOnError: false,
   });
   app.useLogger(app.get(NestPinoLogger));
+  app.set('trust proxy', config.http.trustProxyHops);
+  const management = app.get(ManagementServer);
+  if (config.http.managementPort !== null) app.use(management.separatePorts);
+  // Before the body parser: a refused callback costs no parsing.
+  app.use(config.consent.callbackPath, limitCallbacksPerIp(config.consent.callbacksPerIp));
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   serveOpenApi(app);
   // On a signal: close the app (refuse requests, close sockets, flush events), then exit 0. The
   // demo handles signals itself, as it stops more than the app.
   if (options.shutdownHooks !== false) app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.http.port, config.http.host);
+  await management.listen();
   return app;
+}
+
+/** Express middleware answering 429 `rate_limited` to a client IP over its callbacks' bucket. */
+function limitCallbacksPerIp(limit: RateLimit) {
+  const limiter = new RateLimiter(limit);
+  return (request: { ip?: string }, _response: unknown, next: (error?: unknown) => void) => {
+    const waitMs = limiter.take(request.ip ?? '');
+    if (waitMs === 0) return next();
+    const seconds = Math.ceil(waitMs / 1000);
+    next(
+      new DomainError(
+        'rate_limited',
+        `too many consent callbacks from this address; retry in ${seconds} s`,
+        { retryAfterSeconds: seconds },
+      ),
+    );
+  };
+}
+
+/** The base URL of the management port; the API port's when they are one. */
+export async function managementUrl(app: INestApplication): Promise<string> {
+  const port = app.get(ManagementServer).port;
+  if (port === undefined) return app.getUrl();
+  const api = new URL(await app.getUrl());
+  api.port = String(port);
+  return api.origin;
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { HealthIndicator } from './common';
+import { Public } from './partners';
 import { AvailableDuringShutdown, ShutdownState } from './shutdown';
 
 /** The health indicators of the modules, assembled by the root module. */
@@ -13,6 +14,7 @@ export interface Readiness {
 }
 
 @Controller('health')
+@Public()
 @AvailableDuringShutdown()
 export class HealthController {
   constructor(

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import './wasm-baseline-only';
-import { startApp } from './app';
+import { managementUrl, startApp } from './app';
 import { ShutdownState } from './shutdown';
 import { type AppConfig, ConfigError, loadConfig, loadDotEnvFile } from './config';
 import { createLogger } from './observability';
@@ -34,7 +34,10 @@ startApp(config, logger)
         }, config.shutdownGraceMs).unref();
       });
     }
-    logger.info({ url: await app.getUrl() }, 'shelly-ingest started');
+    logger.info(
+      { url: await app.getUrl(), managementUrl: await managementUrl(app) },
+      'shelly-ingest started',
+    );
   })
   .catch((error: unknown) => {
     logger.fatal({ err: error }, 'shelly-ingest failed to start');

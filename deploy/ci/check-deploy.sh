@@ -158,14 +158,15 @@ done
 ok "helm template: defaults, all values set, existingSecret without migrations"
 
 # values.schema.json must refuse what the chart cannot do.
-for bad in "replicaCount=2" "config.DATABASE_URL=x" "config.HTTP_PORT=9090" "image.pullPolicy=Sometimes" \
+for bad in "replicaCount=2" "config.DATABASE_URL=x" "config.HTTP_PORT=9090" "config.MANAGEMENT_PORT=8080" \
+  "image.pullPolicy=Sometimes" \
   "metrics.serviceMonitor.enabeld=true"; do
   if "$HELM" template shelly-ingest "$CHART" --kube-version "${KUBE_VERSIONS[-1]}" --set "$bad" \
     >/dev/null 2>&1; then
     fail "values.schema.json accepted --set $bad"
   fi
 done
-ok "values.schema.json refuses replicaCount=2, secrets in config, HTTP_PORT, bad enums, typos"
+ok "values.schema.json refuses replicaCount=2, secrets in config, HTTP_PORT, MANAGEMENT_PORT, bad enums, typos"
 
 # Validates every rendered object against the Kubernetes JSON schema of each version (strict: no
 # unknown fields). The prometheus-operator CRDs (ServiceMonitor, PrometheusRule) have no schema
@@ -212,6 +213,18 @@ import sys, yaml
 problems = []
 for path in sys.argv[1:]:
     for doc in yaml.safe_load_all(open(path)):
+        if doc and doc["kind"] == "Service":
+            ports = {p["name"]: p["targetPort"] for p in doc["spec"]["ports"]}
+            component = doc["metadata"]["labels"].get("app.kubernetes.io/component")
+            if component == "management":
+                if doc["spec"]["type"] != "ClusterIP" or ports != {"management": "management"}:
+                    problems.append(f"{path}: management Service is ClusterIP with the management port only")
+            elif "management" in ports.values():
+                problems.append(f"{path}: Service {doc['metadata']['name']} exposes the management port")
+        if doc and doc["kind"] == "ServiceMonitor":
+            if doc["spec"]["selector"]["matchLabels"].get("app.kubernetes.io/component") != "management" or \
+                    [e["port"] for e in doc["spec"]["endpoints"]] != ["management"]:
+                problems.append(f"{path}: ServiceMonitor scrapes the management Service")
         if not doc or doc["kind"] != "Deployment":
             continue
         pod = doc["spec"]["template"]["spec"]
@@ -233,16 +246,20 @@ for path in sys.argv[1:]:
             if sc.get("seccompProfile", {}).get("type") != "RuntimeDefault":
                 problems.append(f"{path}: {c['name']}: seccompProfile != RuntimeDefault")
         main = pod["containers"][0]
-        if main["livenessProbe"]["httpGet"]["path"] != "/health/live" or \
-                main["readinessProbe"]["httpGet"]["path"] != "/health/ready":
+        probes = [main[p]["httpGet"] for p in ("startupProbe", "livenessProbe", "readinessProbe")]
+        if [(p["path"], p["port"]) for p in probes] != [
+            ("/health/live", "management"), ("/health/live", "management"), ("/health/ready", "management")
+        ]:
             problems.append(f"{path}: probes")
         if {"name": "http", "containerPort": 8080, "protocol": "TCP"} not in main["ports"]:
             problems.append(f"{path}: port http 8080")
+        if {"name": "management", "containerPort": 9090, "protocol": "TCP"} not in main["ports"]:
+            problems.append(f"{path}: port management 9090")
 for p in problems:
     print(f"  {p}", file=sys.stderr)
 sys.exit(1 if problems else 0)
 EOF
-ok "Deployment: non-root, read-only root, no privilege escalation, ALL capabilities dropped, RuntimeDefault seccomp, probes on http"
+ok "Deployment: non-root, read-only root, no privilege escalation, ALL capabilities dropped, RuntimeDefault seccomp, probes on the management port; only the ClusterIP management Service and the ServiceMonitor reach that port"
 
 # -------------------------------------------------------------------------------------- alerts
 step "alert rules"

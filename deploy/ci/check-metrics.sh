@@ -97,8 +97,10 @@ ok "database $db_name migrated"
 step "simulator and service"
 sim_port="$(free_port)"
 service_port="$(free_port)"
+management_port="$(free_port)"
 sim="http://127.0.0.1:$sim_port"
 service="http://127.0.0.1:$service_port"
+management="http://127.0.0.1:$management_port"
 node dist/cli/main.js simulate --port "$sim_port" --integrator "$TAG=$TOKEN" --seed 7 \
   --callback-url "$service/v1/shelly/consent" --public-key-out "$WORK/scl-trust.pem" \
   --update-interval 250 >"$WORK/simulator.log" 2>&1 &
@@ -112,20 +114,21 @@ env -i PATH="$PATH" HOME="$HOME" \
   SHELLY_INTEGRATOR_TAG="$TAG" SHELLY_INTEGRATOR_TOKEN="$TOKEN" \
   SHELLY_TOKEN_URL="$sim/integrator/get_access_token" \
   SHELLY_WS_URL_TEMPLATE="ws://127.0.0.1:$sim_port/{host}/shelly/wss/hk_sock?t={token}" \
+  SHELLY_ALLOW_INSECURE=true \
   SHELLY_CONSENT_PUBLIC_KEY="$(cat "$WORK/scl-trust.pem")" \
   API_KEY_PEPPER="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
-  HTTP_HOST=127.0.0.1 HTTP_PORT="$service_port" SHUTDOWN_GRACE_MS="$GRACE_MS" LOG_LEVEL=warn \
+  HTTP_HOST=127.0.0.1 HTTP_PORT="$service_port" MANAGEMENT_PORT="$management_port" SHUTDOWN_GRACE_MS="$GRACE_MS" LOG_LEVEL=warn \
   node dist/main.js >"$WORK/service.log" 2>&1 &
 service_pid=$!
 pids+=("$service_pid")
-wait_for 30 curl -sf "$service/health/live" || fail "the service did not start"
-ok "service on $service"
+wait_for 30 curl -sf "$management/health/live" || fail "the service did not start"
+ok "service on $service, management port $management"
 
 grants="$(curl -sf -X POST -H 'content-type: application/json' -d '{"userId":48213}' \
   "$sim/simulator/consents")" || fail "granting consents"
 ok "consents granted through signed callbacks: $(printf '%s' "$grants" | head -c 200)"
-wait_for 20 curl -sf "$service/health/ready" || fail "not ready: $(curl -s "$service/health/ready")"
-ok "ready: $(curl -s "$service/health/ready")"
+wait_for 20 curl -sf "$management/health/ready" || fail "not ready: $(curl -s "$management/health/ready")"
+ok "ready: $(curl -s "$management/health/ready")"
 for host in shelly-103-eu.shelly.cloud shelly-77-eu.shelly.cloud; do
   for kind in not-json missing-event unknown-event; do
     curl -sf -X POST -H 'content-type: application/json' \
@@ -134,16 +137,16 @@ for host in shelly-103-eu.shelly.cloud shelly-77-eu.shelly.cloud; do
   done
 done
 published() {
-  curl -sf "$service/metrics" |
+  curl -sf "$management/metrics" |
     awk '/^shelly_ingest_events_published_total\{/ { n += $NF } END { exit !(n >= 100) }'
 }
 wait_for 30 published || fail "fewer than 100 events published"
-ok "frames flow: $(curl -sf "$service/metrics" |
+ok "frames flow: $(curl -sf "$management/metrics" |
   awk '/^shelly_ingest_events_published_total\{/ { n += $NF } END { print n }') events published"
 
 # ---------------------------------------------------------------------------------------- scrape
 step "scrape"
-curl -sf "$service/metrics" >"$WORK/metrics.txt" || fail "GET /metrics"
+curl -sf "$management/metrics" >"$WORK/metrics.txt" || fail "GET /metrics"
 ok "$(grep -c '^[a-z]' "$WORK/metrics.txt") samples of $(grep -c '^# TYPE' "$WORK/metrics.txt") metrics"
 if ! promtool check metrics <"$WORK/metrics.txt" >"$WORK/promtool.log" 2>&1 || [[ -s "$WORK/promtool.log" ]]; then
   cat "$WORK/promtool.log" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the HTTP API with Schemathesis (from PyPI) against the OpenAPI document the service
-# serves, twice: with an admin API key, then with a partner's read+control key. Fails on any 5xx
+# serves on its management port, sending the requests to its API port, twice: with an admin API key, then with a partner's read+control key. Fails on any 5xx
 # answer and on any answer that breaks the document (status, content type, headers, body schema),
 # and when invalid input is accepted.
 #
@@ -91,6 +91,8 @@ node dist/cli/main.js migrate >/dev/null
 sim_port="$(free_port)"
 api_port="$(free_port)"
 api="http://127.0.0.1:$api_port"
+management_port="$(free_port)"
+management="http://127.0.0.1:$management_port"
 # For the service and the `partner consent-link` CLI alike.
 export CONSENT_CALLBACK_BASE_URL="$api"
 sim="http://127.0.0.1:$sim_port"
@@ -102,17 +104,21 @@ node dist/cli/main.js simulate --port "$sim_port" --seed 11 --update-interval 10
 pids+=($!)
 wait_for "$sim/simulator/status" simulator
 
-log "service on $api"
-HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" \
+# The simulator speaks http and ws, hence SHELLY_ALLOW_INSECURE under NODE_ENV=production. No rate
+# limits: every request comes from this one address, and the fuzzer fails authentication on purpose.
+log "service on $api, its document on $management/openapi.json"
+HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" MANAGEMENT_PORT="$management_port" \
   KAFKA_TOPIC_PREFIX="$topic_prefix" KAFKA_TOPIC_PARTITIONS=1 \
   SHELLY_TOKEN_URL="$sim/integrator/get_access_token" \
   SHELLY_WS_URL_TEMPLATE="ws://127.0.0.1:$sim_port/{host}/shelly/wss/hk_sock?t={token}" \
+  SHELLY_ALLOW_INSECURE=true \
   SHELLY_CONSENT_PUBLIC_KEY="$(cat "$WORK/scl-trust.pem")" \
   CONTROL_RATE_PER_KEY=0 CONTROL_RATE_PER_DEVICE=0 CONTROL_RATE_PER_PARTNER=0 \
+  AUTH_FAILURE_RATE_PER_IP=0 CONSENT_CALLBACK_RATE_PER_IP=0 \
   CONTROL_COMMAND_TIMEOUT_MS=2000 \
   node dist/main.js >"$WORK/service.log" 2>&1 &
 pids+=($!)
-wait_for "$api/health/live" service
+wait_for "$management/health/live" service
 
 partner=schemathesis
 node dist/cli/main.js partner create --id "$partner" --name "Schemathesis partner" >/dev/null
@@ -227,7 +233,7 @@ TOML
   # while a valid body for a device id that was never shared is rightly 404; and the stateful phase,
   # which chains operations through links this document does not declare.
   # From the scratch directory: Schemathesis keeps a cache in the working directory.
-  (cd "$WORK" && "$VENV/bin/schemathesis" --no-color --config-file "$config" run "$api/openapi.json" \
+  (cd "$WORK" && "$VENV/bin/schemathesis" --no-color --config-file "$config" run "$management/openapi.json" \
     --url "$api" \
     --header "Authorization: Bearer $key" \
     --checks all \

@@ -7,6 +7,7 @@ export const errorStatus = {
   api_key_invalid: 401,
   api_key_expired: 401,
   api_key_scope_missing: 403,
+  route_not_public: 403,
   trust_header_missing: 401,
   trust_token_invalid: 401,
   trust_token_expired: 401,

@@ -7,6 +7,8 @@ export { HealthIndicator } from './health-indicator';
 export type { HealthReport } from './health-indicator';
 export { errorBody, HttpErrorFilter } from './http-error.filter';
 export type { ErrorBody } from './http-error.filter';
+export { RateLimiter } from './rate-limiter';
+export type { RateLimit } from './rate-limiter';
 export { backoffDelay, sleep } from './retry';
 export type { BackoffPolicy } from './retry';
 export { parseBody } from './validation';

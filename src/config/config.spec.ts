@@ -22,7 +22,12 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('configuration', () => {
   it('builds a typed config with defaults from a complete environment', () => {
     const config = loadConfig(complete);
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 8080,
+      managementPort: 9090,
+      trustProxyHops: 0,
+    });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092', 'kafka-2:9092']);
     expect(config.kafka.topicPrefix).toBe('shelly.');
     expect(config.kafka.sasl).toBeUndefined();
@@ -75,6 +80,48 @@ describe('configuration', () => {
   it('rejects a database URL that is not a Postgres URL', () => {
     const [problem] = problemsOf({ ...complete, DATABASE_URL: 'mysql://x@y/z' });
     expect(problem).toMatch(/^DATABASE_URL: expected a URL like postgresql:/);
+  });
+
+  it('serves health, metrics and docs on the HTTP port when MANAGEMENT_PORT names it', () => {
+    expect(loadConfig({ ...complete, MANAGEMENT_PORT: '8080' }).http.managementPort).toBeNull();
+  });
+
+  it('gives health, metrics and docs a free port of their own when both ports are 0', () => {
+    const config = loadConfig({ ...complete, HTTP_PORT: '0', MANAGEMENT_PORT: '0' });
+    expect(config.http.managementPort).toBe(0);
+  });
+
+  it('refuses a cleartext token URL and socket template in production, naming both', () => {
+    const cleartext = {
+      ...complete,
+      SHELLY_TOKEN_URL: 'http://sim.local/integrator/get_access_token',
+      SHELLY_WS_URL_TEMPLATE: 'ws://{host}/shelly/wss/hk_sock?t={token}',
+    };
+    expect(problemsOf(cleartext)).toEqual([
+      expect.stringMatching(
+        /^SHELLY_TOKEN_URL: expected an https:\/\/ URL .*SHELLY_ALLOW_INSECURE/,
+      ),
+      expect.stringMatching(
+        /^SHELLY_WS_URL_TEMPLATE: expected a wss:\/\/ URL .*SHELLY_ALLOW_INSECURE/,
+      ),
+    ]);
+    expect(problemsOf({ ...complete, SHELLY_TOKEN_URL: cleartext.SHELLY_TOKEN_URL })).toEqual([
+      expect.stringMatching(/^SHELLY_TOKEN_URL: /),
+    ]);
+  });
+
+  it('takes cleartext Shelly URLs when SHELLY_ALLOW_INSECURE is set, or outside production', () => {
+    const cleartext = {
+      ...complete,
+      SHELLY_TOKEN_URL: 'http://sim.local/integrator/get_access_token',
+      SHELLY_WS_URL_TEMPLATE: 'ws://{host}/shelly/wss/hk_sock?t={token}',
+    };
+    expect(
+      loadConfig({ ...cleartext, SHELLY_ALLOW_INSECURE: 'true' }).shelly.socketUrlTemplate,
+    ).toBe(cleartext.SHELLY_WS_URL_TEMPLATE);
+    expect(loadConfig({ ...cleartext, NODE_ENV: 'development' }).shelly.tokenUrl).toBe(
+      cleartext.SHELLY_TOKEN_URL,
+    );
   });
 
   it('requires SASL credentials when a SASL mechanism is chosen', () => {

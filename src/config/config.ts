@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { BackoffPolicy } from '../common';
+import type { BackoffPolicy, RateLimit } from '../common';
 import { Topics, topicNames } from './topics';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
 
@@ -49,19 +49,27 @@ export function readVariables<N extends VariableName>(
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
-  http: { host: string; port: number };
+  http: HttpConfig;
   log: LogConfig;
   database: DatabaseConfig;
   kafka: KafkaConfig;
   shelly: ShellyConfig;
   ingest: IngestConfig;
   consent: ConsentConfig;
-  apiKeys: { pepper: string };
+  apiKeys: { pepper: string; failuresPerIp: RateLimit };
   control: ControlConfig;
   events: EventsConfig;
   shutdownGraceMs: number;
   /** Values that must never reach a log line, an error body or a metric label. */
   secrets: string[];
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** The port of health, metrics and the API document; `null`: they share `port`. */
+  managementPort: number | null;
+  trustProxyHops: number;
 }
 
 export interface LogConfig {
@@ -92,12 +100,7 @@ export interface ConsentConfig {
   clockSkewSeconds: number;
   maxTokenAgeSeconds: number;
   hostAllowlist: string[];
-}
-
-export interface RateLimit {
-  /** Tokens added per second; 0 means no limit. */
-  ratePerSecond: number;
-  burst: number;
+  callbacksPerIp: RateLimit;
 }
 
 export interface ControlConfig {
@@ -160,9 +163,18 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       `KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is ${v.KAFKA_SASL_MECHANISM}`,
     ]);
   }
+  const cleartext = cleartextShellyUrls(v);
+  if (cleartext.length > 0) throw new ConfigError(cleartext);
   return {
     env: v.NODE_ENV,
-    http: { host: v.HTTP_HOST, port: v.HTTP_PORT },
+    http: {
+      host: v.HTTP_HOST,
+      port: v.HTTP_PORT,
+      // Two zeros are two free ports; only a fixed port can be shared.
+      managementPort:
+        v.MANAGEMENT_PORT !== 0 && v.MANAGEMENT_PORT === v.HTTP_PORT ? null : v.MANAGEMENT_PORT,
+      trustProxyHops: v.TRUST_PROXY_HOPS,
+    },
     log: logConfigFrom(v),
     database: databaseConfigFrom(v),
     kafka: {
@@ -213,8 +225,18 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       clockSkewSeconds: v.SHELLY_CONSENT_CLOCK_SKEW_SECONDS,
       maxTokenAgeSeconds: v.SHELLY_CONSENT_MAX_TOKEN_AGE_SECONDS,
       hostAllowlist: v.SHELLY_HOST_ALLOWLIST,
+      callbacksPerIp: {
+        ratePerSecond: v.CONSENT_CALLBACK_RATE_PER_IP,
+        burst: v.CONSENT_CALLBACK_BURST_PER_IP,
+      },
     },
-    apiKeys: { pepper: v.API_KEY_PEPPER },
+    apiKeys: {
+      pepper: v.API_KEY_PEPPER,
+      failuresPerIp: {
+        ratePerSecond: v.AUTH_FAILURE_RATE_PER_IP,
+        burst: v.AUTH_FAILURE_BURST_PER_IP,
+      },
+    },
     control: {
       commandTimeoutMs: v.CONTROL_COMMAND_TIMEOUT_MS,
       perKey: { ratePerSecond: v.CONTROL_RATE_PER_KEY, burst: v.CONTROL_BURST_PER_KEY },
@@ -225,6 +247,29 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     secrets: secretValues(v),
   };
+}
+
+/** In production the integrator token and its JWT travel only over TLS, unless explicitly allowed. */
+function cleartextShellyUrls(
+  v: Pick<
+    Env,
+    'NODE_ENV' | 'SHELLY_ALLOW_INSECURE' | 'SHELLY_TOKEN_URL' | 'SHELLY_WS_URL_TEMPLATE'
+  >,
+): string[] {
+  if (v.NODE_ENV !== 'production' || v.SHELLY_ALLOW_INSECURE) return [];
+  const allow = 'set SHELLY_ALLOW_INSECURE=true to allow it';
+  const problems: string[] = [];
+  if (!v.SHELLY_TOKEN_URL.startsWith('https://')) {
+    problems.push(
+      `SHELLY_TOKEN_URL: expected an https:// URL with NODE_ENV=production (got "${v.SHELLY_TOKEN_URL}"); ${allow}`,
+    );
+  }
+  if (!v.SHELLY_WS_URL_TEMPLATE.startsWith('wss://')) {
+    problems.push(
+      `SHELLY_WS_URL_TEMPLATE: expected a wss:// URL with NODE_ENV=production (got "${v.SHELLY_WS_URL_TEMPLATE}"); ${allow}`,
+    );
+  }
+  return problems;
 }
 
 export function logConfigFrom(v: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): LogConfig {

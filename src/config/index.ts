@@ -7,14 +7,7 @@ export {
   loadDotEnvFile,
   readVariables,
 } from './config';
-export type {
-  AppConfig,
-  DatabaseConfig,
-  KafkaConfig,
-  LogConfig,
-  RateLimit,
-  ShellyConfig,
-} from './config';
+export type { AppConfig, DatabaseConfig, KafkaConfig, LogConfig, ShellyConfig } from './config';
 export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
 export { partnerTopicNames } from './topics';
 export type { PartnerTopics, Topics } from './topics';

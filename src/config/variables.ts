@@ -53,13 +53,25 @@ export const variables = {
     group: 'Service (HTTP, logs)',
     schema: nonEmpty('an interface address'),
     default: '0.0.0.0',
-    doc: 'Interface the HTTP server listens on.',
+    doc: 'Interface the HTTP servers (API port and management port) listen on.',
   }),
   HTTP_PORT: variable({
     group: 'Service (HTTP, logs)',
     schema: integer(0, 65535),
     default: '8080',
-    doc: 'Port of the HTTP server (REST API, consent callback, health, metrics). 0 picks a free port.',
+    doc: 'Port of the REST API and the consent callback. 0 picks a free port.',
+  }),
+  MANAGEMENT_PORT: variable({
+    group: 'Service (HTTP, logs)',
+    schema: integer(0, 65535),
+    default: '9090',
+    doc: 'Port of `/health/*`, `/metrics`, `/openapi.json` and `/docs`, on `HTTP_HOST`; keep it off the internet. The value of `HTTP_PORT` (not 0) serves them on that one port instead. 0 picks a free port.',
+  }),
+  TRUST_PROXY_HOPS: variable({
+    group: 'Service (HTTP, logs)',
+    schema: integer(0, 10),
+    default: '0',
+    doc: "Reverse proxies in front of the service (an ingress: 1). The client IP that per-IP limits count is then taken from `X-Forwarded-For`, that many hops back; 0 takes the socket's address and ignores the header.",
   }),
   LOG_LEVEL: variable({
     group: 'Service (HTTP, logs)',
@@ -228,6 +240,12 @@ export const variables = {
     default: 'wss://{host}:6113/shelly/wss/hk_sock?t={token}',
     doc: 'URL of the integrator WebSocket of one cloud host; `{host}` and `{token}` (URL-encoded) are filled in.',
   }),
+  SHELLY_ALLOW_INSECURE: variable({
+    group: 'Shelly cloud',
+    schema: boolean,
+    default: 'false',
+    doc: 'With `NODE_ENV=production` the service refuses to start with an `http://` `SHELLY_TOKEN_URL` or a `ws://` `SHELLY_WS_URL_TEMPLATE`, which would send the integrator token in clear; `true` allows them (a simulator).',
+  }),
   SHELLY_TOKEN_RENEW_BEFORE_SECONDS: variable({
     group: 'Shelly cloud',
     schema: integer(0, 86400),
@@ -294,6 +312,18 @@ export const variables = {
     default: 'shelly-*.shelly.cloud',
     doc: 'Comma-separated Shelly cloud host names a consent may point at; `*` stands for part of one label. A callback naming another host is refused, so no one can make the service connect elsewhere.',
   }),
+  CONSENT_CALLBACK_RATE_PER_IP: variable({
+    group: 'Consent',
+    schema: rate,
+    default: '50',
+    doc: "Consent callbacks per second from one client IP (token bucket); 0 turns the limit off. Over it the callback answers 429 with `Retry-After`. Generous, as Shelly's cloud calls from a few addresses for all users; behind a proxy set `TRUST_PROXY_HOPS`, or the limit counts the proxy.",
+  }),
+  CONSENT_CALLBACK_BURST_PER_IP: variable({
+    group: 'Consent',
+    schema: integer(1, 1000000),
+    default: '200',
+    doc: 'Consent callbacks one client IP may send at once before `CONSENT_CALLBACK_RATE_PER_IP` applies.',
+  }),
   INGEST_BUFFER_MAX_EVENTS: variable({
     group: 'Ingest',
     schema: integer(1, 10000000),
@@ -353,6 +383,18 @@ export const variables = {
     schema: z.string().min(32, 'expected at least 32 characters of random data'),
     secret: true,
     doc: 'Server-side secret mixed into API key hashes (at least 32 characters). Secret: changing it revokes every key.',
+  }),
+  AUTH_FAILURE_RATE_PER_IP: variable({
+    group: 'Control API',
+    schema: rate,
+    default: '1',
+    doc: 'Failed API key authentications (unknown, revoked or expired key) per second one client IP may make (token bucket); 0 turns the limit off. Over it every request with a key from that IP answers 429 `rate_limited` with `Retry-After`, without a database lookup.',
+  }),
+  AUTH_FAILURE_BURST_PER_IP: variable({
+    group: 'Control API',
+    schema: integer(1, 1000000),
+    default: '20',
+    doc: 'Failed API key authentications one client IP may make at once before `AUTH_FAILURE_RATE_PER_IP` applies.',
   }),
   SHUTDOWN_GRACE_MS: variable({
     group: 'Shutdown',

@@ -9,11 +9,13 @@ import {
 } from '@nestjs/swagger';
 import type { ErrorCode } from '../common';
 import { ApiErrors, bodyErrors, schemaRef } from '../openapi';
+import { Public } from '../partners';
 import { HandleConsentCallback } from './handle-consent-callback';
 
 /** Path set at start from CONSENT_CALLBACK_PATH (see ConsentModule). */
 @ApiTags('shelly')
 @Controller()
+@Public()
 export class ConsentCallbackController {
   constructor(private readonly handleCallback: HandleConsentCallback) {}
 
@@ -81,6 +83,7 @@ function CallbackDocs(...moreErrors: ErrorCode[]) {
       'trust_token_reused',
       'trust_token_superseded',
       'host_not_allowed',
+      'rate_limited',
       'database_unavailable',
     ),
   );

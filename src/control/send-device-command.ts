@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedKey } from '../partners';
-import { DomainError, type ErrorCode, toHexDeviceId } from '../common';
+import { DomainError, type ErrorCode, RateLimiter, toHexDeviceId } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { DeviceStateStore } from '../device-state';
 import { CommandDispatcher } from '../shelly';
@@ -16,7 +16,6 @@ import {
 } from './command-gate';
 import { DeviceCommand, deviceCommand, toShellyCommand } from './device-command';
 import { DeviceDirectory } from './device-directory';
-import { RateLimiter } from './rate-limiter';
 
 export interface CommandRequest {
   deviceId: string;

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
   const config = demoConfig({
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
+    // One port, so that every URL printed below is on it.
+    MANAGEMENT_PORT: String(port),
     DATABASE_URL: postgres.url,
     EVENT_FILE: eventFile,
     SHELLY_INTEGRATOR_TAG: INTEGRATOR_TAG,

@@ -12,13 +12,15 @@ export const ApiKeyAuth = () =>
 
 /**
  * Errors every route guarded by an API key can answer. A key not verified in the last 2 s is looked
- * up in the database, so even a route that reads only memory can answer `database_unavailable`.
+ * up in the database, so even a route that reads only memory can answer `database_unavailable`;
+ * `rate_limited` comes after too many failed authentications from the client's address.
  */
 const keyErrors: ErrorCode[] = [
   'api_key_missing',
   'api_key_invalid',
   'api_key_expired',
   'api_key_scope_missing',
+  'rate_limited',
   'database_unavailable',
 ];
 

@@ -144,7 +144,7 @@ describe('the command audit', () => {
 
     const count = (outcome: string, command = 'relay') =>
       metricValue(
-        rig.service.url,
+        rig.service.managementUrl,
         'shelly_ingest_commands_total',
         `command="${command}",outcome="${outcome}"`,
       );
@@ -152,15 +152,15 @@ describe('the command audit', () => {
     expect(await count('denied')).toBe(2);
     expect(
       await metricValue(
-        rig.service.url,
+        rig.service.managementUrl,
         'shelly_ingest_unauthenticated_requests_total',
         'reason="api_key_missing"',
       ),
     ).toBe(1);
     expect(await count('refused')).toBe(1);
     expect(await count('timeout')).toBe(1);
-    expect(await metricValue(rig.service.url, 'shelly_ingest_command_duration_seconds_count')).toBe(
-      3,
-    );
+    expect(
+      await metricValue(rig.service.managementUrl, 'shelly_ingest_command_duration_seconds_count'),
+    ).toBe(3);
   });
 });

@@ -42,9 +42,13 @@ describe('idempotent commands', () => {
     expect(first.status).toBe(200);
     expect(replayed(first)).toBeNull();
     const okAttempts = () =>
-      metricValue(rig.service.url, 'shelly_ingest_commands_total', 'command="relay",outcome="ok"');
+      metricValue(
+        rig.service.managementUrl,
+        'shelly_ingest_commands_total',
+        'command="relay",outcome="ok"',
+      );
     const replays = () =>
-      metricValue(rig.service.url, 'shelly_ingest_command_idempotent_replays_total');
+      metricValue(rig.service.managementUrl, 'shelly_ingest_command_idempotent_replays_total');
     const [attemptsBefore, replaysBefore] = [await okAttempts(), await replays()];
 
     // The same request: the device by its decimal id, the command's fields in another order.

@@ -13,7 +13,7 @@ describe('the OpenAPI document', () => {
   afterAll(() => service?.stop());
 
   it('is served at /openapi.json exactly as committed (regenerate with `npm run openapi`)', async () => {
-    const response = await fetch(`${service.url}/openapi.json`);
+    const response = await fetch(`${service.managementUrl}/openapi.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const committed = JSON.parse(readFileSync(openApiPath, 'utf8')) as unknown;
@@ -46,7 +46,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('has a UI at /docs', async () => {
-    const response = await fetch(`${service.url}/docs`);
+    const response = await fetch(`${service.managementUrl}/docs`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('swagger-ui');
   });

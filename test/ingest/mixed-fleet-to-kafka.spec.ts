@@ -75,7 +75,7 @@ describe.each(['kafkajs', 'platformatic'])(
       await eventually(async () => {
         expect(
           await metricValue(
-            service.url,
+            service.managementUrl,
             'shelly_ingest_frames_dropped_total',
             'reason="no_consent"',
           ),
@@ -113,7 +113,7 @@ describe.each(['kafkajs', 'platformatic'])(
       );
       expect(
         await metricValue(
-          service.url,
+          service.managementUrl,
           'shelly_ingest_frames_dropped_total',
           'reason="unknown_event"',
         ),
@@ -123,7 +123,11 @@ describe.each(['kafkajs', 'platformatic'])(
     it('keeps every device’s events in the order the cloud sent them', async () => {
       const { sim, topics } = rig;
       const noConsent = () =>
-        metricValue(rig.service.url, 'shelly_ingest_frames_dropped_total', 'reason="no_consent"');
+        metricValue(
+          rig.service.managementUrl,
+          'shelly_ingest_frames_dropped_total',
+          'reason="no_consent"',
+        );
       const before = await topicMessageCount(kafkaBrokers, topics.deviceStatus);
       const droppedBefore = await noConsent();
       const report = await sim.load({ eventsPerSecond: 2000, durationMs: 2000 });

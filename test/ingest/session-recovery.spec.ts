@@ -45,7 +45,11 @@ describe('integrator session recovery', () => {
     await waitFor(() => openedAt(r, host) !== undefined && openedAt(r, host) !== first, 10_000);
     await r.waitForSessions(r.sim.hosts.length);
     expect(
-      await metricValue(r.service.url, 'shelly_ingest_session_reconnects_total', `host="${host}"`),
+      await metricValue(
+        r.service.managementUrl,
+        'shelly_ingest_session_reconnects_total',
+        `host="${host}"`,
+      ),
     ).toBeGreaterThanOrEqual(1);
     await expectIngesting(r, host);
   });
@@ -73,7 +77,11 @@ describe('integrator session recovery', () => {
       });
       const host = r.sim.hosts[0];
       const renewals = () =>
-        metricValue(r.service.url, 'shelly_ingest_token_renewals_total', 'outcome="success"');
+        metricValue(
+          r.service.managementUrl,
+          'shelly_ingest_token_renewals_total',
+          'outcome="success"',
+        );
       expect(await renewals()).toBe(1);
 
       // Two days pass in the cloud: the token the service holds has expired there.

@@ -9,7 +9,7 @@ describe('service start-up', () => {
   it('serves /health/live once started on real Postgres and Kafka', async () => {
     const service = await startService();
     try {
-      const response = await fetch(`${service.url}/health/live`, {
+      const response = await fetch(`${service.managementUrl}/health/live`, {
         headers: { 'x-request-id': 'req-42' },
       });
       expect(response.status).toBe(200);

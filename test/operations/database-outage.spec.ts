@@ -105,7 +105,7 @@ describe('a database outage', () => {
     (await databaseRequests()).forEach(expectDatabaseUnavailable);
     const counted = () =>
       metricValue(
-        rig.service.url,
+        rig.service.managementUrl,
         'shelly_ingest_consent_callbacks_total',
         'outcome="database_unavailable"',
       );

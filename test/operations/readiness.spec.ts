@@ -27,7 +27,7 @@ describe('readiness names what is degraded', () => {
   });
 
   it('is ready with the database, the producer and a session for every consented host', async () => {
-    expect(await ready(rig.service.url)).toEqual({
+    expect(await ready(rig.service.managementUrl)).toEqual({
       status: 200,
       body: {
         status: 'ok',
@@ -45,7 +45,7 @@ describe('readiness names what is degraded', () => {
     rig.sim.faults.refuseConnections(lost, 3_000);
     rig.sim.faults.dropConnection(lost);
     await eventually(async () => {
-      expect(await ready(rig.service.url)).toEqual({
+      expect(await ready(rig.service.managementUrl)).toEqual({
         status: 503,
         body: {
           status: 'degraded',
@@ -53,19 +53,25 @@ describe('readiness names what is degraded', () => {
         },
       });
     }, 2_000);
-    await eventually(async () => expect((await ready(rig.service.url)).status).toBe(200), 10_000);
+    await eventually(
+      async () => expect((await ready(rig.service.managementUrl)).status).toBe(200),
+      10_000,
+    );
   });
 
   it('reports Kafka disconnected while the broker is stopped, and ready again after it restarts', async () => {
     kafka!.stop();
     await eventually(async () => {
-      expect(await ready(rig.service.url)).toMatchObject({
+      expect(await ready(rig.service.managementUrl)).toMatchObject({
         status: 503,
         body: { status: 'degraded', checks: { database: 'ok', kafka: 'disconnected' } },
       });
     }, 15_000);
     kafka!.start();
-    await eventually(async () => expect((await ready(rig.service.url)).status).toBe(200), 30_000);
+    await eventually(
+      async () => expect((await ready(rig.service.managementUrl)).status).toBe(200),
+      30_000,
+    );
   }, 60_000);
 
   it('reports the database unreachable once its database is gone', async () => {
@@ -80,7 +86,7 @@ describe('readiness names what is degraded', () => {
       await admin.end();
     }
     await eventually(async () => {
-      expect(await ready(rig.service.url)).toMatchObject({
+      expect(await ready(rig.service.managementUrl)).toMatchObject({
         status: 503,
         body: { status: 'degraded', checks: { database: 'unreachable', kafka: 'ok' } },
       });

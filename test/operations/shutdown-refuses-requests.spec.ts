@@ -34,9 +34,10 @@ describe('requests during shutdown', () => {
       headers: { authorization: 'Bearer sik_unknown', 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'relay', channel: 0, action: 'toggle' }),
     });
-    const ready = await fetch(`${url}/health/ready`);
-    const live = await fetch(`${url}/health/live`);
-    const metrics = await fetch(`${url}/metrics`);
+    const { managementUrl } = rig.service;
+    const ready = await fetch(`${managementUrl}/health/ready`);
+    const live = await fetch(`${managementUrl}/health/live`);
+    const metrics = await fetch(`${managementUrl}/metrics`);
     const stillFlushing = buffer.depth > 0;
     await stopped;
     await load;

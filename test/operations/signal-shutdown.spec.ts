@@ -23,6 +23,7 @@ interface Exit {
 /** The built service as a process of its own, on real Postgres and Kafka. */
 async function startMain(databaseUrl: string, graceMs: number) {
   const port = await freePort();
+  const managementPort = await freePort();
   const child: ChildProcess = spawn(process.execPath, [builtMain], {
     cwd: tmpdir(),
     env: {
@@ -36,6 +37,7 @@ async function startMain(databaseUrl: string, graceMs: number) {
       API_KEY_PEPPER: testApiKeyPepper,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(port),
+      MANAGEMENT_PORT: String(managementPort),
       SHUTDOWN_GRACE_MS: String(graceMs),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +48,9 @@ async function startMain(databaseUrl: string, graceMs: number) {
   const url = `http://127.0.0.1:${port}`;
   await eventually(async () => {
     if (child.exitCode !== null) throw new Error(`the service exited early:\n${output}`);
-    const live = await fetch(`${url}/health/live`).catch(() => undefined);
+    const live = await fetch(`http://127.0.0.1:${managementPort}/health/live`).catch(
+      () => undefined,
+    );
     expect([live?.status, output]).toEqual([200, expect.any(String)]);
   }, 30_000);
   return {

@@ -53,7 +53,7 @@ describe('a flood of unauthenticated command requests', () => {
 
     const counted = async (reason: string) =>
       metricValue(
-        rig.service.url,
+        rig.service.managementUrl,
         'shelly_ingest_unauthenticated_requests_total',
         `reason="${reason}"`,
       );

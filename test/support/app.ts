@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { startApp } from '../../src/app';
+import { managementUrl, startApp } from '../../src/app';
 import { AppConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { createMigratedDatabase, testConfig } from './services';
@@ -7,12 +7,14 @@ import { createMigratedDatabase, testConfig } from './services';
 export interface RunningService {
   app: INestApplication;
   url: string;
+  /** Health, metrics and the API document. */
+  managementUrl: string;
   config: AppConfig;
   databaseUrl: string;
   stop(): Promise<void>;
 }
 
-/** Starts the whole service on a fresh migrated database, its own topic prefix and a free port. */
+/** Starts the whole service on a fresh migrated database, its own topic prefix and free ports. */
 export async function startService(
   overrides: Record<string, string> = {},
   database?: { url: string },
@@ -33,6 +35,7 @@ export async function startService(
   return {
     app,
     url: await app.getUrl(),
+    managementUrl: await managementUrl(app),
     config,
     databaseUrl,
     stop: async () => {

@@ -87,6 +87,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     NODE_ENV: 'test',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    MANAGEMENT_PORT: '0',
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: kafkaBrokers,

@@ -72,3 +72,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "shelly-ingest.containerSecurityContext" -}}
 {{- toYaml .Values.securityContext }}
 {{- end }}
+
+{{/* Name of the Service of the management port (health, metrics, API document). */}}
+{{- define "shelly-ingest.managementName" -}}
+{{- printf "%s-management" (include "shelly-ingest.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}

@@ -1,4 +1,8 @@
-import type { RateLimit } from '../config';
+export interface RateLimit {
+  /** Tokens added per second; 0 means no limit. */
+  ratePerSecond: number;
+  burst: number;
+}
 
 interface Bucket {
   tokens: number;
@@ -27,20 +31,35 @@ export class RateLimiter {
   take(key: string): number {
     const { ratePerSecond, burst } = this.limit;
     if (ratePerSecond <= 0) return 0;
-    const now = this.now();
-    if (now - this.lastSweep > SWEEP_INTERVAL_MS) this.sweep(now);
-    const bucket = this.buckets.get(key);
-    if (!bucket) {
-      this.buckets.set(key, { tokens: burst - 1, at: now });
-      return 0;
-    }
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * ratePerSecond) / 1000);
-    bucket.at = now;
+    const bucket = this.refilled(key) ?? { tokens: burst, at: this.now() };
+    this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
     }
-    return ((1 - bucket.tokens) * 1000) / ratePerSecond;
+    return this.msUntilToken(bucket);
+  }
+
+  /** Like `take`, but takes nothing: for limits on outcomes known only after the request. */
+  waitMs(key: string): number {
+    if (this.limit.ratePerSecond <= 0) return 0;
+    const bucket = this.refilled(key);
+    return bucket && bucket.tokens < 1 ? this.msUntilToken(bucket) : 0;
+  }
+
+  private refilled(key: string): Bucket | undefined {
+    const now = this.now();
+    if (now - this.lastSweep > SWEEP_INTERVAL_MS) this.sweep(now);
+    const bucket = this.buckets.get(key);
+    if (!bucket) return undefined;
+    const { ratePerSecond, burst } = this.limit;
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * ratePerSecond) / 1000);
+    bucket.at = now;
+    return bucket;
+  }
+
+  private msUntilToken(bucket: Bucket): number {
+    return ((1 - bucket.tokens) * 1000) / this.limit.ratePerSecond;
   }
 
   private sweep(now: number): void {

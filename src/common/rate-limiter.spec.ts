@@ -45,4 +45,14 @@ describe('rate limiter (token bucket)', () => {
     expect(limiter.take('other')).toBe(0);
     expect(limiter.take('k')).toBe(0);
   });
+
+  it('tells how long until a token is back without taking one', () => {
+    const limiter = new RateLimiter({ ratePerSecond: 2, burst: 1 }, clock);
+    expect(limiter.waitMs('k')).toBe(0);
+    expect(limiter.take('k')).toBe(0);
+    expect([limiter.waitMs('k'), limiter.waitMs('k')]).toEqual([500, 500]);
+    now += 500;
+    expect(limiter.waitMs('k')).toBe(0);
+    expect(limiter.take('k')).toBe(0);
+  });
 });
