@@ -5,6 +5,7 @@ import pino from 'pino';
 import { HttpErrorFilter } from '../../src/common';
 import { APP_CONFIG, type AppConfig } from '../../src/config';
 import { ApiKeyGuard, Public, RequireScope } from '../../src/partners/api-key.guard';
+import { Metrics } from '../../src/observability/metrics';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 
 @Controller('unmarked')
@@ -45,6 +46,7 @@ describe('routes are refused unless they declare a scope or public access', () =
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyStore, useValue: anyKeyReads },
+        Metrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useValue: new HttpErrorFilter(pino({ level: 'silent' })) },
       ],
