@@ -382,7 +382,7 @@ export const variables = {
     group: 'Control API',
     schema: z.string().min(32, 'expected at least 32 characters of random data'),
     secret: true,
-    doc: 'Server-side secret mixed into API key hashes and consent-link signatures (at least 32 characters). Secret: changing it revokes every key and every partner's consent link.',
+    doc: 'Server-side secret mixed into API key hashes and consent-link signatures (at least 32 characters). Secret: changing it revokes every key and the consent link of every partner.',
   }),
   AUTH_FAILURE_RATE_PER_IP: variable({
     group: 'Control API',
