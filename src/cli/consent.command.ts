@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConsentStore } from '../consent';
-import { toHexDeviceId } from '../common';
+import { decimalReading, hexReading } from '../common';
 import { printJson, withPgPool } from './database-client';
 
 function parseUserId(value: string): number {
@@ -44,7 +44,7 @@ export function registerConsentCommand(program: Command): void {
     .description("one device's consent and its whole history (hex or decimal id)")
     .action((deviceIdArg: string) =>
       withPgPool(async (pool) => {
-        const deviceId = toHexDeviceId(deviceIdArg);
+        const deviceId = hexReading(deviceIdArg) ?? decimalReading(deviceIdArg);
         if (!deviceId) throw new Error(`${deviceIdArg} is not a Shelly device id`);
         const store = new ConsentStore(pool);
         printJson({ consent: await store.find(deviceId), history: await store.history(deviceId) });

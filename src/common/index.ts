@@ -1,6 +1,12 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
 export { isDatabaseUnavailable } from './database-unavailable';
-export { toDecimalDeviceId, toHexDeviceId } from './device-id';
+export {
+  chooseReading,
+  cloudDeviceId,
+  decimalReading,
+  hexReading,
+  toDecimalDeviceId,
+} from './device-id';
 export { DomainError, errorStatus } from './domain-error';
 export type { DomainErrorExtras, ErrorCode } from './domain-error';
 export { HealthIndicator } from './health-indicator';

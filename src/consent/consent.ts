@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError, parseBody, toHexDeviceId } from '../common';
+import { cloudDeviceId, DomainError, parseBody } from '../common';
 
 export type ConsentScope = 'read' | 'control';
 
@@ -85,11 +85,11 @@ export function parseConsentCallback(
   const { action } = parseBody(actionSchema, body);
   if (action === 'remove') {
     const named = revokeDeviceSchema.safeParse(body);
-    const deviceId = named.success ? toHexDeviceId(String(named.data.deviceId)) : undefined;
+    const deviceId = named.success ? cloudDeviceId(String(named.data.deviceId)) : undefined;
     return { action, deviceId: deviceId ?? tokenDeviceId, partnerId };
   }
   const value = parseBody(callbackBodySchema, body);
-  const deviceId = toHexDeviceId(String(value.deviceId));
+  const deviceId = cloudDeviceId(String(value.deviceId));
   if (deviceId === undefined) {
     throw new DomainError('invalid_body', 'deviceId: not a Shelly device id');
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { type AuthenticatedRequest, RequireScope } from '../partners';
-import { DomainError, parseBody, toHexDeviceId } from '../common';
+import { decimalReading, DomainError, hexReading, parseBody } from '../common';
 import { ApiErrors, ApiKeyAuth, schemaRef } from '../openapi';
 import { Consent } from './consent';
 import { ConsentHistoryEntry, ConsentStore } from './consent.store';
@@ -71,7 +71,7 @@ export class ConsentsController {
   })
   @ApiParam({
     name: 'deviceId',
-    description: 'Device id, lowercase hex or decimal.',
+    description: 'Device id, hex or decimal; 6 or 12 digits read as hex.',
     schema: { type: 'string' },
   })
   @ApiOkResponse({
@@ -83,7 +83,7 @@ export class ConsentsController {
     @Param('deviceId') deviceIdParam: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<{ consent: Consent | null; history: ConsentHistoryEntry[] }> {
-    const deviceId = toHexDeviceId(deviceIdParam);
+    const deviceId = hexReading(deviceIdParam) ?? decimalReading(deviceIdParam);
     if (!deviceId)
       throw new DomainError(
         'invalid_body',

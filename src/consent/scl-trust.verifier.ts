@@ -1,6 +1,6 @@
 import { createHash, KeyObject } from 'node:crypto';
 import { errors, jwtVerify } from 'jose';
-import { DomainError, toHexDeviceId } from '../common';
+import { cloudDeviceId, DomainError } from '../common';
 
 export interface TrustVerification {
   algorithm: 'ES384';
@@ -72,7 +72,7 @@ export class SclTrustVerifier {
     const exp = Number(claims.exp);
     const did = claims.did;
     const tokenDevice =
-      typeof did === 'string' || typeof did === 'number' ? toHexDeviceId(String(did)) : undefined;
+      typeof did === 'string' || typeof did === 'number' ? cloudDeviceId(String(did)) : undefined;
     if (tokenDevice === undefined) {
       throw new DomainError('trust_token_invalid', 'the SCL-Trust token names no valid device');
     }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { chooseReading, decimalReading, hexReading } from '../common';
 import { type Consent, ConsentCache, type ConsentScope } from '../consent';
 import { DeviceStateStore, type KnownMeasurement } from '../device-state';
 
@@ -54,6 +55,18 @@ export class DeviceDirectory {
   get(deviceId: string, viewer: Viewer): DeviceView | undefined {
     const consent = this.consent(deviceId, viewer);
     return consent && this.view(consent);
+  }
+
+  /**
+   * The device a path names: hex first, as the API shows ids. Of a string that reads both ways (6 or
+   * 12 digits), the decimal reading wins when only it names a device the viewer sees.
+   */
+  readDeviceId(pathId: string, viewer: Viewer): string | undefined {
+    return chooseReading(
+      hexReading(pathId),
+      decimalReading(pathId),
+      (id) => this.consent(id, viewer) !== undefined,
+    );
   }
 
   /** The device's consent, when the viewer may see the device. */

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { type AuthenticatedRequest, RequireScope } from '../partners';
-import { DomainError, parseBody, toHexDeviceId } from '../common';
+import { DomainError, hexReading, parseBody } from '../common';
 import { ApiErrors, ApiKeyAuth, schemaRef } from '../openapi';
 import { AuditPage, CommandAuditReader } from './command-audit.reader';
 import { DeviceDirectory, DevicePage, DeviceView, Viewer } from './device-directory';
@@ -21,7 +21,8 @@ const listQuery = z.strictObject({
 
 export const deviceIdParam = {
   name: 'id',
-  description: 'Device id, lowercase hex or the cloud’s decimal form.',
+  description:
+    'Device id, hex or the cloud’s decimal form; 6 or 12 digits read as hex unless only the decimal reading is a device the key sees.',
   example: 'cc7b5c0c5d9c',
   schema: { type: 'string' as const, maxLength: 64 },
 };
@@ -74,7 +75,7 @@ export class DevicesController {
     return this.directory.list({
       viewer: request.apiKey!.partnerId,
       limit,
-      after: after === undefined ? undefined : (toHexDeviceId(after) ?? after),
+      after: after === undefined ? undefined : (hexReading(after) ?? after),
       scope,
       host: host?.toLowerCase(),
     });
@@ -124,7 +125,7 @@ export class DevicesController {
   }
 
   private visibleDeviceId(id: string, viewer: Viewer): string {
-    const deviceId = toHexDeviceId(id);
+    const deviceId = this.directory.readDeviceId(id, viewer);
     if (deviceId === undefined || !this.directory.consent(deviceId, viewer)) {
       throw new DomainError('device_not_found', `no consent is held for device ${id.slice(0, 64)}`);
     }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { DomainError, toHexDeviceId } from '../common';
+import { DomainError } from '../common';
 import { InjectRootLogger, Metrics } from '../observability';
 import {
   answerToKeep,
@@ -43,7 +43,7 @@ export class IdempotentCommands {
         'Idempotency-Key must be 1 to 255 printable ASCII characters',
       );
     }
-    const deviceId = toHexDeviceId(request.deviceId);
+    const deviceId = this.commands.deviceIdOf(request);
     const parsed = deviceCommand.safeParse(request.body);
     // A request that names no device or holds no valid command is never sent: no key to claim.
     if (deviceId === undefined || !parsed.success) {

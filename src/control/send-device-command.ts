@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedKey } from '../partners';
-import { DomainError, type ErrorCode, RateLimiter, toHexDeviceId } from '../common';
+import { DomainError, type ErrorCode, RateLimiter } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { DeviceStateStore } from '../device-state';
 import { CommandDispatcher } from '../shelly';
@@ -104,7 +104,7 @@ export class SendDeviceCommand {
 
   /** Like `execute`, and tells whether the command went to Shelly, so that a retry could run it twice. */
   async answer(request: CommandRequest): Promise<CommandAnswer> {
-    const deviceId = toHexDeviceId(request.deviceId);
+    const deviceId = this.deviceIdOf(request);
     if (deviceId === undefined) {
       this.attempts.countWithoutDevice(request.body);
       const error = new DomainError(
@@ -130,6 +130,11 @@ export class SendDeviceCommand {
     return { sent: true, success: result };
   }
 
+  /** The device the request's path names, read like every path id (`DeviceDirectory.readDeviceId`). */
+  deviceIdOf(request: { deviceId: string; key: AuthenticatedKey }): string | undefined {
+    return this.directory.readDeviceId(request.deviceId, request.key.partnerId);
+  }
+
   /** False while the audit trail cannot take more records. */
   get recording(): boolean {
     return this.attempts.recording;
@@ -137,7 +142,7 @@ export class SendDeviceCommand {
 
   /** Audits an attempt of a valid key that the API-key guard turned away (403 scope). */
   recordRejected(rejected: RejectedByGuard): void {
-    const deviceId = toHexDeviceId(rejected.deviceId);
+    const deviceId = this.deviceIdOf(rejected);
     if (deviceId === undefined) {
       this.attempts.countWithoutDevice(rejected.body);
       return;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { chooseReading } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { ConsentCache } from '../consent';
 import {
@@ -59,7 +60,7 @@ export class IngestPipeline extends FramePort {
     switch (result.kind) {
       case 'events':
         this.metrics.framesReceived.inc({ host, event: frameKinds[result.events[0].type] });
-        this.publishDeviceEvents(result.events, text, host, receivedAt);
+        this.publishDeviceEvents(result.events, result.hexReading, text, host, receivedAt);
         return;
       case 'rejected':
         this.metrics.framesReceived.inc({ host, event: 'invalid' });
@@ -78,10 +79,12 @@ export class IngestPipeline extends FramePort {
    */
   private publishDeviceEvents(
     events: DeviceEvent[],
+    hexReading: string | undefined,
     text: string,
     host: string,
     receivedAt: Date,
   ): void {
+    if (hexReading !== undefined) this.takeConsentedReading(events, hexReading);
     const consent = this.consents.get(events[0].device.id);
     if (!consent) {
       this.metrics.framesDropped.inc({ reason: 'no_consent' });
@@ -119,6 +122,16 @@ export class IngestPipeline extends FramePort {
     const at = receivedAt.getTime();
     for (const event of events) this.deviceStates.record(event, at);
     for (const event of outgoing) this.buffer.push(event);
+  }
+
+  /** An id that reads both ways names the device of its hex reading when only that one has consent. */
+  private takeConsentedReading(events: DeviceEvent[], hexReading: string): void {
+    const deviceId = chooseReading(
+      events[0].device.id,
+      hexReading,
+      (id) => this.consents.get(id) !== undefined,
+    );
+    for (const event of events) event.device.id = deviceId!;
   }
 
   /**

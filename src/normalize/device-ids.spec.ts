@@ -24,6 +24,29 @@ describe('device ids in frames', () => {
     expect(deviceIdOf(onlineFrame('CC7B5C0C5D9C'))).toBe('cc7b5c0c5d9c');
   });
 
+  it('reads an id of six digits as decimal, the form the cloud sends, and keeps its hex reading', () => {
+    const result = onlineFrame('662316');
+
+    expect(deviceIdOf(result)).toBe('0a1b2c');
+    expect(result).toMatchObject({ hexReading: '662316' });
+  });
+
+  it('reads an id of twelve digits as decimal and keeps its hex reading', () => {
+    const result = onlineFrame('485519999340');
+
+    expect(deviceIdOf(result)).toBe('00710b3f416c');
+    expect(result).toMatchObject({ hexReading: '485519999340' });
+  });
+
+  it.each([
+    ['a decimal that is no hex id', '224830197357980'],
+    ['a hex id with letters', '0a1b2c'],
+    ['digits with a leading zero', '012345'],
+    ['a number', 662316],
+  ])('names no second reading for %s', (_case, deviceId) => {
+    expect(onlineFrame(deviceId)).toMatchObject({ kind: 'events', hexReading: undefined });
+  });
+
   it('passes a BLE X… id through unchanged', () => {
     expect(deviceIdOf(onlineFrame('XB1234567890A'))).toBe('XB1234567890A');
   });

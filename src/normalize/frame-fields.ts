@@ -1,4 +1,4 @@
-import { toHexDeviceId } from '../common';
+import { decimalReading, hexReading } from '../common';
 import { JsonObject, isJsonObject } from './readings';
 import { RejectReason } from './reject-reason';
 
@@ -14,6 +14,11 @@ const maxDeviceNumber = 2 ** 48 - 1;
 
 export interface StatedDevice {
   id: string;
+  /**
+   * The hex reading of an id of 6 or 12 digits, which reads both ways; `id` is its decimal reading.
+   * The caller that knows the consented devices picks between them (see `chooseReading`).
+   */
+  hexReading: string | undefined;
   gen: string | null;
   model: string | null;
 }
@@ -37,12 +42,15 @@ export function readDevice(frame: JsonObject): StatedDevice | RejectedFrame {
     return rejected('missing_device_id', 'the frame has no "deviceId" or "device.id"');
   }
   const id = readDeviceId(rawId);
-  return isRejected(id) ? id : { id, gen, model };
+  if (isRejected(id)) return id;
+  const hex = typeof rawId === 'string' ? hexReading(rawId) : undefined;
+  return { id, hexReading: hex === id ? undefined : hex, gen, model };
 }
 
 /**
- * A number is read like the same digits sent as a string, so one device keeps one key across the
- * cloud's switch from numeric to string ids.
+ * The cloud renders ids in decimal: all digits are read as decimal, letters a–f as hex. A number is
+ * read like the same digits sent as a string, so one device keeps one key across the cloud's switch
+ * from numeric to string ids.
  */
 export function readDeviceId(rawId: unknown): string | RejectedFrame {
   if (typeof rawId === 'number') {
@@ -57,15 +65,15 @@ export function readDeviceId(rawId: unknown): string | RejectedFrame {
   if (typeof rawId !== 'string') {
     return rejected('invalid_device_id', `device id is ${jsonKind(rawId)}, not a string`);
   }
-  const hex = toHexDeviceId(rawId);
-  if (hex !== undefined) return hex;
+  const id = decimalReading(rawId) ?? hexReading(rawId);
+  if (id !== undefined) return id;
   const shown = JSON.stringify(rawId.slice(0, 40));
   return isPlainDecimal(rawId)
     ? rejected('number_out_of_range', `device id ${shown} is beyond 48 bits`)
     : rejected('invalid_device_id', `device id ${shown} is not a decimal, hex or X… id`);
 }
 
-/** All digits without a leading zero: a decimal id, which toHexDeviceId refuses only when too large. */
+/** All digits without a leading zero: a decimal id, which decimalReading refuses only when too large. */
 function isPlainDecimal(text: string): boolean {
   if (text.length === 0 || text.charCodeAt(0) === 48) return false;
   for (let index = 0; index < text.length; index++) {

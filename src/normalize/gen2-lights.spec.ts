@@ -1,6 +1,33 @@
-import { measurementsOf } from '../../test/fixtures/frames/frames';
+import { fixtureMeasurements, measurementsOf } from '../../test/fixtures/frames/frames';
 
 describe('Gen2 light status', () => {
+  it('keeps rgb:0 and cct:0 of a Pro RGBWW PM in its rgbcct profile apart, as light and cct', () => {
+    const lights = fixtureMeasurements('gen2-pro-rgbww-rgbcct-status').filter(
+      (m) => m.component === 'light' || m.component === 'cct',
+    );
+
+    expect(lights).toEqual([
+      { component: 'light', channel: 0, metric: 'output', value: true },
+      { component: 'light', channel: 0, metric: 'brightness', unit: '%', value: 80 },
+      { component: 'light', channel: 0, metric: 'red', value: 255 },
+      { component: 'light', channel: 0, metric: 'green', value: 96 },
+      { component: 'light', channel: 0, metric: 'blue', value: 0 },
+      { component: 'light', channel: 0, metric: 'power', unit: 'W', value: 6.2 },
+      { component: 'light', channel: 0, metric: 'voltage', unit: 'V', value: 24.1 },
+      { component: 'light', channel: 0, metric: 'current', unit: 'A', value: 0.258 },
+      { component: 'light', channel: 0, metric: 'energy', unit: 'Wh', value: 311.245 },
+      { component: 'light', channel: 0, metric: 'temperature', unit: 'C', value: 43.8 },
+      { component: 'cct', channel: 0, metric: 'output', value: false },
+      { component: 'cct', channel: 0, metric: 'brightness', unit: '%', value: 40 },
+      { component: 'cct', channel: 0, metric: 'color_temp', unit: 'K', value: 3600 },
+      { component: 'cct', channel: 0, metric: 'power', unit: 'W', value: 0 },
+      { component: 'cct', channel: 0, metric: 'voltage', unit: 'V', value: 24.1 },
+      { component: 'cct', channel: 0, metric: 'current', unit: 'A', value: 0 },
+      { component: 'cct', channel: 0, metric: 'energy', unit: 'Wh', value: 52.07 },
+      { component: 'cct', channel: 0, metric: 'temperature', unit: 'C', value: 43.8 },
+    ]);
+  });
+
   it('reports a dimmer light with its metering', () => {
     expect(
       measurementsOf({
@@ -51,11 +78,11 @@ describe('Gen2 light status', () => {
     ]);
   });
 
-  it('reports the colour temperature of a cct light in kelvin', () => {
+  it('reports a cct light on cct, its colour temperature in kelvin', () => {
     expect(measurementsOf({ 'cct:0': { output: true, brightness: 35, ct: 4000 } })).toEqual([
-      { component: 'light', channel: 0, metric: 'output', value: true },
-      { component: 'light', channel: 0, metric: 'brightness', unit: '%', value: 35 },
-      { component: 'light', channel: 0, metric: 'color_temp', unit: 'K', value: 4000 },
+      { component: 'cct', channel: 0, metric: 'output', value: true },
+      { component: 'cct', channel: 0, metric: 'brightness', unit: '%', value: 35 },
+      { component: 'cct', channel: 0, metric: 'color_temp', unit: 'K', value: 4000 },
     ]);
   });
 

@@ -19,7 +19,8 @@ import {
 /**
  * Measurements of a Gen2+ status: a map of `type:id` components plus a few bare keys (`sys`, `wifi`,
  * ...). Components this vocabulary has no words for (virtual components, `sys`, `bthomesensor`, ...)
- * are skipped.
+ * are skipped. `cct:N` has a component of its own: a Pro RGBWW PM in its rgbcct profile has `rgb:0`
+ * and `cct:0`, two lights with one id, whose readings must not meet under one key.
  */
 export function measureGen2Status(status: JsonObject, out: Measurement[]): void {
   for (const key in status) {
@@ -27,12 +28,22 @@ export function measureGen2Status(status: JsonObject, out: Measurement[]): void 
     if (!isJsonObject(component)) continue;
     const colon = key.indexOf(':');
     if (colon < 0) {
-      if (key === 'wifi') addNumber(out, 'device', 0, 'rssi', component.rssi);
+      if (key === 'wifi' && isWifiConnected(component)) {
+        addNumber(out, 'device', 0, 'rssi', component.rssi);
+      }
       continue;
     }
     const id = componentId(key, colon + 1);
     if (id !== undefined) measureComponent(key.slice(0, colon), id, component, out);
   }
+}
+
+/**
+ * A device on Ethernet sends `wifi: {status: "disconnected", rssi: 0}`: without a connection there is
+ * no signal to report, and 0 dBm would read as a perfect one.
+ */
+function isWifiConnected(wifi: JsonObject): boolean {
+  return wifi.status === 'got ip' || wifi.status === 'connected';
 }
 
 /** The `N` of `type:N`, or undefined unless it is a plain non-negative integer. */
@@ -60,8 +71,10 @@ function measureComponent(type: string, id: number, status: JsonObject, out: Mea
     case 'light':
     case 'rgb':
     case 'rgbw':
+      measureLight(out, 'light', id, status);
+      return;
     case 'cct':
-      measureLight(out, id, status);
+      measureLight(out, 'cct', id, status);
       return;
     case 'pm1':
       addElectrical(out, 'pm', id, status);
@@ -104,6 +117,13 @@ function measureComponent(type: string, id: number, status: JsonObject, out: Mea
     case 'bthomedevice':
       addNumber(out, 'bthomedevice', id, 'battery', status.battery);
       addNumber(out, 'bthomedevice', id, 'rssi', status.rssi);
+      return;
+    case 'blutrv':
+      addNumber(out, 'trv', id, 'temperature', status.current_C);
+      addNumber(out, 'trv', id, 'target_temperature', status.target_C);
+      addPosition(out, 'trv', id, status.pos);
+      addNumber(out, 'trv', id, 'battery', status.battery);
+      addNumber(out, 'trv', id, 'rssi', status.rssi);
       return;
   }
 }
@@ -150,18 +170,23 @@ function measureCover(out: Measurement[], id: number, status: JsonObject): void 
   addElectrical(out, 'cover', id, status);
 }
 
-function measureLight(out: Measurement[], id: number, status: JsonObject): void {
-  addBoolean(out, 'light', id, 'output', status.output);
-  addNumber(out, 'light', id, 'brightness', status.brightness);
+function measureLight(
+  out: Measurement[],
+  component: 'light' | 'cct',
+  id: number,
+  status: JsonObject,
+): void {
+  addBoolean(out, component, id, 'output', status.output);
+  addNumber(out, component, id, 'brightness', status.brightness);
   const rgb = status.rgb;
   if (Array.isArray(rgb)) {
-    addNumber(out, 'light', id, 'red', rgb[0]);
-    addNumber(out, 'light', id, 'green', rgb[1]);
-    addNumber(out, 'light', id, 'blue', rgb[2]);
+    addNumber(out, component, id, 'red', rgb[0]);
+    addNumber(out, component, id, 'green', rgb[1]);
+    addNumber(out, component, id, 'blue', rgb[2]);
   }
-  addNumber(out, 'light', id, 'white', status.white);
-  addNumber(out, 'light', id, 'color_temp', status.ct);
-  addElectrical(out, 'light', id, status);
+  addNumber(out, component, id, 'white', status.white);
+  addNumber(out, component, id, 'color_temp', status.ct);
+  addElectrical(out, component, id, status);
 }
 
 function measureDevicePower(out: Measurement[], id: number, status: JsonObject): void {

@@ -1,4 +1,5 @@
 import {
+  fixtureMeasurements,
   frameText,
   measurementsOf,
   statusEventOf,
@@ -24,6 +25,26 @@ describe('Gen2 switch status', () => {
       { component: 'switch', channel: 0, metric: 'temperature', unit: 'C', value: 44.1 },
       { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -61 },
     ]);
+  });
+
+  it('reports no Wi-Fi signal of a Pro 4PM on Ethernet, whose Wi-Fi is disconnected with rssi 0', () => {
+    const measurements = fixtureMeasurements('gen2-pro4pm-ethernet-status');
+
+    expect(measurements.filter((m) => m.metric === 'rssi')).toEqual([]);
+    expect(measurements).toContainEqual({
+      component: 'switch',
+      channel: 0,
+      metric: 'power',
+      unit: 'W',
+      value: 118.3,
+    });
+  });
+
+  it('reports a Wi-Fi signal only while the status says connected', () => {
+    expect(measurementsOf({ wifi: { status: 'connected', rssi: -70 } })).toEqual([
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -70 },
+    ]);
+    expect(measurementsOf({ wifi: { status: 'connecting', rssi: -70 } })).toEqual([]);
   });
 
   it('takes the channel from the component id', () => {

@@ -4,6 +4,7 @@ export const components = [
   'switch',
   'cover',
   'light',
+  'cct',
   'em',
   'pm',
   'input',

@@ -38,6 +38,8 @@ export interface ParsedFrame {
 export interface EventsResult {
   kind: 'events';
   events: DeviceEvent[];
+  /** The device id's other reading, when it reads both ways (`StatedDevice.hexReading`). */
+  hexReading: string | undefined;
 }
 
 export interface DroppedFrame {
@@ -113,7 +115,7 @@ function statusEvent(frame: JsonObject, context: FrameContext): NormalizeResult 
     measurements,
   });
   if (context.includeRawStatus) event.status = status;
-  return { kind: 'events', events: [event] };
+  return { kind: 'events', events: [event], hexReading: device.hexReading };
 }
 
 function onlineEvent(frame: JsonObject, context: FrameContext): NormalizeResult {
@@ -123,7 +125,7 @@ function onlineEvent(frame: JsonObject, context: FrameContext): NormalizeResult 
   const online = flag === 1 || flag === true ? true : flag === 0 || flag === false ? false : null;
   if (online === null) return rejected('invalid_field', '"online" is not 0, 1 or a boolean');
   const event: DeviceOnlineEvent = withEnvelope('device.online.v1', device, context, { online });
-  return { kind: 'events', events: [event] };
+  return { kind: 'events', events: [event], hexReading: device.hexReading };
 }
 
 function settingsEvent(frame: JsonObject, context: FrameContext): NormalizeResult {
@@ -134,7 +136,7 @@ function settingsEvent(frame: JsonObject, context: FrameContext): NormalizeResul
   const event: DeviceSettingsEvent = withEnvelope('device.settings.v1', device, context, {
     settings,
   });
-  return { kind: 'events', events: [event] };
+  return { kind: 'events', events: [event], hexReading: device.hexReading };
 }
 
 /**

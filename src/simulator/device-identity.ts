@@ -14,6 +14,20 @@ export interface DeviceIdentity {
   channelNames: (string | null)[];
 }
 
+/**
+ * The simulator's own id conversion, kept apart from the service's so that a misreading there is
+ * not repeated here. The cloud renders a hex id as the decimal string of the same number.
+ */
+export function decimalOfHexId(hexId: string): string {
+  return String(parseInt(hexId, 16));
+}
+
+/** A decimal rendering back to its hex id: 6 characters when it fits, otherwise 12. */
+export function hexIdOfDecimal(decimal: string): string {
+  const hex = Number(decimal).toString(16);
+  return hex.padStart(hex.length <= 6 ? 6 : 12, '0');
+}
+
 export function clockTime(now: number): string {
   return new Date(now).toISOString().slice(11, 16);
 }

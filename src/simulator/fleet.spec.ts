@@ -2,7 +2,7 @@ import { buildFleet, FleetError } from './fleet';
 import { deviceModels } from './device-models';
 import { seededRandom } from './seeded-random';
 import { cloudStatus } from './simulated-device';
-import { toHexDeviceId } from '../common/device-id';
+import { hexIdOfDecimal } from './device-identity';
 
 const NOW = Date.UTC(2025, 0, 1);
 const HOSTS = ['a.shelly.cloud', 'b.shelly.cloud'];
@@ -27,15 +27,30 @@ describe('fleet', () => {
     expect(fleet.filter((device) => device.host === HOSTS[0])).toHaveLength(deviceModels.length);
   });
 
-  it('gives each device a hex id and its decimal rendering, unambiguous both ways', () => {
+  it('gives each device a hex id and the decimal rendering that converts back to it', () => {
     const fleet = buildFleet({ count: 200 }, HOSTS, seededRandom(2), NOW);
 
     for (const { identity, model } of fleet) {
       expect(identity.id).toMatch(model.idLength === 6 ? /^[0-9a-f]{6}$/ : /^[0-9a-f]{12}$/);
       expect(identity.deviceId).toBe(String(parseInt(identity.id, 16)));
-      expect(toHexDeviceId(identity.deviceId)).toBe(identity.id);
+      expect(hexIdOfDecimal(identity.deviceId)).toBe(identity.id);
     }
     expect(new Set(fleet.map((device) => device.identity.id)).size).toBe(200);
+  });
+
+  it('spreads ids over the whole range, ids that read both ways included', () => {
+    const ids = buildFleet({ count: 200 }, HOSTS, seededRandom(3), NOW).map(
+      (device) => device.identity,
+    );
+    const sixHex = ids.filter(({ id }) => id.length === 6);
+    const twelveHex = ids.filter(({ id }) => id.length === 12);
+
+    expect(sixHex.some(({ deviceId }) => deviceId.length <= 5)).toBe(true);
+    expect(sixHex.some(({ deviceId }) => deviceId.length === 6)).toBe(true);
+    expect(sixHex.some(({ deviceId }) => deviceId.length >= 7)).toBe(true);
+    expect(twelveHex.some(({ id }) => /^\d{12}$/.test(id))).toBe(true);
+    expect(twelveHex.some(({ deviceId }) => deviceId.length === 12)).toBe(true);
+    expect(twelveHex.some(({ deviceId }) => deviceId.length === 15)).toBe(true);
   });
 
   it('takes explicit ids in hex or decimal, hosts and online state', () => {

@@ -1,4 +1,4 @@
-import { toHexDeviceId } from '../common';
+import { hexIdOfDecimal } from './device-identity';
 import { deviceModels, DeviceModel, findModel } from './device-models';
 import { Random } from './seeded-random';
 import { createSimulatedDevice, SimulatedDevice } from './simulated-device';
@@ -6,7 +6,10 @@ import { createSimulatedDevice, SimulatedDevice } from './simulated-device';
 export interface FleetDeviceSpec {
   /** A model code from `deviceModels`, e.g. `SHSW-25` or `SNSW-001P16EU`. */
   model: string;
-  /** Hex or decimal id; generated from the seed when absent. */
+  /**
+   * Hex id (6 or 12 hex characters), or the decimal rendering of a longer or shorter one; generated
+   * from the seed when absent.
+   */
   id?: string;
   /** Defaults to the hosts in turn. */
   host?: string;
@@ -67,24 +70,41 @@ export function buildFleet(
   });
 }
 
+const HEX_ID = /^(?:[0-9a-f]{6}|[0-9a-f]{12})$/i;
+const DECIMAL_ID = /^[1-9][0-9]{0,14}$/;
+
 function givenId(id: string): string {
-  const hex = toHexDeviceId(id);
-  if (hex === undefined || hex.startsWith('X')) {
-    throw new FleetError(`"${id}" is not a Shelly device id (6 or 12 hex, or decimal)`);
-  }
-  return hex;
+  if (HEX_ID.test(id)) return id.toLowerCase();
+  if (DECIMAL_ID.test(id) && Number(id) < 2 ** 48) return hexIdOfDecimal(id);
+  throw new FleetError(`"${id}" is not a Shelly device id (6 or 12 hex, or decimal)`);
 }
 
 /**
- * 6-hex ids start at 0x100000 so that their decimal form has 7 or 8 digits: a 6-digit decimal would
- * read as hex under the ambiguity rule of `toHexDeviceId`.
+ * Ids from every band a reader of ids must tell apart: 6-hex ids whose decimal rendering has up to
+ * five, exactly six (0x0186a0–0x0f423f: they read as hex too) or seven and eight digits; 12-hex ids
+ * with a Shelly OUI, all of whose hex characters are digits, or whose decimal rendering has exactly
+ * twelve digits.
  */
+const idBands: Record<6 | 12, readonly ((rng: Random) => string)[]> = {
+  6: [
+    (rng) => hex6(rng.int(0x000001, 0x01869f)),
+    (rng) => hex6(rng.int(0x0186a0, 0x0f423f)),
+    (rng) => hex6(rng.int(0x0f4240, 0xffffff)),
+  ],
+  12: [
+    (rng) => rng.pick(SHELLY_OUIS) + hex6(rng.int(0, 0xffffff)),
+    (rng) => '485519' + String(rng.int(0, 999_999)).padStart(6, '0'),
+    (rng) => rng.int(100_000_000_000, 999_999_999_999).toString(16).padStart(12, '0'),
+  ],
+};
+
+function hex6(value: number): string {
+  return value.toString(16).padStart(6, '0');
+}
+
 function newId(model: DeviceModel, rng: Random, taken: Set<string>): string {
   for (;;) {
-    const id =
-      model.idLength === 6
-        ? rng.int(0x100000, 0xffffff).toString(16)
-        : rng.pick(SHELLY_OUIS) + rng.int(0, 0xffffff).toString(16).padStart(6, '0');
+    const id = rng.pick(idBands[model.idLength])(rng);
     if (!taken.has(id)) return id;
   }
 }

@@ -1,5 +1,4 @@
-import { toDecimalDeviceId } from '../common';
-import { cloudTimestamp, DeviceIdentity } from './device-identity';
+import { cloudTimestamp, decimalOfHexId, DeviceIdentity } from './device-identity';
 import { DeviceModel } from './device-models';
 import { createDeviceState, DeviceState, StatePart } from './device-state';
 import { Status } from './gen1-status';
@@ -30,7 +29,7 @@ export function createSimulatedDevice(options: {
     model,
     identity: {
       id: hexId,
-      deviceId: toDecimalDeviceId(hexId) ?? hexId,
+      deviceId: decimalOfHexId(hexId),
       mac,
       hostname:
         model.gen === 'G1'

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { toDecimalDeviceId } from '../common';
 import { CommandHandler } from './command-handler';
 import { ConsentCallback } from './consent-callback';
 import { ConsentRegistry } from './consent-registry';
@@ -53,6 +52,7 @@ export class ShellySimulator implements SimulatorControl {
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
+  private readonly byHexId = new Map<string, SimulatedDevice>();
   private readonly timers = new SimulatorTimers();
   private readonly tokens: IntegratorTokens;
   private readonly consentRegistry: ConsentRegistry;
@@ -82,7 +82,10 @@ export class ShellySimulator implements SimulatorControl {
       rng,
       clock(),
     );
-    for (const device of this.devices) this.byDeviceId.set(device.identity.deviceId, device);
+    for (const device of this.devices) {
+      this.byDeviceId.set(device.identity.deviceId, device);
+      this.byHexId.set(device.identity.id, device);
+    }
     const tags = options.integrators.map((integrator) => integrator.tag);
     this.tokens = new IntegratorTokens(
       randomBytes(48),
@@ -185,8 +188,8 @@ export class ShellySimulator implements SimulatorControl {
 
   device(ref: DeviceRef): SimulatedDevice {
     if (typeof ref !== 'string') return ref;
-    const decimal = toDecimalDeviceId(ref);
-    const device = decimal === undefined ? undefined : this.byDeviceId.get(decimal);
+    // Hex first, as tests name devices: a ref that is one device's hex id and another's decimal names the first.
+    const device = this.byHexId.get(ref.toLowerCase()) ?? this.byDeviceId.get(ref);
     if (!device) throw new SimulatorError('UNKNOWN_DEVICE', `no simulated device "${ref}"`);
     return device;
   }
