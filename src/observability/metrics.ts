@@ -84,6 +84,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly recordsParked = new Counter({
+    name: `${prefix}records_parked_total`,
+    help: 'Records Kafka refused for good, written to the parking topic instead, by origin (buffer, outbox) and reason.',
+    labelNames: ['origin', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly recordsDropped = new Counter({
+    name: `${prefix}records_dropped_total`,
+    help: 'Records Kafka refused for good whose parked copy it refused too: lost, by origin (buffer, outbox) and reason.',
+    labelNames: ['origin', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly sessionUp = new Gauge({
     name: `${prefix}session_up`,
     help: '1 while the socket to a host that holds consented devices is open, else 0.',
