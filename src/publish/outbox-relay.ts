@@ -94,6 +94,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
          FROM outbox_event ORDER BY id LIMIT $1`,
         [BATCH_SIZE],
       );
+      if (rows.length === 0) return undefined;
       const events = rows.map((row): OutgoingEvent => ({
         topic: row.topic,
         key: row.key,
