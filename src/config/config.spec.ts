@@ -42,6 +42,7 @@ describe('configuration', () => {
       consent: 'acme.consent',
       commandAudit: 'acme.command-audit',
       deadLetter: 'acme.dead-letter',
+      parked: 'acme.parked',
     });
   });
 

@@ -5,10 +5,14 @@ export type Topics = {
   consent: string;
   commandAudit: string;
   deadLetter: string;
+  parked: string;
 };
 
-/** The topics a partner's events go to. Dead letters belong to no partner. */
-export type PartnerTopics = Omit<Topics, 'deadLetter'>;
+/**
+ * The topics a partner's events go to. Dead letters belong to no partner; parked records (those Kafka
+ * refused for good) are for operators, whoever's they were.
+ */
+export type PartnerTopics = Omit<Topics, 'deadLetter' | 'parked'>;
 
 function eventTopicNames(base: string): PartnerTopics {
   return {
@@ -22,7 +26,11 @@ function eventTopicNames(base: string): PartnerTopics {
 
 /** The shared topics under `KAFKA_TOPIC_PREFIX`; the service reads them from `config.kafka.topics`. */
 export function topicNames(prefix: string): Topics {
-  return { ...eventTopicNames(prefix), deadLetter: `${prefix}dead-letter` };
+  return {
+    ...eventTopicNames(prefix),
+    deadLetter: `${prefix}dead-letter`,
+    parked: `${prefix}parked`,
+  };
 }
 
 /**

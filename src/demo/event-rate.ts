@@ -8,6 +8,7 @@ const shortNames: Record<keyof Topics, string> = {
   consent: 'consent',
   commandAudit: 'command-audit',
   deadLetter: 'dead-letter',
+  parked: 'parked',
 };
 
 /**

@@ -1,4 +1,5 @@
 import { type EventSource, rejectReasons } from '../normalize';
+import { jsonStringPrefix } from '../publish';
 
 /**
  * Every reason a dead letter can carry: the normalizer's, and `frame_too_large` for a frame whose event
@@ -16,16 +17,22 @@ export interface DeadLetter {
   reason: DeadLetterReason;
   detail: string;
   source: EventSource;
-  /** The frame exactly as received, so it can be inspected and replayed. */
+  /** The frame as received, so it can be inspected and replayed; only its start when `truncated`. */
   raw: string;
+  truncated: boolean;
 }
 
+/**
+ * The dead letter of a frame, its JSON at most `maxBytes` long: what does not fit is cut off the end
+ * of `raw`, and the letter says so.
+ */
 export function deadLetter(
   rejection: { reason: DeadLetterReason; detail: string },
   raw: string,
   meta: { id: string; receivedAt: Date; source: EventSource },
+  maxBytes: number,
 ): DeadLetter {
-  return {
+  const letter: DeadLetter = {
     type: 'dead-letter.v1',
     id: meta.id,
     time: meta.receivedAt.toISOString(),
@@ -33,5 +40,11 @@ export function deadLetter(
     detail: rejection.detail,
     source: meta.source,
     raw,
+    truncated: false,
   };
+  if (Buffer.byteLength(JSON.stringify(letter)) <= maxBytes) return letter;
+  letter.raw = '';
+  letter.truncated = true;
+  letter.raw = jsonStringPrefix(raw, maxBytes - Buffer.byteLength(JSON.stringify(letter)));
+  return letter;
 }

@@ -23,8 +23,13 @@ const frameKinds: Record<DeviceEvent['type'], string> = {
   'device.settings.v1': 'settings',
 };
 
-/** A dead letter for an oversized frame keeps this much of it, so that it stays publishable. */
-const MAX_DEAD_LETTER_RAW = 64 * 1024;
+/**
+ * A dead letter's JSON takes at most this much (or less, to fit KAFKA_BATCH_MAX_BYTES), whatever the
+ * frame: a frame may be 4 MiB, and a record larger than the broker's limit would never leave.
+ */
+const MAX_DEAD_LETTER_BYTES = 64 * 1024;
+/** Key and headers of a record stay far below this. */
+const KEY_AND_HEADERS_BYTES = 1024;
 
 /**
  * Every frame the sessions hand over ends in exactly one place: events in the publish buffer, a dead
@@ -111,12 +116,7 @@ export class IngestPipeline extends FramePort {
       )
     ) {
       const detail = `the event would exceed KAFKA_BATCH_MAX_BYTES (${this.config.kafka.batchMaxBytes})`;
-      this.deadLetter(
-        { reason: 'frame_too_large', detail },
-        text.slice(0, MAX_DEAD_LETTER_RAW),
-        host,
-        receivedAt,
-      );
+      this.deadLetter({ reason: 'frame_too_large', detail }, text, host, receivedAt);
       return;
     }
     const at = receivedAt.getTime();
@@ -134,12 +134,9 @@ export class IngestPipeline extends FramePort {
     for (const event of events) event.device.id = deviceId!;
   }
 
-  /**
-   * UTF-8 takes at most 3 bytes per UTF-16 unit, and key and headers stay far below 1 KiB: most events
-   * are cleared without counting their bytes.
-   */
+  /** UTF-8 takes at most 3 bytes per UTF-16 unit: most events are cleared without counting their bytes. */
   private mayBeTooLarge(event: OutgoingEvent): boolean {
-    return event.value.length * 3 + 1024 > this.config.kafka.batchMaxBytes;
+    return event.value.length * 3 + KEY_AND_HEADERS_BYTES > this.config.kafka.batchMaxBytes;
   }
 
   private deadLetter(
@@ -149,11 +146,12 @@ export class IngestPipeline extends FramePort {
     receivedAt: Date,
   ): void {
     this.metrics.framesDeadLettered.inc({ reason: rejection.reason });
-    const letter = deadLetter(rejection, raw, {
-      id: randomUUID(),
-      receivedAt,
-      source: { api: 'integrator', host },
-    });
+    const letter = deadLetter(
+      rejection,
+      raw,
+      { id: randomUUID(), receivedAt, source: { api: 'integrator', host } },
+      Math.min(MAX_DEAD_LETTER_BYTES, this.config.kafka.batchMaxBytes - KEY_AND_HEADERS_BYTES),
+    );
     this.buffer.push({
       topic: this.config.kafka.topics.deadLetter,
       key: host,

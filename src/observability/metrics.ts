@@ -84,6 +84,32 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly recordsParked = new Counter({
+    name: `${prefix}records_parked_total`,
+    help: 'Records Kafka refused for good, written to the parking topic instead, by origin (buffer, outbox) and reason.',
+    labelNames: ['origin', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly recordsDropped = new Counter({
+    name: `${prefix}records_dropped_total`,
+    help: 'Records Kafka refused for good whose parked copy it refused too: lost, by origin (buffer, outbox) and reason.',
+    labelNames: ['origin', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxDepth = new Gauge({
+    name: `${prefix}outbox_depth`,
+    help: 'Events in the transactional outbox waiting for Kafka.',
+    registers: [this.registry],
+  });
+
+  readonly outboxOldestAge = new Gauge({
+    name: `${prefix}outbox_oldest_age_seconds`,
+    help: 'Age of the oldest event in the transactional outbox; 0 when it is empty.',
+    registers: [this.registry],
+  });
+
   readonly sessionUp = new Gauge({
     name: `${prefix}session_up`,
     help: '1 while the socket to a host that holds consented devices is open, else 0.',

@@ -53,3 +53,38 @@ export function recordBytes(event: OutgoingEvent): number {
     RECORD_OVERHEAD_BYTES
   );
 }
+
+/**
+ * The end (exclusive) of the batch that starts at `start`: as many events as fit in `maxEvents` and
+ * `maxBytes`, and at least one, so that a record larger than `maxBytes` still leaves, alone.
+ */
+export function batchEnd(
+  events: readonly OutgoingEvent[],
+  start: number,
+  maxEvents: number,
+  maxBytes: number,
+): number {
+  let end = start;
+  let bytes = 0;
+  while (end < events.length && end - start < maxEvents) {
+    bytes += recordBytes(events[end]);
+    if (bytes > maxBytes && end > start) break;
+    end++;
+  }
+  return end;
+}
+
+/**
+ * The longest start of `text` that takes at most `maxBytes` in UTF-8 as a JSON string (escapes
+ * counted, quotes not), never cutting a character.
+ */
+export function jsonStringPrefix(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    bytes += Buffer.byteLength(JSON.stringify(character)) - 2;
+    if (bytes > maxBytes) break;
+    end += character.length;
+  }
+  return text.slice(0, end);
+}

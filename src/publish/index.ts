@@ -1,5 +1,5 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
-export { recordBytes } from './event-publisher';
+export { jsonStringPrefix, recordBytes } from './event-publisher';
 export type { OutgoingEvent } from './event-publisher';
 export { OutboxRelay } from './outbox-relay';
 export { outboxInsert } from './outbox-writer';

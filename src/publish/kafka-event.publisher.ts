@@ -3,6 +3,7 @@ import { Admin, CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs'
 import type { KafkaConfig } from '../config';
 import { BrokerHealth } from './broker-health';
 import { EventPublisher, OutgoingEvent, recordHeaders } from './event-publisher';
+import { kafkaRefusal } from './kafka-refusal';
 import { TopicAdmin } from './topic-admin';
 
 @Injectable()
@@ -12,7 +13,8 @@ export class KafkaEventPublisher
 {
   readonly healthCheckName = 'kafka';
 
-  private readonly producer: Producer;
+  private producer: Producer;
+  private producerStale = false;
 
   private readonly compression: CompressionTypes;
 
@@ -31,14 +33,19 @@ export class KafkaEventPublisher
   ) {
     super();
     this.compression = compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
     // kafkajs keeps per-partition sequence numbers correct only with one request in flight.
-    this.producer = kafka.producer({
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    producer.on(producer.events.CONNECT, () => (this.connected = true));
+    producer.on(producer.events.DISCONNECT, () => (this.connected = false));
+    return producer;
   }
 
   /** Before any bootstrap hook, so that nothing publishes to a topic the broker would auto-create. */
@@ -62,6 +69,7 @@ export class KafkaEventPublisher
       else byTopic.set(event.topic, [event]);
     }
     try {
+      if (this.producerStale) await this.replaceProducer();
       await this.topics?.ensure(events);
       await this.producer.sendBatch({
         acks: -1,
@@ -77,9 +85,22 @@ export class KafkaEventPublisher
       });
     } catch (error) {
       this.brokerHealth.failed();
+      if (kafkaRefusal(error)) this.producerStale = true;
       throw error;
     }
     this.brokerHealth.acknowledged();
+  }
+
+  /**
+   * After a refused request kafkajs winds back the sequence numbers of every partition in it, also
+   * of those the broker accepted, and the broker would refuse the producer's next records there as
+   * out of order; a new producer gets a new producer id, with sequence numbers from zero.
+   */
+  private async replaceProducer(): Promise<void> {
+    await this.producer.disconnect();
+    this.producer = this.newProducer();
+    await this.producer.connect();
+    this.producerStale = false;
   }
 
   health(): Promise<string> {

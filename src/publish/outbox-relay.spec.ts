@@ -1,15 +1,22 @@
 import pino from 'pino';
+import type { AppConfig } from '../config';
+import { Metrics } from '../observability';
+import { EventPublisher, OutgoingEvent } from './event-publisher';
 import { OutboxRelay } from './outbox-relay';
+import { RecordParking } from './poison-records';
 
 describe('outbox relay loop', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   function relayOver(transaction: jest.Mock): OutboxRelay {
+    const query = jest.fn().mockResolvedValue({ rows: [{ depth: 0, age: 0 }] });
     return new OutboxRelay(
-      { transaction } as never,
+      { transaction, query } as never,
       {} as never,
       pino({ level: 'silent' }),
+      new Metrics(),
+      {} as never,
       {} as never,
     );
   }
@@ -69,5 +76,95 @@ describe('outbox relay loop', () => {
     await jest.advanceTimersByTimeAsync(0);
 
     expect(stopped).toBe(true);
+  });
+});
+
+describe('outbox relay pass', () => {
+  const LIMIT_BYTES = 10_000;
+
+  interface Row {
+    id: string;
+    topic: string;
+    key: string;
+    event_type: string;
+    event_id: string;
+    partner: string | null;
+    payload: string;
+  }
+
+  function row(n: number, payload = `{"n":${n}}`): Row {
+    return {
+      id: String(n),
+      topic: 'consent',
+      key: `device-${n}`,
+      event_type: 'consent.granted.v1',
+      event_id: `e${n}`,
+      partner: 'acme',
+      payload,
+    };
+  }
+
+  /** A broker that refuses every batch holding a record above LIMIT_BYTES. */
+  class RefusingPublisher extends EventPublisher {
+    readonly healthCheckName = 'refusing';
+    readonly acknowledged: OutgoingEvent[] = [];
+
+    publish(events: readonly OutgoingEvent[]): Promise<void> {
+      if (events.some((event) => event.value.length > LIMIT_BYTES)) {
+        return Promise.reject(Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' }));
+      }
+      this.acknowledged.push(...events);
+      return Promise.resolve();
+    }
+
+    health(): Promise<string> {
+      return Promise.resolve('ok');
+    }
+  }
+
+  /** The relay over an outbox table held in `rows`, which its statements read and delete. */
+  function relayOver(rows: Row[]): { relay: OutboxRelay; publisher: RefusingPublisher } {
+    const db = {
+      query: (text: string, values: unknown[]) => {
+        if (text.includes('pg_try_advisory_xact_lock')) {
+          return Promise.resolve({ rows: [{ locked: true }] });
+        }
+        if (text.startsWith('DELETE')) {
+          const ids = values[0] as string[];
+          rows.splice(0, rows.length, ...rows.filter((r) => !ids.includes(r.id)));
+          return Promise.resolve({ rows: [] });
+        }
+        return Promise.resolve({ rows: [...rows] });
+      },
+    };
+    const pool = { transaction: (work: (client: typeof db) => Promise<unknown>) => work(db) };
+    const publisher = new RefusingPublisher();
+    const config = { kafka: { batchMaxBytes: 900_000, topics: { parked: 'parked' } } } as AppConfig;
+    const logger = pino({ level: 'silent' });
+    const metrics = new Metrics();
+    const parking = new RecordParking(publisher, metrics, config, logger);
+    return {
+      relay: new OutboxRelay(pool as never, publisher, logger, metrics, config, parking),
+      publisher,
+    };
+  }
+
+  it('holds the rows after a refused row back for five passes, then parks it and relays them in order', async () => {
+    const rows = [row(1), row(2, `{"big":"${'x'.repeat(2 * LIMIT_BYTES)}"}`), row(3), row(4)];
+    const { relay, publisher } = relayOver(rows);
+
+    for (let pass = 1; pass < 5; pass++) {
+      await expect(relay.relayOnce()).rejects.toThrow(`${pass} of 5 passes`);
+    }
+    expect(rows.map((r) => r.id)).toEqual(['2', '3', '4']);
+    expect(await relay.relayOnce()).toBe(3);
+
+    expect(rows).toEqual([]);
+    expect(publisher.acknowledged.map((e) => [e.topic, e.key])).toEqual([
+      ['consent', 'device-1'],
+      ['parked', 'device-2'],
+      ['consent', 'device-3'],
+      ['consent', 'device-4'],
+    ]);
   });
 });

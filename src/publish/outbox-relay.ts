@@ -1,15 +1,25 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
 import { PgPool } from '../database';
 import { InjectRootLogger, Metrics } from '../observability';
-import { EventPublisher } from './event-publisher';
+import { batchEnd, EventPublisher, OutgoingEvent } from './event-publisher';
+import { publishIsolatingRefusals, RecordParking } from './poison-records';
 
 /** Only one instance relays at a time, so the outbox leaves in commit order. */
 const RELAY_LOCK_KEY = 73_001_001;
 const BATCH_SIZE = 500;
 const IDLE_POLL_MS = 1_000;
 const RETRY: BackoffPolicy = { minMs: 250, maxMs: 10_000, jitter: 0 };
+/**
+ * Passes in which Kafka refuses an outbox row for good before the row is parked. Not one: the outbox
+ * holds consent and audit events, which must not leave their order on a single odd answer; and not
+ * a setting: the same refusal five times over about four seconds of backoff is no accident.
+ */
+const PASSES_BEFORE_PARKING = 5;
+/** The outbox gauges are counted at most this often: counting rows reads the whole table. */
+const GAUGES_EVERY_MS = 1_000;
 
 interface OutboxRow {
   id: string;
@@ -22,9 +32,11 @@ interface OutboxRow {
 }
 
 /**
- * Moves outbox rows to Kafka: publishes a batch, waits for the acknowledgement, then deletes the
- * rows, all inside one transaction. When Kafka is down the transaction rolls back and the rows stay
- * for the next attempt, so every event is delivered at least once.
+ * Moves outbox rows to Kafka: publishes a batch (at most BATCH_SIZE rows and KAFKA_BATCH_MAX_BYTES),
+ * waits for the acknowledgement, then deletes the rows acknowledged, all inside one transaction. When
+ * Kafka is down the rows stay for the next attempt, so every event is delivered at least once. A row
+ * Kafka refuses for good holds the rows after it back until it is parked, after
+ * PASSES_BEFORE_PARKING passes.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -32,12 +44,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private loop?: Promise<void>;
   private wakeUp = new AbortController();
   private readonly log: Logger;
+  /** The row Kafka last refused and in how many passes; rows leave in order, so there is one. */
+  private refused?: { id: string; passes: number };
+  private gaugesCountedAt = -Infinity;
 
   constructor(
     private readonly pool: PgPool,
     private readonly publisher: EventPublisher,
     @InjectRootLogger() logger: Logger,
     private readonly metrics: Metrics,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly parking: RecordParking,
   ) {
     this.log = logger.child({ component: 'outbox-relay' });
   }
@@ -64,36 +81,82 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    * JSON round trip per event cost the event loop several times more.
    */
   async relayOnce(): Promise<number> {
-    return this.pool.transaction(async (db) => {
+    let relayed = 0;
+    // The rows done with are deleted (committed) even when a later one failed.
+    const failure = await this.pool.transaction(async (db) => {
       const lock = await db.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_xact_lock($1) AS locked',
         [RELAY_LOCK_KEY],
       );
-      if (!lock.rows[0].locked) return 0;
+      if (!lock.rows[0].locked) return undefined;
       const { rows } = await db.query<OutboxRow>(
         `SELECT id, topic, key, event_type, event_id, payload->>'partner' AS partner, payload::text AS payload
          FROM outbox_event ORDER BY id LIMIT $1`,
         [BATCH_SIZE],
       );
-      if (rows.length === 0) return 0;
-      await this.publisher.publish(
-        rows.map((row) => ({
-          topic: row.topic,
-          key: row.key,
-          type: row.event_type,
-          id: row.event_id,
-          partner: row.partner,
-          value: row.payload,
-        })),
-      );
-      const perTopic = new Map<string, number>();
-      for (const row of rows) perTopic.set(row.topic, (perTopic.get(row.topic) ?? 0) + 1);
-      for (const [topic, count] of perTopic) this.metrics.eventsPublished.inc({ topic }, count);
-      await db.query('DELETE FROM outbox_event WHERE id = ANY($1::bigint[])', [
-        rows.map((row) => row.id),
-      ]);
-      return rows.length;
+      if (rows.length === 0) return undefined;
+      const events = rows.map((row): OutgoingEvent => ({
+        topic: row.topic,
+        key: row.key,
+        type: row.event_type,
+        id: row.event_id,
+        partner: row.partner,
+        value: row.payload,
+      }));
+      const rowIds = new Map(events.map((event, i) => [event, rows[i].id]));
+      const done: string[] = [];
+      let error: Error | undefined;
+      try {
+        await publishIsolatingRefusals(
+          this.publisher,
+          events.slice(0, batchEnd(events, 0, BATCH_SIZE, this.config.kafka.batchMaxBytes)),
+          (published) => {
+            for (const event of published) done.push(rowIds.get(event) as string);
+            const perTopic = new Map<string, number>();
+            for (const event of published) {
+              perTopic.set(event.topic, (perTopic.get(event.topic) ?? 0) + 1);
+            }
+            for (const [topic, count] of perTopic)
+              this.metrics.eventsPublished.inc({ topic }, count);
+          },
+          async (event, refusal) => {
+            const id = rowIds.get(event) as string;
+            const passes = this.refused?.id === id ? this.refused.passes + 1 : 1;
+            if (passes < PASSES_BEFORE_PARKING) {
+              this.refused = { id, passes };
+              throw new Error(
+                `Kafka refused outbox event ${event.id} (${passes} of ${PASSES_BEFORE_PARKING} passes before it is parked): ${refusal.problem}`,
+              );
+            }
+            await this.parking.park(event, refusal, 'outbox');
+            this.refused = undefined;
+            done.push(id);
+          },
+        );
+      } catch (thrown) {
+        error = thrown as Error;
+      }
+      if (done.length > 0) {
+        await db.query('DELETE FROM outbox_event WHERE id = ANY($1::bigint[])', [done]);
+      }
+      relayed = done.length;
+      return error;
     });
+    if (failure) throw failure;
+    return relayed;
+  }
+
+  /** Rows waiting and the age of the oldest, from the table itself, so as any instance sees them. */
+  private async countGauges(): Promise<void> {
+    if (performance.now() - this.gaugesCountedAt < GAUGES_EVERY_MS) return;
+    const { rows } = await this.pool.query<{ depth: number; age: number }>(
+      `SELECT count(*)::int AS depth,
+              coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
+       FROM outbox_event`,
+    );
+    this.metrics.outboxDepth.set(rows[0].depth);
+    this.metrics.outboxOldestAge.set(Math.max(0, rows[0].age));
+    this.gaugesCountedAt = performance.now();
   }
 
   private async run(): Promise<void> {
@@ -101,6 +164,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     while (this.running) {
       let relayed: number;
       try {
+        await this.countGauges();
         relayed = await this.relayOnce();
         failures = 0;
       } catch (error) {
@@ -112,7 +176,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         await this.pause(delay);
         continue;
       }
-      if (relayed < BATCH_SIZE) await this.pause(IDLE_POLL_MS);
+      if (relayed === 0) await this.pause(IDLE_POLL_MS);
     }
   }
 

@@ -4,7 +4,8 @@ import { type AppConfig, InjectConfig } from '../config';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
 import { ShutdownState } from '../shutdown';
 import { InjectRootLogger, Metrics } from '../observability';
-import { EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
+import { batchEnd, EventPublisher, OutgoingEvent } from './event-publisher';
+import { publishIsolatingRefusals, RecordParking } from './poison-records';
 
 export type PressureListener = (full: boolean) => void;
 
@@ -15,9 +16,10 @@ const CLOSE_RESERVE_MS = 1_000;
 
 /**
  * The bounded queue between the sockets and Kafka. Events leave in arrival order, one batch in flight
- * at a time, so one device's events keep their order; a batch Kafka refuses is retried as it was.
- * Nothing is dropped: at the bound the buffer asks its producers to stop reading (backpressure) and
- * lets them resume once it has drained to half.
+ * at a time, so one device's events keep their order; a batch Kafka did not acknowledge is retried as
+ * it was, except that a record Kafka refuses for good is parked and the others go on (see
+ * publishIsolatingRefusals). Nothing is dropped: at the bound the buffer asks its producers to stop
+ * reading (backpressure) and lets them resume once it has drained to half.
  */
 @Injectable()
 export class PublishBuffer implements BeforeApplicationShutdown {
@@ -39,6 +41,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     @InjectConfig() private readonly config: AppConfig,
     @InjectRootLogger() logger: Logger,
     private readonly shutdown: ShutdownState,
+    private readonly parking: RecordParking,
   ) {
     this.capacity = config.ingest.bufferMaxEvents;
     this.log = logger.child({ component: 'publish-buffer' });
@@ -102,7 +105,15 @@ export class PublishBuffer implements BeforeApplicationShutdown {
       const batch = this.nextBatch();
       const stopTimer = this.metrics.publishDuration.startTimer();
       try {
-        await this.publisher.publish(batch);
+        await publishIsolatingRefusals(
+          this.publisher,
+          batch,
+          (events) => this.published(events),
+          async (event, refusal) => {
+            await this.parking.park(event, refusal, 'buffer');
+            this.release(1);
+          },
+        );
       } catch (error) {
         this.metrics.publishErrors.inc();
         this.log.warn(
@@ -114,7 +125,6 @@ export class PublishBuffer implements BeforeApplicationShutdown {
       }
       stopTimer();
       failures = 0;
-      this.acknowledged(batch);
     }
     this.draining = false;
     if (this.depth === 0) for (const waiter of [...this.idleWaiters]) waiter();
@@ -123,30 +133,32 @@ export class PublishBuffer implements BeforeApplicationShutdown {
   /** The oldest events, as many as fit in one request; at least one. */
   private nextBatch(): OutgoingEvent[] {
     const { batchMaxEvents, batchMaxBytes } = this.config.kafka;
-    let end = this.head;
-    let bytes = 0;
-    while (end < this.queue.length && end - this.head < batchMaxEvents) {
-      bytes += recordBytes(this.queue[end]);
-      if (bytes > batchMaxBytes && end > this.head) break;
-      end++;
-    }
-    return this.queue.slice(this.head, end);
+    return this.queue.slice(
+      this.head,
+      batchEnd(this.queue, this.head, batchMaxEvents, batchMaxBytes),
+    );
   }
 
-  private acknowledged(batch: readonly OutgoingEvent[]): void {
+  /** `events` are the oldest in the queue, acknowledged by Kafka. */
+  private published(events: readonly OutgoingEvent[]): void {
     const now = performance.now();
-    for (let i = this.head; i < this.head + batch.length; i++) {
+    for (let i = this.head; i < this.head + events.length; i++) {
       this.metrics.eventLatency.observe((now - this.arrivals[i]) / 1000);
     }
-    this.head += batch.length;
+    const perTopic = new Map<string, number>();
+    for (const event of events) perTopic.set(event.topic, (perTopic.get(event.topic) ?? 0) + 1);
+    for (const [topic, count] of perTopic) this.metrics.eventsPublished.inc({ topic }, count);
+    this.release(events.length);
+  }
+
+  /** The oldest `count` events are done with: published or parked. */
+  private release(count: number): void {
+    this.head += count;
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.arrivals = this.arrivals.slice(this.head);
       this.head = 0;
     }
-    const perTopic = new Map<string, number>();
-    for (const event of batch) perTopic.set(event.topic, (perTopic.get(event.topic) ?? 0) + 1);
-    for (const [topic, count] of perTopic) this.metrics.eventsPublished.inc({ topic }, count);
     this.metrics.bufferEvents.set(this.depth);
     if (this.full && this.depth <= this.capacity * RESUME_AT) this.setFull(false);
   }

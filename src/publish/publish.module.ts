@@ -8,6 +8,7 @@ import { FileEventPublisher } from './file-event.publisher';
 import { createKafka } from './kafka.client';
 import { KafkaEventPublisher } from './kafka-event.publisher';
 import { OutboxRelay } from './outbox-relay';
+import { RecordParking } from './poison-records';
 import { PublishBuffer } from './publish-buffer';
 import { PublisherHealth } from './publisher.health';
 import { TopicAdmin } from './topic-admin';
@@ -50,6 +51,7 @@ async function createEventPublisher(
     OutboxRelay,
     PublishBuffer,
     PublisherHealth,
+    RecordParking,
     TopicRouter,
   ],
   exports: [EventPublisher, OutboxRelay, PublishBuffer, PublisherHealth, TopicRouter],

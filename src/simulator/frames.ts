@@ -43,8 +43,12 @@ export const malformedKinds = [
   'wrong-types',
   'unknown-event',
   'binary',
+  'oversized',
 ] as const;
 export type MalformedKind = (typeof malformedKinds)[number];
+
+/** Above Kafka's default record limit (1 MiB), below the largest frame a client should read (4 MiB). */
+const OVERSIZED_FRAME_CHARACTERS = 2 * 1024 * 1024;
 
 /** A frame a robust client must survive; `binary` is the only one sent as a binary message. */
 export function malformedFrame(kind: MalformedKind, deviceId: string): string | Buffer {
@@ -61,5 +65,9 @@ export function malformedFrame(kind: MalformedKind, deviceId: string): string | 
       return JSON.stringify({ event: 'Shelly:Unheard', deviceId, payload: { x: 1 } });
     case 'binary':
       return Buffer.from(statusFrame(deviceId, { 'switch:0': { id: 0, output: true } }));
+    case 'oversized': {
+      const start = `{"event":"Shelly:StatusOnChange","deviceId":"${deviceId}","status":{"note":"`;
+      return start + 'x'.repeat(OVERSIZED_FRAME_CHARACTERS - start.length);
+    }
   }
 }

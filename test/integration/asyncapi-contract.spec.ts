@@ -16,6 +16,7 @@ import {
 import { FrameContext, normalizeFrame } from '../../src/normalize/normalize-frame';
 import { rejectReasons } from '../../src/normalize/reject-reason';
 import { OutgoingEvent } from '../../src/publish/event-publisher';
+import { ParkedRecord, parkedRecord } from '../../src/publish/poison-records';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { createKafka } from '../../src/publish/kafka.client';
 import { ensureTopics } from '../../src/publish/topic-admin';
@@ -61,7 +62,12 @@ interface AsyncApiDocument {
   components: {
     messages: Record<
       string,
-      { examples?: { headers: Record<string, string>; payload: Json & { source?: Json } }[] }
+      {
+        examples?: {
+          headers: Record<string, string>;
+          payload: Json & { source?: Json; record?: Json };
+        }[];
+      }
     >;
     schemas: Record<string, { enum?: string[] }>;
   };
@@ -85,6 +91,8 @@ const consentEventTypes = Object.keys({
   (change) => `consent.${change}.v1`,
 ) as ConsentEvent['type'][];
 const deadLetterType: DeadLetter['type'] = 'dead-letter.v1';
+const parkedType: ParkedRecord['type'] = 'parked.v1';
+const DEAD_LETTER_MAX_BYTES = 64 * 1024;
 /** Produced by the control API (test/control/command-audit.spec.ts checks real records). */
 const commandAuditType = 'command.audit.v1';
 
@@ -182,11 +190,12 @@ function record(key: string, value: Json, headers: Json = {}): ContractRecord {
 function deadLetterOf(frame: string, host: string): { key: string; value: Json } {
   const result = normalizeFrame(frame, contextFor(host));
   if (result.kind !== 'rejected') throw new Error(`${frame} was not rejected`);
-  const letter = deadLetter(result, frame, {
-    id: randomUUID(),
-    receivedAt: new Date(NOW),
-    source: { api: 'integrator', host },
-  });
+  const letter = deadLetter(
+    result,
+    frame,
+    { id: randomUUID(), receivedAt: new Date(NOW), source: { api: 'integrator', host } },
+    DEAD_LETTER_MAX_BYTES,
+  );
   return { key: host, value: { ...letter } };
 }
 
@@ -259,6 +268,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       ...Object.fromEntries(deviceEventTypes.map((type) => [type, topicKeyFor(type)])),
       ...Object.fromEntries(consentEventTypes.map((type) => [type, 'consent'])),
       [deadLetterType]: 'deadLetter',
+      [parkedType]: 'parked',
       [commandAuditType]: 'commandAudit',
     };
     const documented = Object.fromEntries(
@@ -318,7 +328,9 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
         const message = messages[$ref.split('/').pop() as string];
         for (const example of message.examples ?? []) {
           const device = example.payload.device as Json | undefined;
-          const key = String(device?.id ?? example.payload.source?.host);
+          const key = String(
+            device?.id ?? example.payload.source?.host ?? example.payload.record?.key,
+          );
           expect(
             validateAgainstAsyncApi(channel, {
               key,
@@ -348,11 +360,13 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     ];
     const letters = frames.map((frame) => deadLetterOf(frame, host));
     expect(new Set(letters.map((letter) => letter.value.reason))).toEqual(new Set(rejectReasons));
-    const tooLarge = deadLetter({ reason: 'frame_too_large', detail: 'too large' }, frames[0], {
-      id: randomUUID(),
-      receivedAt: new Date(NOW),
-      source: { api: 'integrator', host },
-    });
+    const tooLarge = deadLetter(
+      { reason: 'frame_too_large', detail: 'too large' },
+      frames[0].repeat(1_000),
+      { id: randomUUID(), receivedAt: new Date(NOW), source: { api: 'integrator', host } },
+      DEAD_LETTER_MAX_BYTES,
+    );
+    expect(tooLarge.truncated).toBe(true);
     letters.push({ key: host, value: { ...tooLarge } });
     for (const letter of letters) {
       expect(validateAgainstAsyncApi('deadLetter', record(letter.key, letter.value))).toEqual([]);
@@ -370,6 +384,35 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       'headers: must NOT be valid',
       'payload: partner undefined differs from partner-id header "acme"',
     ]);
+  });
+
+  it('accepts the parked records of a refused dead letter and of a refused device event', () => {
+    const [host] = HOSTS;
+    const topics = topicNames('prod.');
+    const letter = deadLetterOf('not json'.repeat(2_000), host);
+    const refusedLetter: OutgoingEvent = {
+      topic: topics.deadLetter,
+      key: letter.key,
+      type: deadLetterType,
+      id: letter.value.id as string,
+      partner: null,
+      value: JSON.stringify(letter.value),
+    };
+    const [device] = buildFleet({ count: 1 }, HOSTS, seededRandom(3), NOW);
+    const [status] = eventsOf(
+      statusFrame(device.identity.deviceId, cloudStatus(device, NOW)),
+      contextFor(host),
+    );
+    const refusal = { reason: 'record_too_large', problem: 'too large' } as const;
+    for (const refused of [refusedLetter, outgoing(topics, ofPartner(status))]) {
+      const parked = parkedRecord(refused, refusal, {
+        id: randomUUID(),
+        time: new Date(NOW),
+        topic: topics.parked,
+      });
+      const value = JSON.parse(parked.value) as Json;
+      expect(validateAgainstAsyncApi(topics.parked, record(parked.key, value))).toEqual([]);
+    }
   });
 
   it('accepts command audit records in the shape specified for command.audit.v1', () => {

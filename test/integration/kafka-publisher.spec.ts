@@ -4,6 +4,7 @@ import pino from 'pino';
 import { KafkaConfig } from '../../src/config/config';
 import { EventPublisher, OutgoingEvent } from '../../src/publish/event-publisher';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
+import { kafkaRefusal } from '../../src/publish/kafka-refusal';
 import { PlatformaticKafkaPublisher } from '../../src/publish/platformatic-kafka.publisher';
 import { ensureTopics } from '../../src/publish/topic-admin';
 import { topicNames } from '../../src/config/topics';
@@ -161,6 +162,31 @@ describe('publishing to a real Kafka broker', () => {
           headers: { 'content-type': 'application/json', 'event-type': e.type, 'event-id': e.id },
         })),
       );
+    });
+
+    it('reports a record larger than the broker takes as refused, and publishes on to the partitions that took their records', async () => {
+      const config = kafkaConfig(kafkaBrokers, { client });
+      const topics = config.topics;
+      await ensureTopics(kafka, config, silent);
+      const publisher = createPublisher(config);
+      await publisher.onModuleInit();
+      const [accepted] = eventsFor([topics.deviceOnline], ['cc7b5c0c5d9c'], 1);
+      const [next] = eventsFor([topics.deviceOnline], ['cc7b5c0c5d9c'], 1, 1);
+      const [tooLarge] = eventsFor([topics.deviceStatus], ['cc7b5c0c5d9c'], 1);
+      tooLarge.value = JSON.stringify({ text: 'x'.repeat(1_100_000) });
+      try {
+        const refusal = await publisher
+          .publish([accepted, tooLarge])
+          .then(() => undefined, kafkaRefusal);
+        expect(refusal).toMatchObject({ reason: 'record_too_large' });
+        await publisher.publish([next]);
+      } finally {
+        await publisher.onApplicationShutdown();
+      }
+      const received = await readTopic(kafkaBrokers, topics.deviceOnline, (m) =>
+        m.some((message) => message.headers['event-id'] === next.id),
+      );
+      expect(received.map((m) => m.headers['event-id'])).toEqual([accepted.id, next.id]);
     });
 
     it.each(['none', 'gzip'] as const)(

@@ -112,6 +112,10 @@ describe('faults on demand', () => {
       },
       'unknown-event': () => expect(parsed?.event).toBe('Shelly:Unheard'),
       binary: () => expect(parsed?.event).toBe('Shelly:StatusOnChange'),
+      oversized: () => {
+        expect(parsed).toBeUndefined();
+        expect(malformed.data.length).toBe(2 * 1024 * 1024);
+      },
     };
     checks[kind]();
   });

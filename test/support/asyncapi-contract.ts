@@ -58,7 +58,7 @@ export function asyncApiContract(): AsyncApiContract {
  *
  * The message is chosen by the `event-type` header; then the headers, the JSON value and the key
  * are validated against that message, and the key must be the payload's device id (dead letters
- * without a device: a device id or the payload's host), `event-type` the payload's `type`,
+ * without a device: a device id or the payload's host; parked records: the refused record's key), `event-type` the payload's `type`,
  * `event-id` its `id` and `partner-id` its `partner` (absent when that is null or missing). On a
  * partner's topic the payload's `partner` must be the partner the topic name names.
  */
@@ -118,7 +118,12 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
   }
   if (message && !message.key(key)) problems.push(...describe('key', message.key.errors));
   const device = isObject(body.device) ? body.device : undefined;
-  if (device !== undefined) {
+  const parked = isObject(body.record) ? body.record : undefined;
+  if (parked !== undefined) {
+    if (key !== parked.key) {
+      problems.push(`key: ${show(key)} is not the parked record's key ${show(parked.key)}`);
+    }
+  } else if (device !== undefined) {
     if (key !== device.id) {
       problems.push(`key: ${show(key)} is not the payload's device.id ${show(device.id)}`);
     }

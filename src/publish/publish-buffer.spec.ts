@@ -1,0 +1,199 @@
+import pino from 'pino';
+import type { AppConfig } from '../config';
+import { Metrics } from '../observability';
+import { EventPublisher, OutgoingEvent } from './event-publisher';
+import { RecordParking } from './poison-records';
+import { PublishBuffer } from './publish-buffer';
+
+/** Kafka's refusal of a record, as kafkajs throws it. */
+function tooLarge(): Error {
+  return Object.assign(new Error('The request included a message larger than the max'), {
+    type: 'MESSAGE_TOO_LARGE',
+  });
+}
+
+/**
+ * A publisher that answers as scripted: each request takes the next of `script` (`down` fails it
+ * as a broker outage would; `up`, and an empty script, let it through), then, like a broker, it
+ * refuses every batch holding a record larger than `limitBytes`. `hold` keeps requests waiting until
+ * `release()`.
+ */
+class ScriptedPublisher extends EventPublisher {
+  readonly healthCheckName = 'scripted';
+  /** Every record acknowledged, parked copies included, in order. */
+  readonly acknowledged: OutgoingEvent[] = [];
+  /** When each request was made, in (fake) milliseconds. */
+  readonly requestTimes: number[] = [];
+  script: ('down' | 'up')[] = [];
+  hold = false;
+  limitBytes = 10_000;
+  private waiting: (() => void)[] = [];
+
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    this.requestTimes.push(Date.now());
+    if (this.hold) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.script.shift() === 'down') throw new Error('broker down');
+    if (events.some((event) => Buffer.byteLength(event.value) > this.limitBytes)) throw tooLarge();
+    this.acknowledged.push(...events);
+  }
+
+  release(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+
+  health(): Promise<string> {
+    return Promise.resolve('ok');
+  }
+}
+
+function event(n: number, value = `{"n":${n}}`): OutgoingEvent {
+  return {
+    topic: 'status',
+    key: `device-${n % 3}`,
+    type: 'device.status.v1',
+    id: `e${n}`,
+    partner: 'acme',
+    value,
+  };
+}
+
+function numbered(count: number): OutgoingEvent[] {
+  return Array.from({ length: count }, (_, n) => event(n));
+}
+
+describe('publish buffer', () => {
+  let publisher: ScriptedPublisher;
+  let metrics: Metrics;
+  let buffer: PublishBuffer;
+
+  function start(bounds: { capacity: number; batchMaxEvents: number }): void {
+    const config = {
+      ingest: { bufferMaxEvents: bounds.capacity },
+      kafka: {
+        batchMaxEvents: bounds.batchMaxEvents,
+        batchMaxBytes: 900_000,
+        lingerMs: 0,
+        topics: { parked: 'parked' },
+      },
+    } as AppConfig;
+    const logger = pino({ level: 'silent' });
+    publisher = new ScriptedPublisher();
+    metrics = new Metrics();
+    const parking = new RecordParking(publisher, metrics, config, logger);
+    buffer = new PublishBuffer(publisher, metrics, config, logger, {} as never, parking);
+  }
+
+  /** Lets fake time pass, a backoff step at a time, until the buffer is empty. */
+  async function drained(): Promise<void> {
+    for (let step = 0; step < 1_000 && buffer.depth > 0; step++) {
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    expect(buffer.depth).toBe(0);
+  }
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    // No jitter: backoff delays come out exact.
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('publishes every event once, in arrival order, through failed requests', async () => {
+    start({ capacity: 100, batchMaxEvents: 4 });
+    const events = numbered(30);
+    publisher.script = ['down', 'down', 'up', 'down'];
+    for (const e of events.slice(0, 10)) buffer.push(e);
+    await jest.advanceTimersByTimeAsync(150);
+    for (const e of events.slice(10)) buffer.push(e);
+    await drained();
+
+    expect(publisher.acknowledged.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(await metrics.publishErrors.get()).toMatchObject({ values: [{ value: 3 }] });
+  });
+
+  it('pauses its producers when it holds its capacity and resumes them once drained to half', async () => {
+    start({ capacity: 10, batchMaxEvents: 3 });
+    const changes: { full: boolean; depth: number }[] = [];
+    buffer.onPressureChange((full) => changes.push({ full, depth: buffer.depth }));
+    publisher.hold = true;
+    for (const e of numbered(10)) buffer.push(e);
+    expect(changes).toEqual([{ full: true, depth: 10 }]);
+
+    for (let step = 0; step < 10 && buffer.depth > 0; step++) {
+      publisher.release();
+      await jest.advanceTimersByTimeAsync(0);
+    }
+
+    // The first request took the first event alone, each later one three: 10, 9, 6, then 3.
+    expect(changes).toEqual([
+      { full: true, depth: 10 },
+      { full: false, depth: 3 },
+    ]);
+  });
+
+  it('waits 100 ms after a failed request, doubling, and 100 ms again once a request succeeded', async () => {
+    start({ capacity: 100, batchMaxEvents: 1 });
+    publisher.script = ['down', 'down', 'down', 'up', 'down', 'up'];
+    buffer.push(event(0));
+    buffer.push(event(1));
+    await drained();
+
+    const times = publisher.requestTimes;
+    expect(times.slice(1).map((at, i) => at - times[i])).toEqual([100, 200, 400, 0, 100]);
+  });
+
+  it('parks the one record Kafka refuses for good and publishes the others in order', async () => {
+    start({ capacity: 100, batchMaxEvents: 10 });
+    const events = numbered(8);
+    events[5] = event(5, `{"n":5,"note":"${'x'.repeat(20_000)}"}`);
+    for (const e of events) buffer.push(e);
+    await drained();
+
+    const acknowledged = publisher.acknowledged;
+    expect(acknowledged.map((e) => e.topic)).toEqual([
+      ...Array(5).fill('status'),
+      'parked',
+      'status',
+      'status',
+    ]);
+    expect(acknowledged.filter((e) => e.topic === 'status').map((e) => e.id)).toEqual([
+      'e0',
+      'e1',
+      'e2',
+      'e3',
+      'e4',
+      'e6',
+      'e7',
+    ]);
+    const parked = JSON.parse(acknowledged[5].value) as {
+      reason: string;
+      record: { key: string; value: string };
+    };
+    expect(parked).toMatchObject({
+      reason: 'record_too_large',
+      record: { key: events[5].key, truncated: true, valueBytes: events[5].value.length },
+    });
+    expect(events[5].value.startsWith(parked.record.value)).toBe(true);
+    expect(acknowledged[5].key).toBe(events[5].key);
+    expect(await metrics.recordsParked.get()).toMatchObject({
+      values: [{ labels: { origin: 'buffer', reason: 'record_too_large' }, value: 1 }],
+    });
+    expect(await metrics.publishErrors.get()).toMatchObject({ values: [{ value: 0 }] });
+  });
+
+  it('drops and counts a refused record whose parked copy Kafka refuses too, and goes on', async () => {
+    start({ capacity: 100, batchMaxEvents: 10 });
+    publisher.limitBytes = 1_000;
+    buffer.push(event(0, `{"note":"${'x'.repeat(2_000)}"}`));
+    buffer.push(event(1));
+    await drained();
+
+    expect(publisher.acknowledged.map((e) => e.id)).toEqual(['e1']);
+    expect(await metrics.recordsDropped.get()).toMatchObject({
+      values: [{ labels: { origin: 'buffer', reason: 'record_too_large' }, value: 1 }],
+    });
+  });
+});
