@@ -25,6 +25,7 @@ import type {
   LoadOptions,
   RecordedAction,
   RecordedCommand,
+  RecordedRpcCall,
   RevokeOptions,
   SettingsChange,
   SimulatorControl,
@@ -50,6 +51,7 @@ export class ShellySimulator implements SimulatorControl {
   readonly publicKeyPem: string;
   readonly commands: RecordedCommand[];
   readonly actions: RecordedAction[];
+  readonly rpcCalls: RecordedRpcCall[];
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
@@ -132,6 +134,7 @@ export class ShellySimulator implements SimulatorControl {
     });
     this.commands = this.commandHandler.commands;
     this.actions = this.commandHandler.actions;
+    this.rpcCalls = this.commandHandler.rpcCalls;
     this.transport = new HttpTransport({
       integrators: options.integrators,
       hosts: this.hosts,
