@@ -1,10 +1,9 @@
-import { DomainError } from '../common/domain-error';
 import type { Consent } from '../consent/consent';
 import { rpcMethodRefusal, rpcUnsupported } from './rpc-methods';
 
 const setMethods = ['Switch.Set', 'Cover.GoToPosition'];
 const code = (method: string, scope: 'read' | 'control') =>
-  (rpcMethodRefusal(method, scope, setMethods)?.error as DomainError | undefined)?.code;
+  rpcMethodRefusal(method, scope, setMethods)?.error.code;
 
 describe('RPC method allow-list', () => {
   it.each([
