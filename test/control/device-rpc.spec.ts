@@ -148,6 +148,31 @@ describe('Gen2+ RPC calls', () => {
     }, 5_000);
   });
 
+  it('answers a retry with the same Idempotency-Key from the first answer, sending once', async () => {
+    const plug = rig.device('SNSW-001P16EU');
+    await rig.grant(plug, '01');
+    const headers = { 'idempotency-key': 'rpc-toggle-1' };
+    const toggle = { method: 'Switch.Toggle', params: { id: 0 } };
+    const sent = callsTo(plug.identity.deviceId).length;
+
+    const first = await rig.rpc(plug.identity.id, toggle, undefined, headers);
+    const retry = await rig.rpc(plug.identity.id, toggle, undefined, headers);
+    const asCommand = await rig.command(
+      plug.identity.id,
+      { type: 'relay', channel: 0, action: 'toggle' },
+      undefined,
+      headers,
+    );
+
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(callsTo(plug.identity.deviceId)).toHaveLength(sent + 1);
+    expect(asCommand.status).toBe(422);
+    expect(asCommand.body.code).toBe('idempotency_key_reused');
+  });
+
   describe('an Error frame in place of the response', () => {
     it('fails a pending RPC call at once, with its message as the reason', async () => {
       const plug = rig.device('SNSW-001P16EU');
