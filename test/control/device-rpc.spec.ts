@@ -1,7 +1,12 @@
+import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
 import { ControlRig, startControlRig } from '../support/control';
 import { eventually } from '../support/eventually';
+import { readTopic } from '../support/kafka-reader';
 import { openApiProblems } from '../support/openapi-contract';
+import { requireServices } from '../support/services';
 import { sql } from '../support/sql';
+
+const { kafkaBrokers } = requireServices();
 
 /**
  * Gen2+ RPC through `POST /v1/devices/{id}/rpc`: what the consent allows reaches the simulated
@@ -146,6 +151,12 @@ describe('Gen2+ RPC calls', () => {
         },
       ]);
     }, 5_000);
+    const isThisCall = (value: unknown) => (value as { trid: number }).trid === answer.body.trid;
+    const records = await readTopic(kafkaBrokers, rig.topics.commandAudit, (messages) =>
+      messages.some((m) => isThisCall(m.value)),
+    );
+    const record = records.find((r) => isThisCall(r.value))!;
+    expect(validateAgainstAsyncApi('commandAudit', record)).toEqual([]);
   });
 
   it('answers a retry with the same Idempotency-Key from the first answer, sending once', async () => {
