@@ -111,6 +111,8 @@ function answerOf(result: NormalizeResult | ShellyResponse): object {
     case 'events':
       return { ok: true, events: result.events };
     case 'command-response':
+    case 'jrpc-response':
+    case 'error-frame':
     case 'action-response':
       return { ok: true, events: [], response: result };
     case 'dropped':

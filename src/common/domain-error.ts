@@ -20,6 +20,7 @@ export const errorStatus = {
   method_not_allowed: 405,
   device_not_found: 404,
   consent_read_only: 403,
+  rpc_method_not_allowed: 403,
   device_offline: 409,
   partner_exists: 409,
   trust_token_reused: 409,
@@ -27,9 +28,11 @@ export const errorStatus = {
   idempotency_key_in_progress: 409,
   payload_too_large: 413,
   idempotency_key_reused: 422,
+  rpc_unsupported: 422,
   rate_limited: 429,
   internal_error: 500,
   device_refused: 502,
+  rpc_error: 502,
   host_session_down: 503,
   control_unavailable: 503,
   consent_links_unconfigured: 503,
@@ -41,8 +44,13 @@ export const errorStatus = {
 export type ErrorCode = keyof typeof errorStatus;
 
 export interface DomainErrorExtras {
-  /** Shelly's own words for a refusal (`data.res`), passed on verbatim as `reason`. */
+  /**
+   * Shelly's or the device's own words for a refusal (`data.res`, an `Error` frame's message, an RPC
+   * error), passed on verbatim as `reason`.
+   */
   reason?: string;
+  /** The code of a Gen2+ RPC error object, passed on as `rpcCode`. */
+  rpcCode?: number;
   /** Seconds after which a retry may succeed; sent as the `Retry-After` header. */
   retryAfterSeconds?: number;
 }

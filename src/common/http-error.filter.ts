@@ -8,14 +8,16 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   reason?: string;
+  rpcCode?: number;
 }
 
 /** The body of the answer to a `DomainError`. */
 export function errorBody(error: DomainError): ErrorBody {
-  const { reason } = error.extras;
-  return reason === undefined
-    ? { code: error.code, message: error.message }
-    : { code: error.code, message: error.message, reason };
+  const { reason, rpcCode } = error.extras;
+  const body: ErrorBody = { code: error.code, message: error.message };
+  if (reason !== undefined) body.reason = reason;
+  if (rpcCode !== undefined) body.rpcCode = rpcCode;
+  return body;
 }
 
 /** A guess at how soon the database is back: a restart or failover takes seconds. */

@@ -105,6 +105,8 @@ export interface ConsentConfig {
 
 export interface ControlConfig {
   commandTimeoutMs: number;
+  /** Gen2+ RPC methods relayed for devices shared with control, besides the read methods. */
+  rpcSetMethods: string[];
   perKey: RateLimit;
   perPartner: RateLimit;
   perDevice: RateLimit;
@@ -239,6 +241,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     control: {
       commandTimeoutMs: v.CONTROL_COMMAND_TIMEOUT_MS,
+      rpcSetMethods: v.CONTROL_RPC_SET_METHODS,
       perKey: { ratePerSecond: v.CONTROL_RATE_PER_KEY, burst: v.CONTROL_BURST_PER_KEY },
       perPartner: { ratePerSecond: v.CONTROL_RATE_PER_PARTNER, burst: v.CONTROL_BURST_PER_PARTNER },
       perDevice: { ratePerSecond: v.CONTROL_RATE_PER_DEVICE, burst: v.CONTROL_BURST_PER_DEVICE },

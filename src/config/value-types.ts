@@ -89,3 +89,19 @@ export const hostPatterns = z
   .refine((patterns) => patterns.every((p) => /^[a-z0-9*][a-z0-9*.-]*$/.test(p)), {
     error: 'expected comma-separated host names, `*` standing for part of one label',
   });
+
+/** Comma-separated Gen2+ RPC method names, `Component.Method`; empty for none. */
+export const rpcMethodList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((method) => method.trim())
+      .filter((method) => method !== ''),
+  )
+  .refine(
+    (methods) => methods.every((m) => /^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/.test(m)),
+    {
+      error: 'expected comma-separated RPC method names like Switch.Set',
+    },
+  );

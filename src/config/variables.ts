@@ -9,6 +9,7 @@ import {
   p384PublicKey,
   postgresUrl,
   rate,
+  rpcMethodList,
   socketUrlTemplate,
 } from './value-types';
 
@@ -377,6 +378,13 @@ export const variables = {
     schema: integer(1, 1000000),
     default: '5',
     doc: 'Commands one device may receive at once before `CONTROL_RATE_PER_DEVICE` applies.',
+  }),
+  CONTROL_RPC_SET_METHODS: variable({
+    group: 'Control API',
+    schema: rpcMethodList,
+    default:
+      'Switch.Set,Switch.Toggle,Cover.Open,Cover.Close,Cover.Stop,Cover.GoToPosition,Light.Set,Light.Toggle,RGB.Set,RGB.Toggle,RGBW.Set,RGBW.Toggle',
+    doc: 'Gen2+ RPC methods that `POST /v1/devices/{id}/rpc` relays for devices shared with control, besides the read methods every consent allows (`*.GetStatus`, `*.GetConfig`, `*.List*`, `Shelly.GetDeviceInfo`); any other method is refused with 403 `rpc_method_not_allowed`. Comma-separated, matched regardless of case. The default switches outputs, lights and covers, as commands do, and changes no configuration.',
   }),
   API_KEY_PEPPER: variable({
     group: 'Control API',

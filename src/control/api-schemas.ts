@@ -8,6 +8,7 @@ import {
   rollerCommand,
   rollerPositionCommand,
 } from './device-command';
+import { rpcCall } from './rpc-call';
 
 const measurement = z.object({
   component: z.enum(components),
@@ -69,6 +70,14 @@ const commandResult = z.object({
     .meta({ description: "Shelly's remark (`data.res`), when it made one." }),
 });
 
+const rpcResult = z.object({
+  trid: commandResult.shape.trid,
+  device: deviceId,
+  outcome: z.literal('ok'),
+  latencyMs: commandResult.shape.latencyMs,
+  result: z.unknown().meta({ description: "The method's result, as the device answered it." }),
+});
+
 const commandAudit = z.object({
   type: z.literal('command.audit.v1'),
   id: z.uuid(),
@@ -104,9 +113,11 @@ export const controlApiSchemas: ApiSchemas = {
     RollerCommand: rollerCommand,
     RollerPositionCommand: rollerPositionCommand,
     DeviceCommand: deviceCommand,
+    RpcCall: rpcCall,
   },
   responses: {
     CommandResult: commandResult,
+    RpcResult: rpcResult,
     CommandAuditList: commandAuditList,
     Measurement: measurement,
     Device: device,

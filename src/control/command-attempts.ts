@@ -6,9 +6,8 @@ import type { ConsentScope } from '../consent';
 import { InjectRootLogger, Metrics } from '../observability';
 import { AuditDecision, AuditOutcome } from './command-audit';
 import { CommandAuditWriter } from './command-audit.writer';
-import { commandTypes, deviceCommand } from './device-command';
-
-export type ParsedCommand = ReturnType<typeof deviceCommand.safeParse>;
+import { commandTypes } from './device-command';
+import type { ParsedRequest, RequestKind } from './device-request';
 
 /** The state of one attempt as the checks learn more about it, for its audit record. */
 export interface Attempt {
@@ -49,7 +48,8 @@ export class CommandAttempts {
   open(
     deviceId: string,
     key: { id: string; partnerId: string | null },
-    parsed: ParsedCommand,
+    kind: RequestKind,
+    parsed: ParsedRequest,
     body: unknown,
     receivedAt: number,
   ): Attempt {
@@ -57,7 +57,7 @@ export class CommandAttempts {
       deviceId,
       keyId: key.id,
       partnerId: key.partnerId,
-      ...auditedCommand(parsed, body),
+      ...auditedCommand(kind, parsed, body),
       consentScope: null,
       trid: null,
       receivedAt,
@@ -66,8 +66,8 @@ export class CommandAttempts {
   }
 
   /** An attempt that names no device has nothing to be audited under; it is still counted. */
-  countWithoutDevice(body: unknown): void {
-    this.metrics.commands.inc({ command: commandTypeOf(body), outcome: 'denied' });
+  countWithoutDevice(kind: RequestKind, body: unknown): void {
+    this.metrics.commands.inc({ command: commandTypeOf(kind, body), outcome: 'denied' });
   }
 
   finish(
@@ -108,22 +108,25 @@ export function elapsedMs(since: number): number {
 }
 
 /**
- * What the audit keeps of a body: the command when it is valid; of anything else only a known
- * command type, so that unauthenticated callers cannot fill the audit table with their text.
+ * What the audit keeps of a body: the command when it is valid (an RPC call's method and params); of
+ * anything else only a known command type, so that unauthenticated callers cannot fill the audit
+ * table with their text.
  */
 function auditedCommand(
-  parsed: ParsedCommand,
+  kind: RequestKind,
+  parsed: ParsedRequest,
   body: unknown,
 ): { command: Record<string, unknown>; commandType: string } {
-  if (parsed.success) return { command: parsed.data, commandType: parsed.data.type };
-  const type = commandTypeOf(body);
+  if (parsed.success) return { command: { ...parsed.data }, commandType: parsed.data.type };
+  const type = commandTypeOf(kind, body);
   return type === 'invalid'
     ? { command: {}, commandType: type }
     : { command: { type }, commandType: type };
 }
 
-/** A bounded label value: a known command type or `invalid`. */
-function commandTypeOf(body: unknown): string {
+/** A bounded label value: `rpc`, a known command type or `invalid`. */
+function commandTypeOf(kind: RequestKind, body: unknown): string {
+  if (kind === 'rpc') return 'rpc';
   const type = (body as { type?: unknown } | null)?.type;
   return commandTypes.includes(type as never) ? (type as string) : 'invalid';
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '../common/domain-error';
 import type { Consent } from '../consent/consent';
-import { DeviceReach, Failure, gateCommand, isFailure } from './command-gate';
+import { commandPermission, DeviceReach, Failure, gateCommand, isFailure } from './command-gate';
 
 const consent: Consent = {
   deviceId: 'cc7b5c0c5d9c',
@@ -24,9 +24,12 @@ function refusal(result: Consent | Failure): [string, string, string] {
 
 describe('the consent gate of device commands', () => {
   it('lets a command through to a controllable, connected device that is online or unknown', () => {
-    expect(gateCommand(consent.deviceId, consent, reachable)).toBe(consent);
+    expect(gateCommand(consent.deviceId, consent, commandPermission, reachable)).toBe(consent);
     expect(
-      gateCommand(consent.deviceId, consent, { hostConnected: () => true, online: () => null }),
+      gateCommand(consent.deviceId, consent, commandPermission, {
+        hostConnected: () => true,
+        online: () => null,
+      }),
     ).toBe(consent);
   });
 
@@ -37,7 +40,7 @@ describe('the consent gate of device commands', () => {
       },
       online: () => false,
     };
-    expect(refusal(gateCommand(consent.deviceId, undefined, reach))).toEqual([
+    expect(refusal(gateCommand(consent.deviceId, undefined, commandPermission, reach))).toEqual([
       'device_not_found',
       'denied',
       'denied',
@@ -47,7 +50,7 @@ describe('the consent gate of device commands', () => {
   it('refuses a device shared read-only, even when its host is down', () => {
     const readOnly = { ...consent, scope: 'read' as const };
     const reach: DeviceReach = { hostConnected: () => false, online: () => false };
-    expect(refusal(gateCommand(consent.deviceId, readOnly, reach))).toEqual([
+    expect(refusal(gateCommand(consent.deviceId, readOnly, commandPermission, reach))).toEqual([
       'consent_read_only',
       'denied',
       'denied',
@@ -60,7 +63,7 @@ describe('the consent gate of device commands', () => {
       hostConnected: (host) => (asked.push(host), false),
       online: () => false,
     };
-    expect(refusal(gateCommand(consent.deviceId, consent, reach))).toEqual([
+    expect(refusal(gateCommand(consent.deviceId, consent, commandPermission, reach))).toEqual([
       'host_session_down',
       'allowed',
       'error',
@@ -69,7 +72,7 @@ describe('the consent gate of device commands', () => {
   });
 
   it('refuses a device known to be offline, as Shelly would', () => {
-    const result = gateCommand(consent.deviceId, consent, {
+    const result = gateCommand(consent.deviceId, consent, commandPermission, {
       hostConnected: () => true,
       online: (deviceId) => (deviceId === consent.deviceId ? false : true),
     });

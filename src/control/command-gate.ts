@@ -37,23 +37,32 @@ export function rateLimited(who: string, waitMs: number): Failure {
   });
 }
 
+/** What a request needs of the consent held for its device: undefined when it has it, else the refusal. */
+export type Permission = (deviceId: string, consent: Consent) => Failure | undefined;
+
+/** Commands need a consent that grants control. */
+export const commandPermission: Permission = (deviceId, consent) =>
+  consent.scope === 'control'
+    ? undefined
+    : denied(
+        'consent_read_only',
+        `the owner of device ${deviceId} shared it read-only; it takes no commands`,
+      );
+
 /**
- * Whether a command may go to a device, in a fixed order with an answer of its own each: consent held
- * (404), consent with control (403), session to the device's host up (503), device not known to be
- * offline (409). Passes the consent on when every check does.
+ * Whether a request may go to a device, in a fixed order with an answer of its own each: consent held
+ * (404), the consent permits it (commands: control, 403), session to the device's host up (503),
+ * device not known to be offline (409). Passes the consent on when every check does.
  */
 export function gateCommand(
   deviceId: string,
   consent: Consent | undefined,
+  permission: Permission,
   reach: DeviceReach,
 ): Consent | Failure {
   if (!consent) return denied('device_not_found', `no consent is held for device ${deviceId}`);
-  if (consent.scope !== 'control') {
-    return denied(
-      'consent_read_only',
-      `the owner of device ${deviceId} shared it read-only; it takes no commands`,
-    );
-  }
+  const refusal = permission(deviceId, consent);
+  if (refusal) return refusal;
   if (!reach.hostConnected(consent.host)) {
     return failed(
       'host_session_down',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errorBody, type ErrorBody, errorStatus } from '../common';
-import type { DeviceCommand } from './device-command';
+import type { DeviceRequest } from './device-request';
 import type { CommandAnswer, CommandSuccess } from './send-device-command';
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
@@ -20,7 +20,7 @@ export interface StoredAnswer {
  * What a retry must repeat under the same key: the device (hex) and the validated command. The
  * fields are hashed in name order, so the same command written in another order matches.
  */
-export function requestFingerprint(deviceId: string, command: DeviceCommand): string {
+export function requestFingerprint(deviceId: string, command: DeviceRequest): string {
   const fields = Object.entries(command).sort(([a], [b]) => (a < b ? -1 : 1));
   return createHash('sha256')
     .update(JSON.stringify([deviceId, fields]))

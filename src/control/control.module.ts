@@ -19,6 +19,7 @@ import {
   DeviceCommandsController,
   stampArrival,
 } from './device-commands.controller';
+import { DeviceRpcController, RpcAttemptFilter } from './device-rpc.controller';
 import { DevicesController } from './devices.controller';
 import { IdempotentCommands } from './idempotent-commands';
 import { SendDeviceCommand } from './send-device-command';
@@ -26,10 +27,10 @@ import { SendDeviceCommand } from './send-device-command';
 /** How often shutdown looks whether the commands in flight have their answers. */
 const DRAIN_POLL_MS = 20;
 
-/** The control API: consented devices and commands to them, gated by consent, audited. */
+/** The control API: consented devices and commands and RPC calls to them, gated by consent, audited. */
 @Module({
   imports: [ConsentModule, DeviceStateModule, PublishModule],
-  controllers: [DevicesController, DeviceCommandsController],
+  controllers: [DevicesController, DeviceCommandsController, DeviceRpcController],
   providers: [
     DeviceDirectory,
     SendDeviceCommand,
@@ -37,6 +38,7 @@ const DRAIN_POLL_MS = 20;
     CommandAuditWriter,
     CommandAuditReader,
     CommandAttemptFilter,
+    RpcAttemptFilter,
     IdempotentCommands,
     CommandIdempotencyStore,
   ],
@@ -50,7 +52,10 @@ export class ControlModule implements NestModule, OnModuleDestroy {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(stampArrival)
-      .forRoutes({ path: 'v1/devices/:id/commands', method: RequestMethod.POST });
+      .forRoutes(
+        { path: 'v1/devices/:id/commands', method: RequestMethod.POST },
+        { path: 'v1/devices/:id/rpc', method: RequestMethod.POST },
+      );
   }
 
   /**

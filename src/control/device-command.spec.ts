@@ -24,6 +24,18 @@ describe('device commands to Shelly:CommandRequest', () => {
       { type: 'roller_position', channel: 0, position: 100 },
       { cmd: 'roller_to_pos', params: { id: 0, pos: 100 } },
     ],
+    [
+      { type: 'roller_position', channel: 1, relative: -20, slatPosition: 30 },
+      { cmd: 'roller_to_pos', params: { id: 1, rel: -20, slat_pos: 30 } },
+    ],
+    [
+      { type: 'roller_position', channel: 0, position: 50, slatRelative: 10 },
+      { cmd: 'roller_to_pos', params: { id: 0, pos: 50, slat_rel: 10 } },
+    ],
+    [
+      { type: 'roller_position', channel: 0, slatRelative: -100 },
+      { cmd: 'roller_to_pos', params: { id: 0, slat_rel: -100 } },
+    ],
   ])('%j', (body, expected) => {
     const parsed = parse(body);
     expect(parsed.success).toBe(true);
@@ -42,7 +54,11 @@ describe('device commands to Shelly:CommandRequest', () => {
     [{ type: 'light', channel: 0, action: 'on', mode: 'rainbow' }, 'mode'],
     [{ type: 'roller', channel: 0, action: 'toggle' }, 'action'],
     [{ type: 'roller_position', channel: 0, position: 101 }, 'position'],
-    [{ type: 'roller_position', channel: 0 }, 'position'],
+    [{ type: 'roller_position', channel: 0 }, ''],
+    [{ type: 'roller_position', channel: 0, relative: 101 }, 'relative'],
+    [{ type: 'roller_position', channel: 0, position: 10, relative: 5 }, 'relative'],
+    [{ type: 'roller_position', channel: 0, slatPosition: 10, slatRelative: 5 }, 'slatRelative'],
+    [{ type: 'roller_position', channel: 0, slatRelative: -101 }, 'slatRelative'],
     [{ type: 'ir_emit', channel: 0 }, 'type'],
     [[], ''],
   ])('refuses %j', (body, path) => {

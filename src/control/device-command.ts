@@ -67,13 +67,51 @@ export const rollerCommand = z
   })
   .meta({ description: 'Open, close or stop a roller shutter (cover).' });
 
+const relativeLevel = (description: string) =>
+  z.number().int().min(-100).max(100).meta({ description });
+
 export const rollerPositionCommand = z
   .strictObject({
     type: z.literal('roller_position'),
     channel,
-    position: level(100, 'Target position in %: 0 closed, 100 open.'),
+    position: level(100, 'Target position in %: 0 closed, 100 open.').optional(),
+    relative: relativeLevel(
+      'Move by this many percentage points instead: positive opens, negative closes.',
+    ).optional(),
+    slatPosition: level(100, 'Target slat (tilt) position in %, on blinds with slats.').optional(),
+    slatRelative: relativeLevel(
+      'Tilt the slats by this many percentage points instead.',
+    ).optional(),
   })
-  .meta({ description: 'Move a calibrated roller shutter to a position.' });
+  .superRefine((command, context) => {
+    const given = (key: keyof typeof command) => command[key] !== undefined;
+    if (given('position') && given('relative')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['relative'],
+        message: 'position and relative are mutually exclusive',
+      });
+    }
+    if (given('slatPosition') && given('slatRelative')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['slatRelative'],
+        message: 'slatPosition and slatRelative are mutually exclusive',
+      });
+    }
+    if (
+      !['position', 'relative', 'slatPosition', 'slatRelative'].some((key) => given(key as never))
+    ) {
+      context.addIssue({
+        code: 'custom',
+        message: 'give position, relative, slatPosition or slatRelative',
+      });
+    }
+  })
+  .meta({
+    description:
+      'Move a calibrated roller shutter to a position or by an amount, and/or tilt its slats; `position` and `relative` exclude each other, as do `slatPosition` and `slatRelative`.',
+  });
 
 export const deviceCommand = z.discriminatedUnion('type', [
   relayCommand,
@@ -124,7 +162,18 @@ export function toShellyCommand(command: DeviceCommand): ShellyCommandData {
         ),
       };
     case 'roller_position':
-      return { cmd: 'roller_to_pos', params: { id: command.channel, pos: command.position } };
+      return {
+        cmd: 'roller_to_pos',
+        params: withOptional(
+          { id: command.channel },
+          {
+            pos: command.position,
+            rel: command.relative,
+            slat_pos: command.slatPosition,
+            slat_rel: command.slatRelative,
+          },
+        ),
+      };
   }
 }
 

@@ -24,9 +24,15 @@ import { type AuthenticatedRequest, RequireScope } from '../partners';
 import { DomainError, type ErrorBody, HttpErrorFilter } from '../common';
 import { InjectRootLogger } from '../observability';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
+import type { RequestKind } from './device-request';
 import { deviceIdParam } from './devices.controller';
 import { IdempotentCommands } from './idempotent-commands';
-import { CommandSuccess, SendDeviceCommand, unauditable } from './send-device-command';
+import {
+  CommandRequest,
+  CommandSuccess,
+  SendDeviceCommand,
+  unauditable,
+} from './send-device-command';
 
 export interface CommandHttpRequest extends AuthenticatedRequest {
   params: Record<string, string | undefined>;
@@ -35,7 +41,7 @@ export interface CommandHttpRequest extends AuthenticatedRequest {
   arrivedAt?: number;
 }
 
-interface CommandHttpResponse {
+export interface CommandHttpResponse {
   setHeader(name: string, value: string): void;
   status(code: number): void;
 }
@@ -58,6 +64,8 @@ export function stampArrival(
  */
 @Catch(DomainError)
 export class CommandAttemptFilter extends HttpErrorFilter {
+  protected readonly kind: RequestKind = 'command';
+
   constructor(
     private readonly commands: SendDeviceCommand,
     @InjectRootLogger() logger: Logger,
@@ -77,11 +85,12 @@ export class CommandAttemptFilter extends HttpErrorFilter {
       return;
     }
     this.commands.recordRejected({
+      kind: this.kind,
       deviceId: request.params.id ?? '',
       body: request.body,
       key,
       code: error.code,
-      receivedAt: request.arrivedAt ?? performance.now(),
+      receivedAt: arrival(request),
     });
     super.catch(error, host);
   }
@@ -156,16 +165,29 @@ export class DeviceCommandsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: CommandHttpResponse,
   ): Promise<CommandSuccess | ErrorBody> {
-    const command = {
-      deviceId: id,
-      body,
-      key: request.apiKey!,
-      receivedAt: request.arrivedAt ?? performance.now(),
-    };
-    if (idempotencyKey === undefined) return this.commands.execute(command);
-    const answer = await this.idempotentCommands.execute(command, idempotencyKey);
-    if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    response.status(answer.status);
-    return answer.body;
+    return answerCommand(
+      { commands: this.commands, idempotentCommands: this.idempotentCommands },
+      { kind: 'command', deviceId: id, body, key: request.apiKey!, receivedAt: arrival(request) },
+      idempotencyKey,
+      response,
+    );
   }
+}
+
+export function arrival(request: CommandHttpRequest): number {
+  return request.arrivedAt ?? performance.now();
+}
+
+/** Runs a command or RPC call, through its Idempotency-Key when it has one. */
+export async function answerCommand(
+  runners: { commands: SendDeviceCommand; idempotentCommands: IdempotentCommands },
+  command: CommandRequest,
+  idempotencyKey: string | undefined,
+  response: CommandHttpResponse,
+): Promise<CommandSuccess | ErrorBody> {
+  if (idempotencyKey === undefined) return runners.commands.execute(command);
+  const answer = await runners.idempotentCommands.execute(command, idempotencyKey);
+  if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  response.status(answer.status);
+  return answer.body;
 }

@@ -9,7 +9,7 @@ import {
   StoredAnswer,
 } from './command-idempotency';
 import { Claim, CommandIdempotencyStore } from './command-idempotency.store';
-import { deviceCommand } from './device-command';
+import { parseRequest } from './device-request';
 import { CommandAnswer, CommandRequest, SendDeviceCommand } from './send-device-command';
 
 export interface IdempotentAnswer extends StoredAnswer {
@@ -44,7 +44,7 @@ export class IdempotentCommands {
       );
     }
     const deviceId = this.commands.deviceIdOf(request);
-    const parsed = deviceCommand.safeParse(request.body);
+    const parsed = parseRequest(request.kind, request.body);
     // A request that names no device or holds no valid command is never sent: no key to claim.
     if (deviceId === undefined || !parsed.success) {
       return firstAnswer(await this.commands.answer(request));

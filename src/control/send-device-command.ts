@@ -3,21 +3,31 @@ import type { AuthenticatedKey } from '../partners';
 import { DomainError, type ErrorCode, RateLimiter } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { DeviceStateStore } from '../device-state';
-import { CommandDispatcher } from '../shelly';
-import { Attempt, CommandAttempts, elapsedMs, ParsedCommand } from './command-attempts';
+import { CommandDispatcher, type CommandResult } from '../shelly';
+import { Attempt, CommandAttempts, elapsedMs } from './command-attempts';
 import {
+  commandPermission,
   denied,
   DeviceReach,
   failed,
   Failure,
   gateCommand,
   isFailure,
+  Permission,
   rateLimited,
 } from './command-gate';
-import { DeviceCommand, deviceCommand, toShellyCommand } from './device-command';
 import { DeviceDirectory } from './device-directory';
+import {
+  DeviceRequest,
+  ParsedRequest,
+  parseRequest,
+  RequestKind,
+  toShellyRequest,
+} from './device-request';
+import { rpcMethodRefusal, rpcUnsupported } from './rpc-methods';
 
 export interface CommandRequest {
+  kind: RequestKind;
   deviceId: string;
   body: unknown;
   key: AuthenticatedKey;
@@ -32,6 +42,8 @@ export interface CommandSuccess {
   latencyMs: number;
   /** Shelly's remark (`data.res`) on a successful command, when it made one. */
   message?: string;
+  /** RPC calls only: the device's result, as it answered. */
+  result?: unknown;
 }
 
 /** How an attempt ended, and whether the command was sent to Shelly (then it may have run). */
@@ -40,6 +52,7 @@ export type CommandAnswer =
 
 /** What the API-key guard refused a valid key before the use case ran; audited all the same. */
 export interface RejectedByGuard {
+  kind: RequestKind;
   deviceId: string;
   body: unknown;
   key: AuthenticatedKey;
@@ -59,12 +72,12 @@ export function unauditable(): DomainError {
 const OFFLINE_ANSWER = 'device offline';
 
 /**
- * Sends one command to a device on behalf of a partner system. The checks run in a fixed order,
- * each with its own answer: rate limits of the key and of its partner, body, the consent gate
- * (consent held for the key's partner, its scope, the session to the device's host, the device
- * online), rate limit of the device. Only then does the
- * command go to Shelly, and the answer waits for the matching response or the timeout. Every
- * attempt, whatever became of it, is audited and counted.
+ * Sends one command or Gen2+ RPC call to a device on behalf of a partner system. The checks run in
+ * a fixed order, each with its own answer: rate limits of the key and of its partner, body, the
+ * consent gate (consent held for the key's partner, what its scope permits, the session to the
+ * device's host, the device online), rate limit of the device. Only then does the request go to
+ * Shelly, and the answer waits for the matching response, an `Error` frame naming it, or the
+ * timeout. Every attempt, whatever became of it, is audited and counted.
  */
 @Injectable()
 export class SendDeviceCommand {
@@ -72,6 +85,7 @@ export class SendDeviceCommand {
   private readonly perPartner: RateLimiter;
   private readonly perDevice: RateLimiter;
   private readonly timeoutMs: number;
+  private readonly rpcSetMethods: readonly string[];
   private readonly reach: DeviceReach;
 
   constructor(
@@ -85,6 +99,7 @@ export class SendDeviceCommand {
     this.perPartner = new RateLimiter(config.control.perPartner);
     this.perDevice = new RateLimiter(config.control.perDevice);
     this.timeoutMs = config.control.commandTimeoutMs;
+    this.rpcSetMethods = config.control.rpcSetMethods;
     this.reach = {
       hostConnected: (host) => dispatcher.isConnected(host),
       online: (deviceId) => states.isOnline(deviceId),
@@ -106,17 +121,18 @@ export class SendDeviceCommand {
   async answer(request: CommandRequest): Promise<CommandAnswer> {
     const deviceId = this.deviceIdOf(request);
     if (deviceId === undefined) {
-      this.attempts.countWithoutDevice(request.body);
+      this.attempts.countWithoutDevice(request.kind, request.body);
       const error = new DomainError(
         'device_not_found',
         `"${request.deviceId.slice(0, 64)}" is not a Shelly device id`,
       );
       return { sent: false, error };
     }
-    const parsed = deviceCommand.safeParse(request.body);
+    const parsed = parseRequest(request.kind, request.body);
     const attempt = this.attempts.open(
       deviceId,
       request.key,
+      request.kind,
       parsed,
       request.body,
       request.receivedAt,
@@ -144,13 +160,14 @@ export class SendDeviceCommand {
   recordRejected(rejected: RejectedByGuard): void {
     const deviceId = this.deviceIdOf(rejected);
     if (deviceId === undefined) {
-      this.attempts.countWithoutDevice(rejected.body);
+      this.attempts.countWithoutDevice(rejected.kind, rejected.body);
       return;
     }
     const attempt = this.attempts.open(
       deviceId,
       rejected.key,
-      deviceCommand.safeParse(rejected.body),
+      rejected.kind,
+      parseRequest(rejected.kind, rejected.body),
       rejected.body,
       rejected.receivedAt,
     );
@@ -158,7 +175,7 @@ export class SendDeviceCommand {
     this.attempts.finish(attempt, 'denied', 'denied', rejected.code);
   }
 
-  private async run(attempt: Attempt, parsed: ParsedCommand): Promise<CommandSuccess | Failure> {
+  private async run(attempt: Attempt, parsed: ParsedRequest): Promise<CommandSuccess | Failure> {
     if (!this.attempts.recording) {
       return { error: unauditable(), decision: 'allowed', outcome: 'error' };
     }
@@ -173,11 +190,11 @@ export class SendDeviceCommand {
       const issue = parsed.error.issues[0];
       return denied('invalid_body', `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
-    const command: DeviceCommand = parsed.data;
+    const request: DeviceRequest = parsed.data;
 
     const consent = this.directory.consent(attempt.deviceId, attempt.partnerId);
     attempt.consentScope = consent?.scope ?? null;
-    const gate = gateCommand(attempt.deviceId, consent, this.reach);
+    const gate = gateCommand(attempt.deviceId, consent, this.permission(request), this.reach);
     if (isFailure(gate)) return gate;
     const deviceWait = this.perDevice.take(attempt.deviceId);
     if (deviceWait > 0) return rateLimited(`device ${attempt.deviceId}`, deviceWait);
@@ -185,7 +202,7 @@ export class SendDeviceCommand {
     const sent = this.dispatcher.send(
       gate.host,
       attempt.deviceId,
-      toShellyCommand(command),
+      toShellyRequest(request),
       this.timeoutMs,
     );
     if (!sent) {
@@ -196,39 +213,68 @@ export class SendDeviceCommand {
       );
     }
     attempt.trid = sent.trid;
-    const result = await sent.result;
-    if (result.kind === 'timeout') {
-      return failed(
-        'command_timeout',
-        `no answer from Shelly within ${this.timeoutMs} ms; the command may still have run`,
-        'timeout',
-      );
-    }
-    const { answer } = result;
-    if (!answer.ok) {
-      const reason = answer.message ?? '';
-      if (reason.trim().toLowerCase() === OFFLINE_ANSWER) {
-        return failed(
-          'device_offline',
-          `Shelly reports device ${attempt.deviceId} offline`,
-          'refused',
-          { reason },
-        );
-      }
-      return failed(
-        'device_refused',
-        `Shelly refused the command${reason ? `: ${reason}` : ''}`,
-        'refused',
-        { reason },
-      );
-    }
-    const success: CommandSuccess = {
+    const outcome = this.outcome(attempt.deviceId, await sent.result);
+    if (isFailure(outcome)) return outcome;
+    return {
       trid: sent.trid,
       device: attempt.deviceId,
       outcome: 'ok',
       latencyMs: elapsedMs(attempt.receivedAt),
+      ...outcome,
     };
-    if (answer.message) success.message = answer.message;
-    return success;
   }
+
+  private permission(request: DeviceRequest): Permission {
+    if (request.type !== 'rpc') return commandPermission;
+    return (deviceId, consent) =>
+      rpcUnsupported(deviceId, consent) ??
+      rpcMethodRefusal(request.method, consent.scope, this.rpcSetMethods);
+  }
+
+  /** What Shelly's answer means for the caller: a failure, or what a success adds to its body. */
+  private outcome(
+    deviceId: string,
+    result: CommandResult,
+  ): Pick<CommandSuccess, 'message' | 'result'> | Failure {
+    switch (result.kind) {
+      case 'timeout':
+        return failed(
+          'command_timeout',
+          `no answer from Shelly within ${this.timeoutMs} ms; the command may still have run`,
+          'timeout',
+        );
+      case 'error-frame':
+        return refusal(deviceId, 'Shelly answered with an Error frame', result.message);
+      case 'answered': {
+        const { answer } = result;
+        if (!answer.ok)
+          return refusal(deviceId, 'Shelly refused the command', answer.message ?? '');
+        return answer.message ? { message: answer.message } : {};
+      }
+      case 'rpc-answered': {
+        const { outcome } = result;
+        if (!('error' in outcome)) return { result: outcome.result };
+        if (typeof outcome.error === 'string') {
+          return refusal(deviceId, 'Shelly refused the RPC call', outcome.error);
+        }
+        const { code, message } = outcome.error;
+        return failed(
+          'rpc_error',
+          `device ${deviceId} answered with RPC error ${code}${message ? `: ${message}` : ''}`,
+          'refused',
+          { reason: message, rpcCode: code },
+        );
+      }
+    }
+  }
+}
+
+/** Shelly's refusal in its own words, kept as `reason`: `device offline` has a code of its own. */
+function refusal(deviceId: string, what: string, reason: string): Failure {
+  if (reason.trim().toLowerCase() === OFFLINE_ANSWER) {
+    return failed('device_offline', `Shelly reports device ${deviceId} offline`, 'refused', {
+      reason,
+    });
+  }
+  return failed('device_refused', `${what}${reason ? `: ${reason}` : ''}`, 'refused', { reason });
 }

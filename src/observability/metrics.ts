@@ -47,7 +47,7 @@ export class Metrics {
 
   readonly responsesReceived = new Counter({
     name: `${prefix}responses_received_total`,
-    help: 'Command and action responses read from the sockets; they go to command correlation, not to a topic.',
+    help: 'Command, RPC and action responses and Error frames read from the sockets; they go to command correlation, not to a topic.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
@@ -147,7 +147,7 @@ export class Metrics {
 
   readonly commands = new Counter({
     name: `${prefix}commands_total`,
-    help: 'Control API command attempts, by command type and outcome (ok, denied, refused, timeout, error).',
+    help: 'Control API command and RPC attempts, by command type (rpc for RPC calls) and outcome (ok, denied, refused, timeout, error).',
     labelNames: ['command', 'outcome'] as const,
     registers: [this.registry],
   });

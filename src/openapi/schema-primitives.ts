@@ -21,7 +21,15 @@ export const errorBody = z
       .meta({ description: 'Human-readable explanation; not stable, do not parse.' }),
     reason: z
       .string()
-      .meta({ description: "`device_refused` only: Shelly's reason (`data.res`), verbatim." })
+      .meta({
+        description:
+          "`device_refused`, `device_offline` and `rpc_error` when Shelly or the device gave a reason: its words (`data.res`, an `Error` frame's message, the RPC error's message), verbatim.",
+      })
+      .optional(),
+    rpcCode: z
+      .number()
+      .int()
+      .meta({ description: '`rpc_error` only: the code of the device’s RPC error, e.g. -103.' })
       .optional(),
   })
   .meta({ description: 'Every error of this API has this shape.' });

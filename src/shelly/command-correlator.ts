@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CommandResponse } from './responses';
+import type { CommandResponse, ErrorFrame, JrpcResponse } from './responses';
 
 /** What the cloud answered to one `Shelly:CommandRequest`. */
 export interface CommandAnswer {
@@ -9,7 +9,14 @@ export interface CommandAnswer {
   user?: number;
 }
 
-export type CommandResult = { kind: 'answered'; answer: CommandAnswer } | { kind: 'timeout' };
+export type CommandResult =
+  | { kind: 'answered'; answer: CommandAnswer }
+  | { kind: 'rpc-answered'; outcome: JrpcResponse['outcome'] }
+  | { kind: 'error-frame'; message: string }
+  | { kind: 'timeout' };
+
+/** The response a request waits for: `Shelly:CommandResponse` or `Shelly:JrpcResponse`. */
+export type AwaitedResponse = CommandResponse['kind'] | JrpcResponse['kind'];
 
 export interface PendingCommand {
   trid: number;
@@ -21,6 +28,7 @@ export interface PendingCommand {
 
 interface Waiter {
   deviceId: string;
+  awaits: AwaitedResponse;
   timer: NodeJS.Timeout;
   settle(result: CommandResult): void;
 }
@@ -34,9 +42,10 @@ interface HostLane {
 const MAX_TRID = 2_147_483_647;
 
 /**
- * Matches `Shelly:CommandResponse` frames to the requests waiting for them. Each host's socket has
- * its own wrapping trid counter; a trid is never reused while a request holding it is in flight on
- * that host, so a response can only settle the request it answers.
+ * Matches `Shelly:CommandResponse` and `Shelly:JrpcResponse` frames, and `Error` frames naming a
+ * trid, to the requests waiting for them. Each host's socket has its own wrapping trid counter; a
+ * trid is never reused while a request holding it is in flight on that host, so a response can only
+ * settle the request it answers.
  */
 @Injectable()
 export class CommandCorrelator {
@@ -47,7 +56,12 @@ export class CommandCorrelator {
     return this.waiting;
   }
 
-  begin(host: string, deviceId: string, timeoutMs: number): PendingCommand {
+  begin(
+    host: string,
+    deviceId: string,
+    timeoutMs: number,
+    awaits: AwaitedResponse,
+  ): PendingCommand {
     let lane = this.lanes.get(host);
     if (!lane) {
       lane = { lastTrid: 0, pending: new Map() };
@@ -66,21 +80,35 @@ export class CommandCorrelator {
       settle(outcome);
     };
     const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
-    pending.set(trid, { deviceId, timer, settle: finish });
+    pending.set(trid, { deviceId, awaits, timer, settle: finish });
     this.waiting++;
     return { trid, result, cancel: () => finish({ kind: 'timeout' }) };
   }
 
   /** Hands a response to the request it answers; false when none waits for it (late or foreign). */
-  settle(host: string, response: CommandResponse): boolean {
+  settle(host: string, response: CommandResponse | JrpcResponse | ErrorFrame): boolean {
+    if (response.trid === undefined) return false;
     const trid = typeof response.trid === 'number' ? response.trid : Number(response.trid);
     const waiter = this.lanes.get(host)?.pending.get(trid);
-    if (!waiter || waiter.deviceId !== response.deviceId) return false;
-    const answer: CommandAnswer = { ok: response.ok };
-    if (response.message !== undefined) answer.message = response.message;
-    if (response.user !== undefined) answer.user = response.user;
-    waiter.settle({ kind: 'answered', answer });
-    return true;
+    if (!waiter) return false;
+    if (response.deviceId !== undefined && waiter.deviceId !== response.deviceId) return false;
+    switch (response.kind) {
+      case 'error-frame':
+        waiter.settle({ kind: 'error-frame', message: response.message });
+        return true;
+      case 'jrpc-response':
+        if (waiter.awaits !== response.kind) return false;
+        waiter.settle({ kind: 'rpc-answered', outcome: response.outcome });
+        return true;
+      case 'command-response': {
+        if (waiter.awaits !== response.kind) return false;
+        const answer: CommandAnswer = { ok: response.ok };
+        if (response.message !== undefined) answer.message = response.message;
+        if (response.user !== undefined) answer.user = response.user;
+        waiter.settle({ kind: 'answered', answer });
+        return true;
+      }
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { toDecimalDeviceId } from '../common';
 import { CommandCorrelator, CommandResult } from './command-correlator';
-import { commandRequestFrame, ShellyCommandData } from './outgoing-frames';
+import { requestFrame, ShellyRequest } from './outgoing-frames';
 import { SessionManager } from './session-manager';
 
 /** A command that left on its host's socket: its trid, and the answer to wait for. */
@@ -11,8 +11,9 @@ export interface DispatchedCommand {
 }
 
 /**
- * Sends `Shelly:CommandRequest`s on the session of the device's host, each with a trid unique on that
- * socket, and hands back the matching response or the timeout.
+ * Sends `Shelly:CommandRequest`s and `Shelly:JrpcRequest`s on the session of the device's host, each
+ * with a trid unique on that socket, and hands back the matching response, an `Error` frame naming
+ * the trid, or the timeout.
  */
 @Injectable()
 export class CommandDispatcher {
@@ -34,11 +35,12 @@ export class CommandDispatcher {
   send(
     host: string,
     deviceId: string,
-    data: ShellyCommandData,
+    request: ShellyRequest,
     timeoutMs: number,
   ): DispatchedCommand | undefined {
-    const pending = this.correlator.begin(host, deviceId, timeoutMs);
-    const frame = commandRequestFrame(pending.trid, toDecimalDeviceId(deviceId) as string, data);
+    const awaits = request.kind === 'command' ? 'command-response' : 'jrpc-response';
+    const pending = this.correlator.begin(host, deviceId, timeoutMs, awaits);
+    const frame = requestFrame(pending.trid, toDecimalDeviceId(deviceId) as string, request);
     if (!this.sessions.send(host, frame)) {
       pending.cancel();
       return undefined;

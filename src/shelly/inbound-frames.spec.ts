@@ -34,7 +34,7 @@ describe('frames read from a session', () => {
     (await metrics.framesReceived.get()).values.find((v) => v.labels.event === event)?.value ?? 0;
 
   it('settles the command waiting for a response and keeps it from the frame port', async () => {
-    const pending = correlator.begin(host, 'cc7b5c0c5d9c', 60_000);
+    const pending = correlator.begin(host, 'cc7b5c0c5d9c', 60_000, 'command-response');
     inbound.accept(
       host,
       JSON.stringify({

@@ -7,6 +7,8 @@ import { readResponse } from './responses';
 
 const responseLabels = {
   'command-response': 'command_response',
+  'jrpc-response': 'jrpc_response',
+  'error-frame': 'error_frame',
   'action-response': 'action_response',
 } as const;
 
@@ -31,6 +33,6 @@ export class InboundFrames {
     }
     this.metrics.framesReceived.inc({ host, event: responseLabels[response.kind] });
     this.metrics.responsesReceived.inc({ kind: response.kind });
-    if (response.kind === 'command-response') this.correlator.settle(host, response);
+    if (response.kind !== 'action-response') this.correlator.settle(host, response);
   }
 }

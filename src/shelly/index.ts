@@ -1,9 +1,10 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
+export type { CommandResult } from './command-correlator';
 export { CommandDispatcher } from './command-dispatcher';
 export { hostMatcher } from './host-matcher';
-export type { ShellyCommandData } from './outgoing-frames';
+export type { ShellyCommandData, ShellyRequest } from './outgoing-frames';
 export { FramePort, SessionKeySource } from './ports';
 export { readResponse } from './responses';
-export type { ShellyResponse } from './responses';
+export type { RpcError, ShellyResponse } from './responses';
 export { SessionsHealth } from './sessions.health';
 export { ShellyModule } from './shelly.module';

@@ -167,10 +167,54 @@ describe('responses on the OAuth real-time events channel', () => {
 });
 
 describe('frames that answer nothing of the service', () => {
-  it.each(['Shelly:StatusOnChange', 'Shelly:Online', 'Shelly:JrpcResponse'])(
+  it.each(['Shelly:StatusOnChange', 'Shelly:Online', 'Shelly:XGResponse'])(
     'leaves %s to the frame port',
     (event) => {
       expect(read({ event, deviceId: '12133370' })).toBeUndefined();
     },
   );
+});
+
+describe('RPC responses', () => {
+  const jrpc = (response: unknown) =>
+    read({ event: 'Shelly:JrpcResponse', trid: 5, deviceId: '224830197357980', response });
+
+  it('reads the result, and a missing result as null', () => {
+    expect(jrpc({ result: { was_on: true } })).toEqual({
+      kind: 'jrpc-response',
+      trid: 5,
+      deviceId: 'cc7b5c0c5d9c',
+      outcome: { result: { was_on: true } },
+    });
+    expect(jrpc({})).toMatchObject({ outcome: { result: null } });
+  });
+
+  it("reads the relay's word and the device's error object", () => {
+    expect(jrpc({ error: 'WRONG_ID' })).toMatchObject({ outcome: { error: 'WRONG_ID' } });
+    expect(jrpc({ error: { code: -105, message: 'Bad id=3' } })).toMatchObject({
+      outcome: { error: { code: -105, message: 'Bad id=3' } },
+    });
+  });
+
+  it.each([
+    ['without response', undefined],
+    ['with an error of another shape', { error: { message: 'no code' } }],
+  ])('rejects a response %s', (_case, response) => {
+    expect(jrpc(response)).toMatchObject({ kind: 'rejected', reason: 'invalid_field' });
+  });
+});
+
+describe('Error frames', () => {
+  it('reads the message and, when given, the trid and device', () => {
+    expect(read({ event: 'Error', message: 'Bad request' })).toEqual({
+      kind: 'error-frame',
+      message: 'Bad request',
+    });
+    expect(read({ event: 'Error', trid: 9, deviceId: '12133370', message: 'x' })).toEqual({
+      kind: 'error-frame',
+      trid: 9,
+      deviceId: 'b923fa',
+      message: 'x',
+    });
+  });
 });

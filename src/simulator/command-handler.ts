@@ -1,12 +1,13 @@
 import { WebSocket } from 'ws';
 import { ChannelTimer, CommandOptions, expireChannelTimer } from './device-commands';
 import type { DeviceReports } from './device-reports';
-import { actionResponseFrame, commandResponseFrame } from './frames';
+import { actionResponseFrame, commandResponseFrame, errorFrame, jrpcResponseFrame } from './frames';
 import type { OpenConnection } from './integrator-connections';
 import {
   ClientFrame,
   decideAction,
   decideCommand,
+  decideJrpc,
   Directory,
   readClientFrame,
   socketDeviceId,
@@ -14,7 +15,7 @@ import {
 import type { SimulatedDevice } from './simulated-device';
 import type { SimulatorFaults } from './simulator-faults';
 import type { SimulatorTimers } from './simulator-timers';
-import type { RecordedAction, RecordedCommand } from './simulator.types';
+import type { Delivery, RecordedAction, RecordedCommand, RecordedRpcCall } from './simulator.types';
 
 /** The command and action records keep this many most recent entries. */
 const MAX_RECORDED = 10_000;
@@ -29,11 +30,12 @@ export interface CommandHandlerDependencies {
 }
 
 /**
- * Answers what integrators send on their sockets, `Shelly:CommandRequest` and
- * `Integrator:ActionRequest`, and records both.
+ * Answers what integrators send on their sockets, `Shelly:CommandRequest`, `Shelly:JrpcRequest` and
+ * `Integrator:ActionRequest`, and records them.
  */
 export class CommandHandler {
   readonly commands: RecordedCommand[] = [];
+  readonly rpcCalls: RecordedRpcCall[] = [];
   readonly actions: RecordedAction[] = [];
 
   constructor(private readonly deps: CommandHandlerDependencies) {}
@@ -41,6 +43,7 @@ export class CommandHandler {
   handleFrame(connection: OpenConnection, text: string): void {
     const frame = readClientFrame(text);
     if (frame.kind === 'command') this.onCommand(connection, frame);
+    else if (frame.kind === 'jrpc') this.onJrpc(connection, frame);
     else if (frame.kind === 'action') this.onAction(connection, frame);
   }
 
@@ -48,7 +51,6 @@ export class CommandHandler {
     connection: OpenConnection,
     frame: Extract<ClientFrame, { kind: 'command' }>,
   ): void {
-    const { faults, timers } = this.deps;
     const now = this.deps.clock();
     const data = (typeof frame.data === 'object' && frame.data !== null ? frame.data : {}) as {
       cmd?: unknown;
@@ -69,6 +71,10 @@ export class CommandHandler {
       record.detail = 'no trid: nothing to answer';
       return;
     }
+    if (this.deps.faults.errorFrameMessage !== null) {
+      record.delivery = this.answerWithErrorFrame(connection, frame.trid);
+      return;
+    }
     const decision = decideCommand(
       frame,
       connection,
@@ -84,23 +90,75 @@ export class CommandHandler {
       decision.user,
       decision.answer,
     );
-    const respond = () => {
-      if (connection.socket.readyState !== WebSocket.OPEN) return;
-      connection.socket.send(response);
-      record.delivery = 'sent';
-    };
-    if (faults.droppingResponses) {
-      record.delivery = 'dropped';
-    } else if (faults.responseDelayMs > 0) {
-      record.delivery = 'delayed';
-      timers.schedule(respond, faults.responseDelayMs);
-    } else {
-      respond();
-    }
+    this.respond(connection, response, (delivery) => (record.delivery = delivery));
     if (decision.device && decision.changed.length > 0) {
       this.deps.reports.sendChange(decision.device, decision.changed);
     }
     if (decision.device && decision.timer) this.scheduleFlipBack(decision.device, decision.timer);
+  }
+
+  private onJrpc(connection: OpenConnection, frame: Extract<ClientFrame, { kind: 'jrpc' }>): void {
+    const record: RecordedRpcCall = {
+      at: this.deps.clock(),
+      integrator: connection.integrator,
+      host: connection.host,
+      trid: frame.trid,
+      deviceId: frame.deviceId,
+      method: frame.method,
+      params: frame.params,
+      delivery: 'none',
+    };
+    remember(this.rpcCalls, record);
+    if (frame.trid === undefined) return;
+    if (this.deps.faults.errorFrameMessage !== null) {
+      record.delivery = this.answerWithErrorFrame(connection, frame.trid);
+      return;
+    }
+    const decision = decideJrpc(
+      frame,
+      connection,
+      this.deps.directory,
+      record.at,
+      this.deps.commandOptions,
+    );
+    record.response = decision.answer;
+    const response = jrpcResponseFrame(
+      frame.trid,
+      decision.deviceId ?? socketDeviceId(frame.deviceId),
+      decision.answer,
+    );
+    this.respond(connection, response, (delivery) => (record.delivery = delivery));
+    if (decision.device && decision.changed.length > 0) {
+      this.deps.reports.sendChange(decision.device, decision.changed);
+    }
+    if (decision.device && decision.timer) this.scheduleFlipBack(decision.device, decision.timer);
+  }
+
+  /** Sends a response now, later or never, as the faults say; tells how it went. */
+  private respond(
+    connection: OpenConnection,
+    response: string,
+    delivered: (delivery: Delivery) => void,
+  ): void {
+    const { faults, timers } = this.deps;
+    const send = () => {
+      if (connection.socket.readyState !== WebSocket.OPEN) return;
+      connection.socket.send(response);
+      delivered('sent');
+    };
+    if (faults.droppingResponses) {
+      delivered('dropped');
+    } else if (faults.responseDelayMs > 0) {
+      delivered('delayed');
+      timers.schedule(send, faults.responseDelayMs);
+    } else {
+      send();
+    }
+  }
+
+  private answerWithErrorFrame(connection: OpenConnection, trid: number | string): Delivery {
+    connection.socket.send(errorFrame(trid, this.deps.faults.errorFrameMessage ?? ''));
+    return 'error-frame';
   }
 
   private scheduleFlipBack(device: SimulatedDevice, timer: ChannelTimer): void {

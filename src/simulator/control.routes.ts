@@ -56,6 +56,7 @@ const faultBody = z.discriminatedUnion('fault', [
   z.object({ fault: z.literal('freeze-connection'), host: z.string() }),
   z.object({ fault: z.literal('delay-responses'), delayMs: z.number().int().nonnegative() }),
   z.object({ fault: z.literal('drop-responses'), drop: z.boolean() }),
+  z.object({ fault: z.literal('error-frames'), message: z.string().nullable() }),
   z.object({ fault: z.literal('malformed'), host: z.string(), kind: z.enum(malformedKinds) }),
   z.object({ fault: z.literal('clear') }),
 ]);
@@ -130,6 +131,7 @@ async function route(
   }
   if (method === 'GET' && path === '/simulator/commands') return simulator.commands;
   if (method === 'GET' && path === '/simulator/actions') return simulator.actions;
+  if (method === 'GET' && path === '/simulator/rpc-calls') return simulator.rpcCalls;
   if (method === 'POST' && path === '/simulator/consents') {
     const bulk = bulkConsentBody.parse(await body());
     const targets = bulk.devices?.map((id) => simulator.device(id)) ?? simulator.devices;
@@ -206,6 +208,9 @@ function applyFault(simulator: SimulatorControl, fault: z.infer<typeof faultBody
       return 0;
     case 'drop-responses':
       faults.dropCommandResponses(fault.drop);
+      return 0;
+    case 'error-frames':
+      faults.answerWithErrorFrames(fault.message);
       return 0;
     case 'malformed':
       return faults.sendMalformed(fault.host, fault.kind);

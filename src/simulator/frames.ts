@@ -28,6 +28,19 @@ export function commandResponseFrame(
   return JSON.stringify({ event: 'Shelly:CommandResponse', trid, deviceId, user, data });
 }
 
+export function jrpcResponseFrame(
+  trid: number | string,
+  deviceId: string | undefined,
+  response: unknown,
+): string {
+  return JSON.stringify({ event: 'Shelly:JrpcResponse', trid, deviceId, response });
+}
+
+/** What the relay sends instead of a response when a fault says so (protocol 2.8). */
+export function errorFrame(trid: number | string, message: string): string {
+  return JSON.stringify({ event: 'Error', trid, message });
+}
+
 export function actionResponseFrame(
   trid: number | string,
   user: string | undefined,

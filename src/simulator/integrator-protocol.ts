@@ -1,4 +1,5 @@
 import { applyDeviceCommand, ChannelTimer, CommandOptions } from './device-commands';
+import { applyDeviceRpc, isReadMethod, RpcError } from './device-rpc';
 import { StatePart } from './device-state';
 import { CommandAnswer } from './frames';
 import { cloudStatus, deviceSettings, SimulatedDevice } from './simulated-device';
@@ -33,6 +34,13 @@ export interface Connection {
 export type ClientFrame =
   | { kind: 'command'; trid: number | string | undefined; deviceId: unknown; data: unknown }
   | { kind: 'action'; trid: number | string | undefined; data: unknown }
+  | {
+      kind: 'jrpc';
+      trid: number | string | undefined;
+      deviceId: unknown;
+      method: unknown;
+      params: unknown;
+    }
   | { kind: 'other' };
 
 /** Stable `data.res` texts of refused commands. */
@@ -55,6 +63,15 @@ export function readClientFrame(text: string): ClientFrame {
     typeof parsed.trid === 'number' || typeof parsed.trid === 'string' ? parsed.trid : undefined;
   if (parsed.event === 'Shelly:CommandRequest') {
     return { kind: 'command', trid, deviceId: parsed.deviceId, data: parsed.data };
+  }
+  if (parsed.event === 'Shelly:JrpcRequest') {
+    return {
+      kind: 'jrpc',
+      trid,
+      deviceId: parsed.deviceId,
+      method: parsed.method,
+      params: parsed.params,
+    };
   }
   if (parsed.event === 'Integrator:ActionRequest')
     return { kind: 'action', trid, data: parsed.data };
@@ -123,6 +140,59 @@ export function decideCommand(
     deviceId,
     user,
     answer: { isok: true },
+    device,
+    changed: outcome.changed,
+    timer: outcome.timer,
+  };
+}
+
+/** The `response` of a `Shelly:JrpcResponse`: the device's result, or the relay's or device's error. */
+export type JrpcAnswer = { result: unknown } | { error: string | RpcError };
+
+export interface JrpcDecision {
+  deviceId?: string;
+  answer: JrpcAnswer;
+  device?: SimulatedDevice;
+  changed: StatePart[];
+  timer?: ChannelTimer;
+}
+
+/**
+ * The relay's checks, then the device's method. The relay answers `WRONG_ID` for a device it will
+ * not route to (unknown, not consented, on another host, Gen1), `UNAUTHORIZED` for a method that
+ * changes a device shared read-only, and `device offline` as commands do.
+ */
+export function decideJrpc(
+  frame: Extract<ClientFrame, { kind: 'jrpc' }>,
+  connection: Connection,
+  directory: Directory,
+  now: number,
+  options: CommandOptions,
+): JrpcDecision {
+  const refuse = (error: string | RpcError, deviceId?: string): JrpcDecision => ({
+    deviceId,
+    answer: { error },
+    changed: [],
+  });
+  const deviceId = socketDeviceId(frame.deviceId);
+  if (deviceId === undefined) return refuse('WRONG_ID');
+  const device = directory.device(deviceId);
+  const consent = directory.consent(connection.integrator, deviceId);
+  if (!device || !consent || device.host !== connection.host || device.model.gen === 'G1') {
+    return refuse('WRONG_ID', deviceId);
+  }
+  if (typeof frame.method !== 'string') {
+    return refuse({ code: -103, message: 'method must be a string' }, deviceId);
+  }
+  if (!canControl(consent.accessGroups) && !isReadMethod(frame.method)) {
+    return refuse('UNAUTHORIZED', deviceId);
+  }
+  if (!device.online) return refuse(commandRefusals.offline, deviceId);
+  const outcome = applyDeviceRpc(device, frame.method, frame.params, now, options);
+  if (!outcome.ok) return refuse(outcome.error, deviceId);
+  return {
+    deviceId,
+    answer: { result: outcome.result },
     device,
     changed: outcome.changed,
     timer: outcome.timer,

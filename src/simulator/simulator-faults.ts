@@ -12,6 +12,7 @@ export class SimulatorFaults {
   private readonly refusedUntil = new Map<string, number>();
   private delayMs = 0;
   private dropping = false;
+  private errorMessage: string | null = null;
 
   constructor(private readonly target: FaultTarget) {}
 
@@ -62,6 +63,18 @@ export class SimulatorFaults {
     return this.dropping;
   }
 
+  /**
+   * Requests (commands and RPC calls) are answered with `{"event":"Error","trid":…,"message":…}` in
+   * place of their response, and do not run; `null` restores.
+   */
+  answerWithErrorFrames(message: string | null): void {
+    this.errorMessage = message;
+  }
+
+  get errorFrameMessage(): string | null {
+    return this.errorMessage;
+  }
+
   sendMalformed(host: string, kind: MalformedKind): number {
     const frame = malformedFrame(kind, this.target.exampleDeviceId(host));
     const connections = this.target.connectionsOf(host).filter((connection) => !connection.frozen);
@@ -71,10 +84,11 @@ export class SimulatorFaults {
     return connections.length;
   }
 
-  /** Back to normal: no refusals, delays or drops. Frozen or dropped sockets stay as they are. */
+  /** Back to normal: no refusals, delays, drops or Error frames. Frozen or dropped sockets stay as they are. */
   clear(): void {
     this.refusedUntil.clear();
     this.delayMs = 0;
     this.dropping = false;
+    this.errorMessage = null;
   }
 }

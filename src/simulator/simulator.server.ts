@@ -24,6 +24,7 @@ import type {
   LoadOptions,
   RecordedAction,
   RecordedCommand,
+  RecordedRpcCall,
   RevokeOptions,
   SettingsChange,
   SimulatorControl,
@@ -49,6 +50,7 @@ export class ShellySimulator implements SimulatorControl {
   readonly publicKeyPem: string;
   readonly commands: RecordedCommand[];
   readonly actions: RecordedAction[];
+  readonly rpcCalls: RecordedRpcCall[];
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
@@ -135,6 +137,7 @@ export class ShellySimulator implements SimulatorControl {
     });
     this.commands = this.commandHandler.commands;
     this.actions = this.commandHandler.actions;
+    this.rpcCalls = this.commandHandler.rpcCalls;
     this.transport = new HttpTransport({
       integrators: options.integrators,
       hosts: this.hosts,

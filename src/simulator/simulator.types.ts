@@ -1,6 +1,6 @@
 import type { FleetSpec } from './fleet';
 import type { CommandAnswer } from './frames';
-import type { Consent } from './integrator-protocol';
+import type { Consent, JrpcAnswer } from './integrator-protocol';
 import type { LoadReport } from './load-generator';
 import type { SimulatedDevice } from './simulated-device';
 import type { SimulatorFaults } from './simulator-faults';
@@ -96,8 +96,23 @@ export interface RecordedCommand {
   params: unknown;
   answer?: CommandAnswer;
   detail?: string;
-  /** `none`: no trid, nothing to answer. */
-  delivery: 'sent' | 'delayed' | 'dropped' | 'none';
+  /** `none`: no trid, nothing to answer; `error-frame`: answered with an `Error` frame, not run. */
+  delivery: Delivery;
+}
+
+export type Delivery = 'sent' | 'delayed' | 'dropped' | 'error-frame' | 'none';
+
+/** One `Shelly:JrpcRequest` as received, with the `response` answered. */
+export interface RecordedRpcCall {
+  at: number;
+  integrator: string;
+  host: string;
+  trid: number | string | undefined;
+  deviceId: unknown;
+  method: unknown;
+  params: unknown;
+  response?: JrpcAnswer;
+  delivery: Delivery;
 }
 
 export interface RecordedAction {
@@ -137,6 +152,7 @@ export interface SimulatorControl {
   readonly publicKeyPem: string;
   readonly commands: readonly RecordedCommand[];
   readonly actions: readonly RecordedAction[];
+  readonly rpcCalls: readonly RecordedRpcCall[];
   readonly faults: SimulatorFaults;
   device(ref: DeviceRef): SimulatedDevice;
   consents(): Consent[];

@@ -35,7 +35,7 @@ describe('normalize command', () => {
       '',
       'not json',
       '   ',
-      '{"event":"Shelly:JrpcResponse","trid":1}',
+      '{"event":"Shelly:XGResponse","trid":1}',
       '{"event":"Shelly:CommandResponse","trid":5,"deviceId":"12133370","data":{"isok":false,"res":"device offline"}}',
       online,
     ].join('\n');
@@ -73,7 +73,7 @@ describe('normalize command', () => {
     expect(answers[2]).toEqual({
       ok: false,
       reason: 'unknown_event',
-      detail: 'event "Shelly:JrpcResponse" is not consumed',
+      detail: 'event "Shelly:XGResponse" is not consumed',
       outcome: 'dropped',
     });
     expect(answers[3]).toEqual({

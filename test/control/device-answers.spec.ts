@@ -140,6 +140,40 @@ describe('commands and the device answers', () => {
       params: { id: 0, pos: 40 },
     });
     expect(cover.state.rollers[0].pos).toBe(40);
+
+    const tilt = await rig.command(cover.identity.id, {
+      type: 'roller_position',
+      channel: 0,
+      relative: -15,
+      slatRelative: 10,
+    });
+    expect(tilt.status).toBe(200);
+    expect(lastCommandTo(cover.identity.deviceId)).toMatchObject({
+      cmd: 'roller_to_pos',
+      params: { id: 0, rel: -15, slat_rel: 10 },
+    });
+    expect(cover.state.rollers[0].pos).toBe(25);
+  });
+
+  it.each([
+    [{ position: 40, relative: 5 }, 'relative: position and relative are mutually exclusive'],
+    [
+      { slatPosition: 40, slatRelative: 5 },
+      'slatRelative: slatPosition and slatRelative are mutually exclusive',
+    ],
+  ])('refuses a roller position with both of %j, sending nothing', async (fields, message) => {
+    const cover = rig.device('SNSW-102P16EU');
+    const sent = rig.sim.commands.length;
+
+    const answer = await rig.command(cover.identity.id, {
+      type: 'roller_position',
+      channel: 0,
+      ...fields,
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'invalid_body', message });
+    expect(rig.sim.commands).toHaveLength(sent);
   });
 
   it("answers 502 with Shelly's reason when the device refuses", async () => {

@@ -107,6 +107,32 @@ describe('simulator control endpoints', () => {
     ]);
   });
 
+  it('answers RPC calls with Error frames on demand, and lists the recorded calls', async () => {
+    const plug = simulator.devices.find((device) => device.model.code === 'SNSW-001P16EU')!;
+    await call('POST', `/simulator/devices/${plug.identity.id}/consent`, {
+      action: 'add',
+      userId: 5,
+    });
+    const request = (trid: number) => ({
+      event: 'Shelly:JrpcRequest',
+      trid,
+      deviceId: plug.identity.deviceId,
+      method: 'Shelly.GetStatus',
+    });
+
+    await call('POST', '/simulator/faults', { fault: 'error-frames', message: 'Bad request' });
+    await client.request(request(1), 'Error');
+    await call('POST', '/simulator/faults', { fault: 'error-frames', message: null });
+    await client.request(request(2), 'Shelly:JrpcResponse');
+
+    const calls = await call('GET', '/simulator/rpc-calls');
+
+    expect(calls.body).toEqual([
+      expect.objectContaining({ trid: 1, method: 'Shelly.GetStatus', delivery: 'error-frame' }),
+      expect.objectContaining({ trid: 2, method: 'Shelly.GetStatus', delivery: 'sent' }),
+    ]);
+  });
+
   it.each([
     ['an unknown device', 'POST', '/simulator/devices/aaaaaa/status', {}, 404, 'UNKNOWN_DEVICE'],
     [

@@ -33,6 +33,13 @@ export interface ControlRig extends IngestRig {
     key?: string | null,
     headers?: Record<string, string>,
   ): Promise<Answer>;
+  /** `POST /v1/devices/{id}/rpc`, with the control key unless another is given. */
+  rpc(
+    deviceId: string,
+    body: unknown,
+    key?: string | null,
+    headers?: Record<string, string>,
+  ): Promise<Answer>;
   get(path: string, key?: string | null): Promise<Answer>;
 }
 
@@ -146,6 +153,8 @@ export async function startControlRig(
     call,
     command: (deviceId, body, key = control.key, headers) =>
       call('POST', `/v1/devices/${encodeURIComponent(deviceId)}/commands`, key, body, headers),
+    rpc: (deviceId, body, key = control.key, headers) =>
+      call('POST', `/v1/devices/${encodeURIComponent(deviceId)}/rpc`, key, body, headers),
     get: (path, key = read.key) => call('GET', path, key),
   };
 }
