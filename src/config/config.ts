@@ -74,9 +74,11 @@ export interface ShellyConfig {
   integratorToken: string;
   tokenUrl: string;
   socketUrlTemplate: string;
+  unsubscribeUrlTemplate: string;
   tokenRenewBeforeSeconds: number;
   pingIntervalMs: number;
   reconnect: BackoffPolicy & { stableMs: number };
+  resyncVerifiesPerSecond: number;
 }
 
 export interface IngestConfig {
@@ -193,6 +195,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       integratorToken: v.SHELLY_INTEGRATOR_TOKEN,
       tokenUrl: v.SHELLY_TOKEN_URL,
       socketUrlTemplate: v.SHELLY_WS_URL_TEMPLATE,
+      unsubscribeUrlTemplate: v.SHELLY_UNSUBSCRIBE_URL_TEMPLATE,
       tokenRenewBeforeSeconds: v.SHELLY_TOKEN_RENEW_BEFORE_SECONDS,
       pingIntervalMs: v.SHELLY_PING_INTERVAL_MS,
       reconnect: {
@@ -201,6 +204,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
         jitter: 0.1,
         stableMs: v.SHELLY_SESSION_STABLE_MS,
       },
+      resyncVerifiesPerSecond: v.SHELLY_RESYNC_VERIFIES_PER_SECOND,
     },
     ingest: {
       bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,

@@ -10,6 +10,7 @@ import {
   postgresUrl,
   rate,
   socketUrlTemplate,
+  hostUrlTemplate,
 } from './value-types';
 
 /** The sub-headings of the README's configuration section, one per group of variables. */
@@ -228,6 +229,12 @@ export const variables = {
     default: 'wss://{host}:6113/shelly/wss/hk_sock?t={token}',
     doc: 'URL of the integrator WebSocket of one cloud host; `{host}` and `{token}` (URL-encoded) are filled in.',
   }),
+  SHELLY_UNSUBSCRIBE_URL_TEMPLATE: variable({
+    group: 'Shelly cloud',
+    schema: hostUrlTemplate,
+    default: 'https://{host}/integrator/unsubscribe_device',
+    doc: "Shelly's `unsubscribe_device` endpoint of one cloud host; `{host}` is filled in. `DELETE /v1/devices/{id}/consent` calls it.",
+  }),
   SHELLY_TOKEN_RENEW_BEFORE_SECONDS: variable({
     group: 'Shelly cloud',
     schema: integer(0, 86400),
@@ -257,6 +264,12 @@ export const variables = {
     schema: integer(0, 3600000),
     default: '60000',
     doc: 'A session that stayed up this long resets the reconnect delay to its minimum.',
+  }),
+  SHELLY_RESYNC_VERIFIES_PER_SECOND: variable({
+    group: 'Shelly cloud',
+    schema: integer(1, 1000),
+    default: '20',
+    doc: 'Pace of the resync: `DeviceVerify` requests sent per second on each session, for every consented device of its host, after each (re)connect.',
   }),
   CONSENT_CALLBACK_PATH: variable({
     group: 'Consent',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parseFrame } from '../normalize';
 import { Metrics } from '../observability';
+import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
 import { FramePort } from './ports';
 import { readResponse } from './responses';
@@ -19,6 +20,7 @@ export class InboundFrames {
   constructor(
     private readonly port: FramePort,
     private readonly correlator: CommandCorrelator,
+    private readonly actions: ActionCorrelator,
     private readonly metrics: Metrics,
   ) {}
 
@@ -32,5 +34,6 @@ export class InboundFrames {
     this.metrics.framesReceived.inc({ host, event: responseLabels[response.kind] });
     this.metrics.responsesReceived.inc({ kind: response.kind });
     if (response.kind === 'command-response') this.correlator.settle(host, response);
+    else this.actions.settle(host, response);
   }
 }

@@ -1,9 +1,13 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
 export { CommandDispatcher } from './command-dispatcher';
 export { hostMatcher } from './host-matcher';
+export { IntegratorActions } from './integrator-actions';
+export type { ActionResult } from './integrator-actions';
+export { IntegratorUnsubscribeClient } from './integrator-unsubscribe.client';
+export type { UnsubscribeAnswer } from './integrator-unsubscribe.client';
 export type { ShellyCommandData } from './outgoing-frames';
 export { FramePort, SessionKeySource } from './ports';
 export { readResponse } from './responses';
-export type { ShellyResponse } from './responses';
+export type { ActionResponse, ShellyResponse } from './responses';
 export { SessionsHealth } from './sessions.health';
 export { ShellyModule } from './shelly.module';

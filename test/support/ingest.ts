@@ -45,6 +45,7 @@ export async function startIngestRig(
       CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
       SHELLY_TOKEN_URL: sim.tokenUrl,
       SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+      SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
       SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
       SHELLY_PING_INTERVAL_MS: '1000',
       SHELLY_RECONNECT_MIN_MS: '50',
