@@ -12,6 +12,7 @@ import { HEALTH_INDICATORS, HealthController } from './health.controller';
 import { IngestModule, IngestPipeline } from './ingest';
 import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
 import { PublisherHealth, PublishModule } from './publish';
+import { ResyncModule } from './resync';
 import { SessionsHealth, ShellyModule } from './shelly';
 
 @Module({})
@@ -46,6 +47,7 @@ export class AppModule implements OnModuleDestroy {
           sessionKeys: ConsentSessionKeys,
         }),
         ControlModule,
+        ResyncModule,
         RouterModule.register([
           { path: config.consent.callbackPath, module: ConsentCallbackModule },
         ]),
