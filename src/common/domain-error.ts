@@ -29,6 +29,7 @@ export const errorStatus = {
   rate_limited: 429,
   internal_error: 500,
   device_refused: 502,
+  shelly_unreachable: 502,
   host_session_down: 503,
   control_unavailable: 503,
   consent_links_unconfigured: 503,

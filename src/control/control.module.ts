@@ -19,9 +19,12 @@ import {
   DeviceCommandsController,
   stampArrival,
 } from './device-commands.controller';
+import { DeviceCloudController } from './device-cloud.controller';
 import { DevicesController } from './devices.controller';
+import { GetDeviceSettings } from './get-device-settings';
 import { IdempotentCommands } from './idempotent-commands';
 import { SendDeviceCommand } from './send-device-command';
+import { UnsubscribeDevice } from './unsubscribe-device';
 
 /** How often shutdown looks whether the commands in flight have their answers. */
 const DRAIN_POLL_MS = 20;
@@ -29,7 +32,7 @@ const DRAIN_POLL_MS = 20;
 /** The control API: consented devices and commands to them, gated by consent, audited. */
 @Module({
   imports: [ConsentModule, DeviceStateModule, PublishModule],
-  controllers: [DevicesController, DeviceCommandsController],
+  controllers: [DevicesController, DeviceCommandsController, DeviceCloudController],
   providers: [
     DeviceDirectory,
     SendDeviceCommand,
@@ -39,6 +42,8 @@ const DRAIN_POLL_MS = 20;
     CommandAttemptFilter,
     IdempotentCommands,
     CommandIdempotencyStore,
+    GetDeviceSettings,
+    UnsubscribeDevice,
   ],
 })
 export class ControlModule implements NestModule, OnModuleDestroy {
