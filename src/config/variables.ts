@@ -323,7 +323,7 @@ export const variables = {
     group: 'Control API',
     schema: integer(100, 120000),
     default: '10000',
-    doc: 'How long a device command waits for its `Shelly:CommandResponse` before the API answers 504 `command_timeout` (the command may still have run).',
+    doc: 'How long a device command waits for its `Shelly:CommandResponse` before the API answers 504 `command_timeout` (the command may still have run); also how long a settings request or a resync’s `DeviceVerify` waits for its `Integrator:ActionResponse`.',
   }),
   CONTROL_RATE_PER_KEY: variable({
     group: 'Control API',
