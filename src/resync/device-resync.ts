@@ -26,6 +26,8 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
   /** Unanswered verifies in a row, per device, for the retry delay. */
   private readonly unanswered = new Map<string, number>();
   private readonly retries = new Set<NodeJS.Timeout>();
+  /** Verifies sent whose answer has not been applied yet. */
+  private awaiting = 0;
   private readonly unsubscribes: (() => void)[] = [];
   private readonly hostAllowed: (host: string) => boolean;
   private readonly intervalMs: number;
@@ -59,6 +61,15 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
     this.stopped = true;
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     for (const timer of this.retries) clearTimeout(timer);
+  }
+
+  /** Nothing queued, awaited or due for a retry: what the resyncs learned so far is applied. */
+  get idle(): boolean {
+    return (
+      this.awaiting === 0 &&
+      this.retries.size === 0 &&
+      [...this.queues.values()].every((queue) => queue.size === 0)
+    );
   }
 
   private consentedDevicesOf(host: string): string[] {
@@ -96,7 +107,10 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
           return;
         }
         this.metrics.resyncVerifiesSent.inc({ host });
-        void answer.then((result) => this.settle(host, consent, result));
+        this.awaiting++;
+        void answer
+          .then((result) => this.settle(host, consent, result))
+          .finally(() => this.awaiting--);
         await sleep(this.intervalMs);
       }
     } finally {

@@ -3,6 +3,7 @@ import { PublishBuffer } from '../../src/publish/publish-buffer';
 import { Topics } from '../../src/config/topics';
 import { ShellySimulator, SimulatorOptions } from '../../src/simulator/simulator.server';
 import { RunningService, startService } from './app';
+import { DeviceResync } from '../../src/resync/device-resync';
 import { waitFor } from './eventually';
 import { freePort } from './free-port';
 import { testIntegratorToken } from './services';
@@ -16,6 +17,11 @@ export interface IngestRig {
   waitForSessions(count: number): Promise<void>;
   /** Resolves once the service's publish buffer is empty. */
   waitForBufferEmpty(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once every `DeviceVerify` the resyncs sent so far has ended and what they learned is
+   * published: each session open and each grant verifies devices, and their states become events.
+   */
+  waitForResync(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +87,10 @@ export async function startIngestRig(
       ),
     waitForBufferEmpty: (timeoutMs = 30_000) =>
       waitFor(() => service.app.get(PublishBuffer).depth === 0, timeoutMs),
+    waitForResync: async () => {
+      await waitFor(() => service.app.get(DeviceResync).idle, 20_000);
+      await waitFor(() => service.app.get(PublishBuffer).depth === 0, 30_000);
+    },
     stop: async () => {
       await service.stop();
       await sim.stop();
