@@ -14,6 +14,7 @@ import { ManagementServer } from './management-server';
 import { MetricsController } from './metrics.controller';
 import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
 import { PublisherHealth, PublishModule } from './publish';
+import { ResyncModule } from './resync';
 import { SessionsHealth, ShellyModule } from './shelly';
 
 @Module({})
@@ -48,6 +49,7 @@ export class AppModule implements OnModuleDestroy {
           sessionKeys: ConsentSessionKeys,
         }),
         ControlModule,
+        ResyncModule,
         RouterModule.register([
           { path: config.consent.callbackPath, module: ConsentCallbackModule },
         ]),

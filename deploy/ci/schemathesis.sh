@@ -112,6 +112,7 @@ HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" MANAGEMENT_PORT="$management_port" \
   SHELLY_TOKEN_URL="$sim/integrator/get_access_token" \
   SHELLY_WS_URL_TEMPLATE="ws://127.0.0.1:$sim_port/{host}/shelly/wss/hk_sock?t={token}" \
   SHELLY_ALLOW_INSECURE=true \
+  SHELLY_UNSUBSCRIBE_URL_TEMPLATE="http://127.0.0.1:$sim_port/{host}/integrator/unsubscribe_device" \
   SHELLY_CONSENT_PUBLIC_KEY="$(cat "$WORK/scl-trust.pem")" \
   CONTROL_RATE_PER_KEY=0 CONTROL_RATE_PER_DEVICE=0 CONTROL_RATE_PER_PARTNER=0 \
   AUTH_FAILURE_RATE_PER_IP=0 CONSENT_CALLBACK_RATE_PER_IP=0 \

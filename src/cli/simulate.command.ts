@@ -129,6 +129,7 @@ async function runSimulator(options: SimulateOptions): Promise<void> {
   out(`Shelly cloud simulator on ${simulator.url} (seed ${simulator.seed})`);
   out(`  token endpoint:  ${simulator.tokenUrl}`);
   out(`  socket template: ${simulator.wsUrlTemplate}`);
+  out(`  unsubscribe:     ${simulator.unsubscribeUrlTemplate}`);
   out(`  public key:      ${simulator.url}/simulator/public-key`);
   out(`  integrators:     ${integrators.map((known) => known.tag).join(', ')}`);
   out(`  hosts:           ${simulator.hosts.join(', ')}`);

@@ -33,6 +33,7 @@ export const errorStatus = {
   internal_error: 500,
   device_refused: 502,
   rpc_error: 502,
+  shelly_unreachable: 502,
   host_session_down: 503,
   control_unavailable: 503,
   consent_links_unconfigured: 503,

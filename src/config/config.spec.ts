@@ -92,18 +92,20 @@ describe('configuration', () => {
     expect(config.http.managementPort).toBe(0);
   });
 
-  it('refuses a cleartext token URL and socket template in production, naming both', () => {
+  it('refuses a cleartext token URL, socket template and unsubscribe URL in production, naming each', () => {
     const cleartext = {
       ...complete,
       SHELLY_TOKEN_URL: 'http://sim.local/integrator/get_access_token',
       SHELLY_WS_URL_TEMPLATE: 'ws://{host}/shelly/wss/hk_sock?t={token}',
+      SHELLY_UNSUBSCRIBE_URL_TEMPLATE: 'http://{host}/integrator/unsubscribe_device',
     };
     expect(problemsOf(cleartext)).toEqual([
-      expect.stringMatching(
-        /^SHELLY_TOKEN_URL: expected an https:\/\/ URL .*SHELLY_ALLOW_INSECURE/,
-      ),
+      expect.stringMatching(/^SHELLY_TOKEN_URL: expected a https:\/\/ URL .*SHELLY_ALLOW_INSECURE/),
       expect.stringMatching(
         /^SHELLY_WS_URL_TEMPLATE: expected a wss:\/\/ URL .*SHELLY_ALLOW_INSECURE/,
+      ),
+      expect.stringMatching(
+        /^SHELLY_UNSUBSCRIBE_URL_TEMPLATE: expected a https:\/\/ URL .*SHELLY_ALLOW_INSECURE/,
       ),
     ]);
     expect(problemsOf({ ...complete, SHELLY_TOKEN_URL: cleartext.SHELLY_TOKEN_URL })).toEqual([

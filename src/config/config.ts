@@ -82,9 +82,11 @@ export interface ShellyConfig {
   integratorToken: string;
   tokenUrl: string;
   socketUrlTemplate: string;
+  unsubscribeUrlTemplate: string;
   tokenRenewBeforeSeconds: number;
   pingIntervalMs: number;
   reconnect: BackoffPolicy & { stableMs: number };
+  resyncVerifiesPerSecond: number;
 }
 
 export interface IngestConfig {
@@ -207,6 +209,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       integratorToken: v.SHELLY_INTEGRATOR_TOKEN,
       tokenUrl: v.SHELLY_TOKEN_URL,
       socketUrlTemplate: v.SHELLY_WS_URL_TEMPLATE,
+      unsubscribeUrlTemplate: v.SHELLY_UNSUBSCRIBE_URL_TEMPLATE,
       tokenRenewBeforeSeconds: v.SHELLY_TOKEN_RENEW_BEFORE_SECONDS,
       pingIntervalMs: v.SHELLY_PING_INTERVAL_MS,
       reconnect: {
@@ -215,6 +218,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
         jitter: 0.1,
         stableMs: v.SHELLY_SESSION_STABLE_MS,
       },
+      resyncVerifiesPerSecond: v.SHELLY_RESYNC_VERIFIES_PER_SECOND,
     },
     ingest: {
       bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,
@@ -256,23 +260,25 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
 function cleartextShellyUrls(
   v: Pick<
     Env,
-    'NODE_ENV' | 'SHELLY_ALLOW_INSECURE' | 'SHELLY_TOKEN_URL' | 'SHELLY_WS_URL_TEMPLATE'
+    | 'NODE_ENV'
+    | 'SHELLY_ALLOW_INSECURE'
+    | 'SHELLY_TOKEN_URL'
+    | 'SHELLY_WS_URL_TEMPLATE'
+    | 'SHELLY_UNSUBSCRIBE_URL_TEMPLATE'
   >,
 ): string[] {
   if (v.NODE_ENV !== 'production' || v.SHELLY_ALLOW_INSECURE) return [];
-  const allow = 'set SHELLY_ALLOW_INSECURE=true to allow it';
-  const problems: string[] = [];
-  if (!v.SHELLY_TOKEN_URL.startsWith('https://')) {
-    problems.push(
-      `SHELLY_TOKEN_URL: expected an https:// URL with NODE_ENV=production (got "${v.SHELLY_TOKEN_URL}"); ${allow}`,
+  const urls = [
+    ['SHELLY_TOKEN_URL', 'https://'],
+    ['SHELLY_WS_URL_TEMPLATE', 'wss://'],
+    ['SHELLY_UNSUBSCRIBE_URL_TEMPLATE', 'https://'],
+  ] as const;
+  return urls
+    .filter(([name, scheme]) => !v[name].startsWith(scheme))
+    .map(
+      ([name, scheme]) =>
+        `${name}: expected a ${scheme} URL with NODE_ENV=production (got "${v[name]}"); set SHELLY_ALLOW_INSECURE=true to allow it`,
     );
-  }
-  if (!v.SHELLY_WS_URL_TEMPLATE.startsWith('wss://')) {
-    problems.push(
-      `SHELLY_WS_URL_TEMPLATE: expected a wss:// URL with NODE_ENV=production (got "${v.SHELLY_WS_URL_TEMPLATE}"); ${allow}`,
-    );
-  }
-  return problems;
 }
 
 export function logConfigFrom(v: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): LogConfig {

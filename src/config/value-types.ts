@@ -51,6 +51,13 @@ export const socketUrlTemplate = z
     { error: 'expected a ws(s) URL containing {host} and {token}' },
   );
 
+export const hostUrlTemplate = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/\S*\{host\}/.test(value), {
+    error: 'expected an http(s) URL containing {host}',
+  });
+
 /** Shelly's published key for the `SCL-Trust` header of consent callbacks (ES384, P-384). */
 const shellyConsentPublicKeyPem = `-----BEGIN PUBLIC KEY-----
 MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE3Kx+6C/0ZbnelYUgucUo4/X4xt1NCmEL

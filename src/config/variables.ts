@@ -11,6 +11,7 @@ import {
   rate,
   rpcMethodList,
   socketUrlTemplate,
+  hostUrlTemplate,
 } from './value-types';
 
 /** The sub-headings of the README's configuration section, one per group of variables. */
@@ -241,11 +242,17 @@ export const variables = {
     default: 'wss://{host}:6113/shelly/wss/hk_sock?t={token}',
     doc: 'URL of the integrator WebSocket of one cloud host; `{host}` and `{token}` (URL-encoded) are filled in.',
   }),
+  SHELLY_UNSUBSCRIBE_URL_TEMPLATE: variable({
+    group: 'Shelly cloud',
+    schema: hostUrlTemplate,
+    default: 'https://{host}/integrator/unsubscribe_device',
+    doc: "Shelly's `unsubscribe_device` endpoint of one cloud host; `{host}` is filled in. `DELETE /v1/devices/{id}/consent` calls it.",
+  }),
   SHELLY_ALLOW_INSECURE: variable({
     group: 'Shelly cloud',
     schema: boolean,
     default: 'false',
-    doc: 'With `NODE_ENV=production` the service refuses to start with an `http://` `SHELLY_TOKEN_URL` or a `ws://` `SHELLY_WS_URL_TEMPLATE`, which would send the integrator token in clear; `true` allows them (a simulator).',
+    doc: 'With `NODE_ENV=production` the service refuses to start with an `http://` `SHELLY_TOKEN_URL` or `SHELLY_UNSUBSCRIBE_URL_TEMPLATE` or a `ws://` `SHELLY_WS_URL_TEMPLATE`, which would send the integrator token in clear; `true` allows them (a simulator).',
   }),
   SHELLY_TOKEN_RENEW_BEFORE_SECONDS: variable({
     group: 'Shelly cloud',
@@ -276,6 +283,12 @@ export const variables = {
     schema: integer(0, 3600000),
     default: '60000',
     doc: 'A session that stayed up this long resets the reconnect delay to its minimum.',
+  }),
+  SHELLY_RESYNC_VERIFIES_PER_SECOND: variable({
+    group: 'Shelly cloud',
+    schema: integer(1, 1000),
+    default: '20',
+    doc: 'Pace of the resync: `DeviceVerify` requests sent per second on each session, for every consented device of its host, after each (re)connect.',
   }),
   CONSENT_CALLBACK_PATH: variable({
     group: 'Consent',
@@ -341,7 +354,7 @@ export const variables = {
     group: 'Control API',
     schema: integer(100, 120000),
     default: '10000',
-    doc: 'How long a device command waits for its `Shelly:CommandResponse` before the API answers 504 `command_timeout` (the command may still have run).',
+    doc: 'How long a device command waits for its `Shelly:CommandResponse` before the API answers 504 `command_timeout` (the command may still have run); also how long a settings request or a resync’s `DeviceVerify` waits for its `Integrator:ActionResponse`.',
   }),
   CONTROL_RATE_PER_KEY: variable({
     group: 'Control API',

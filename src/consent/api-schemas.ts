@@ -22,8 +22,14 @@ const consentHistoryEntry = z.object({
   previousScope: consentScope.nullable(),
   ownerUserId: z.number().int(),
   host: z.string(),
-  callback: z.unknown().meta({ description: 'The callback body as received.' }),
-  verification: z.unknown().meta({ description: 'How its SCL-Trust header was verified.' }),
+  callback: z.unknown().meta({
+    description:
+      'The callback body as received; null for a change that came without a callback (see `verification`).',
+  }),
+  verification: z.unknown().meta({
+    description:
+      'How its SCL-Trust header was verified; for a change without a callback, its `source`: `resync` (with the `DeviceVerify` answer) or `unsubscribe` (with the API key that asked for it).',
+  }),
   recordedAt: dateTime,
 });
 

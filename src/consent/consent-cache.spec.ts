@@ -91,4 +91,15 @@ describe('consent cache versions', () => {
     cache.set('aa0000000003', null, 4);
     expect(revoked).toEqual(['aa0000000001', 'aa0000000002']);
   });
+
+  it('tells listeners of every device that gains a consent, not of changes to one it holds', () => {
+    const cache = new ConsentCache();
+    const granted: string[] = [];
+    cache.onGrant((c) => granted.push(c.deviceId));
+    cache.set('aa0000000001', consent('aa0000000001', 'h1'), 1);
+    cache.set('aa0000000001', consent('aa0000000001', 'h2'), 2);
+    cache.set('aa0000000001', null, 3);
+    cache.set('aa0000000001', consent('aa0000000001', 'h1'), 4);
+    expect(granted).toEqual(['aa0000000001', 'aa0000000001']);
+  });
 });

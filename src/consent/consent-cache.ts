@@ -8,8 +8,8 @@ export type HostSetListener = (change: { host: string; present: boolean }) => vo
  * carries its version, which grows per device in commit order, so that a change that arrives late
  * (a slow caller, a notice queued behind a reload) never overwrites a newer one. It also keeps the
  * host set: the Shelly hosts holding at least one consented device. A host appears with its first
- * device and disappears with its last; listeners hear of both, and of every device that loses its
- * consent.
+ * device and disappears with its last; listeners hear of both, and of every device that gains or
+ * loses its consent.
  */
 @Injectable()
 export class ConsentCache {
@@ -17,6 +17,7 @@ export class ConsentCache {
   /** The newest version seen per device, revoked devices included. */
   private readonly versions = new Map<string, number>();
   private readonly revokeListeners = new Set<(deviceId: string) => void>();
+  private readonly grantListeners = new Set<(consent: Consent) => void>();
   private readonly devicesPerHost = new Map<string, number>();
   private readonly hostListeners = new Set<HostSetListener>();
   private changes = 0;
@@ -45,6 +46,12 @@ export class ConsentCache {
   onHostSetChange(listener: HostSetListener): () => void {
     this.hostListeners.add(listener);
     return () => this.hostListeners.delete(listener);
+  }
+
+  /** Tells `listener` of every device that gains a consent while it had none. */
+  onGrant(listener: (consent: Consent) => void): () => void {
+    this.grantListeners.add(listener);
+    return () => this.grantListeners.delete(listener);
   }
 
   onRevoke(listener: (deviceId: string) => void): () => void {
@@ -86,6 +93,7 @@ export class ConsentCache {
       if (before) this.countHost(before.host, -1);
     }
     if (before && !consent) for (const listener of this.revokeListeners) listener(deviceId);
+    if (!before && consent) for (const listener of this.grantListeners) listener(consent);
   }
 
   private countHost(host: string, delta: number): void {

@@ -9,6 +9,7 @@ import { ConsentStore } from './consent.store';
 import { ConsentTokenPurge } from './consent-token-purge';
 import { ConsentsController } from './consents.controller';
 import { HandleConsentCallback } from './handle-consent-callback';
+import { RecordUpstreamChange } from './record-upstream-change';
 import { SclTrustVerifier } from './scl-trust.verifier';
 
 @Module({
@@ -32,8 +33,15 @@ import { SclTrustVerifier } from './scl-trust.verifier';
     ConsentTokenPurge,
     ConsentSessionKeys,
     HandleConsentCallback,
+    RecordUpstreamChange,
   ],
-  exports: [ConsentCache, ConsentSessionKeys, ConsentStore, HandleConsentCallback],
+  exports: [
+    ConsentCache,
+    ConsentSessionKeys,
+    ConsentStore,
+    HandleConsentCallback,
+    RecordUpstreamChange,
+  ],
 })
 export class ConsentModule {}
 

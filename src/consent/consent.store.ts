@@ -38,6 +38,14 @@ export interface ConsentHistoryEntry {
   recordedAt: Date;
 }
 
+/** What Shelly's cloud says changed: the consent is gone, or some of its fields differ. */
+export type UpstreamChange =
+  | { action: 'revoke' }
+  | {
+      action: 'update';
+      fields: Partial<Pick<Consent, 'scope' | 'host' | 'deviceType' | 'deviceCode'>>;
+    };
+
 export interface AppliedConsentChange {
   change: ConsentChange | 'unchanged';
   consent: Consent | null;
@@ -126,6 +134,101 @@ async function findConsent(db: Pool | PoolClient, deviceId: string): Promise<Con
   return rows[0] ? consentFromRow(rows[0]) : null;
 }
 
+interface ConsentWrite {
+  /** The statement that records the callback's token, written with the change. */
+  token?: string;
+  deviceId: string;
+  before: Consent | null;
+  after: Consent | null;
+  change: ConsentChange;
+  callback: unknown;
+  verification: unknown;
+  version: number;
+  now: Date;
+  topics: TopicRouter;
+}
+
+/**
+ * Writes one consent change in one statement: the token record (for a callback), the consent, the
+ * audit trail, the outbox, the host record and the notification: fewer round trips while the
+ * device's lock is held. The host insert takes no row lock (DO NOTHING), so changes for many devices
+ * on one host do not queue on it.
+ */
+async function writeChange(db: PoolClient, sql: Statement, write: ConsentWrite): Promise<void> {
+  const { before, after, change, now } = write;
+  const current = (after ?? before) as Consent;
+  // A device that moves to another partner is revoked for the one it leaves, in the history and
+  // on that partner's consent topic, and granted afresh to the other.
+  const left = change === 'granted' ? before : null;
+  const previous = left ? null : before;
+  const events = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
+  if (left) events.unshift(consentEvent('revoked', left, null, { id: randomUUID(), time: now }));
+
+  const deviceId = sql.add(write.deviceId);
+  const [callback, verification, recordedAt] = [
+    sql.add(JSON.stringify(write.callback)),
+    sql.add(JSON.stringify(write.verification)),
+    sql.add(now),
+  ];
+  const historyRow = (entry: {
+    change: string;
+    scope: string | null;
+    previousScope: string | null;
+    consent: Consent;
+  }) =>
+    `(${deviceId}, ${sql.add(entry.change)}, ${sql.add(entry.scope)}, ${sql.add(entry.previousScope)},
+      ${sql.add(entry.consent.ownerUserId)}, ${sql.add(entry.consent.host)}, ${callback}, ${verification},
+      ${recordedAt}, ${sql.add(entry.consent.partnerId)})`;
+  const history = [
+    ...(left
+      ? [historyRow({ change: 'revoked', scope: null, previousScope: left.scope, consent: left })]
+      : []),
+    historyRow({
+      change,
+      scope: after?.scope ?? null,
+      previousScope: previous?.scope ?? null,
+      consent: current,
+    }),
+  ];
+  const writeConsent = after
+    ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host,
+                                  channel_names, partner_id, granted_at, updated_at, version)
+       VALUES (${deviceId}, ${sql.add(after.ownerUserId)}, ${sql.add(after.deviceType)},
+               ${sql.add(after.deviceCode)}, ${sql.add(after.scope)}, ${sql.add(after.host)},
+               ${sql.add(after.channelNames)}, ${sql.add(after.partnerId)}, ${sql.add(after.grantedAt)},
+               ${recordedAt}, ${sql.add(write.version)})
+       ON CONFLICT (device_id) DO UPDATE SET owner_user_id = EXCLUDED.owner_user_id,
+         device_type = EXCLUDED.device_type, device_code = EXCLUDED.device_code,
+         scope = EXCLUDED.scope, host = EXCLUDED.host, channel_names = EXCLUDED.channel_names,
+         partner_id = EXCLUDED.partner_id, granted_at = EXCLUDED.granted_at,
+         updated_at = EXCLUDED.updated_at, version = EXCLUDED.version`
+    : `DELETE FROM device_consent WHERE device_id = ${deviceId}`;
+  const outbox = outboxInsert(
+    events.map((event) => ({
+      topic: write.topics.topicsOf(event.partner).consent,
+      key: write.deviceId,
+      event,
+    })),
+    sql.parameters.length + 1,
+  );
+  sql.parameters.push(...outbox.parameters);
+  await db.query(
+    `WITH ${write.token ? `token AS (${write.token}), ` : ''}consent AS (
+       ${writeConsent}
+     ), history AS (
+       INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host,
+                                    callback, verification, recorded_at, partner_id)
+       VALUES ${history.join(', ')}
+     ), outbox AS (
+       ${outbox.sql}
+     ), host AS (
+       INSERT INTO shelly_host (name) VALUES (${sql.add(current.host)}) ON CONFLICT (name) DO NOTHING
+     )
+     SELECT pg_notify(${sql.add(CONSENT_CHANNEL)}, ${sql.add(writeConsentNotice(write.deviceId, after, write.version))})`,
+    sql.parameters,
+  );
+}
+
 /**
  * Consents, their history and hosts, read and written with plain `pg` alike: the write is one
  * hand-written statement for speed (see `apply`).
@@ -197,92 +300,62 @@ export class ConsentStore {
               grantedAt: change === 'granted' ? now : (before?.grantedAt ?? now),
               updatedAt: now,
             };
-      const current = (after ?? before) as Consent;
-      // A device that moves to another partner is revoked for the one it leaves, in the history and
-      // on that partner's consent topic, and granted afresh to the other.
-      const left = change === 'granted' ? before : null;
-      const previous = left ? null : before;
-      const events = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
-      if (left)
-        events.unshift(consentEvent('revoked', left, null, { id: randomUUID(), time: now }));
-
-      const deviceId = sql.add(callback.deviceId);
-      const [rawBody, verified, recordedAt] = [
-        sql.add(JSON.stringify(audit.rawBody)),
-        sql.add(JSON.stringify(verification)),
-        sql.add(now),
-      ];
-      const historyRow = (entry: {
-        change: string;
-        scope: string | null;
-        previousScope: string | null;
-        consent: Consent;
-      }) =>
-        `(${deviceId}, ${sql.add(entry.change)}, ${sql.add(entry.scope)}, ${sql.add(entry.previousScope)},
-          ${sql.add(entry.consent.ownerUserId)}, ${sql.add(entry.consent.host)}, ${rawBody}, ${verified},
-          ${recordedAt}, ${sql.add(entry.consent.partnerId)})`;
-      const history = [
-        ...(left
-          ? [
-              historyRow({
-                change: 'revoked',
-                scope: null,
-                previousScope: left.scope,
-                consent: left,
-              }),
-            ]
-          : []),
-        historyRow({
-          change,
-          scope: after?.scope ?? null,
-          previousScope: previous?.scope ?? null,
-          consent: current,
-        }),
-      ];
-      const writeConsent = after
-        ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host,
-                                      channel_names, partner_id, granted_at, updated_at, version)
-           VALUES (${deviceId}, ${sql.add(after.ownerUserId)}, ${sql.add(after.deviceType)},
-                   ${sql.add(after.deviceCode)}, ${sql.add(after.scope)}, ${sql.add(after.host)},
-                   ${sql.add(after.channelNames)}, ${sql.add(after.partnerId)}, ${sql.add(after.grantedAt)},
-                   ${recordedAt}, ${sql.add(version)})
-           ON CONFLICT (device_id) DO UPDATE SET owner_user_id = EXCLUDED.owner_user_id,
-             device_type = EXCLUDED.device_type, device_code = EXCLUDED.device_code,
-             scope = EXCLUDED.scope, host = EXCLUDED.host, channel_names = EXCLUDED.channel_names,
-             partner_id = EXCLUDED.partner_id, granted_at = EXCLUDED.granted_at,
-             updated_at = EXCLUDED.updated_at, version = EXCLUDED.version`
-        : `DELETE FROM device_consent WHERE device_id = ${deviceId}`;
-      const outbox = outboxInsert(
-        events.map((event) => ({
-          topic: audit.topics.topicsOf(event.partner).consent,
-          key: callback.deviceId,
-          event,
-        })),
-        sql.parameters.length + 1,
-      );
-      sql.parameters.push(...outbox.parameters);
-      // One statement writes the token record, the consent, the audit trail, the outbox, the host
-      // record and the notification: fewer round trips while the device's lock is held. The host
-      // insert takes no row lock (DO NOTHING), so callbacks for many devices on one host do not queue
-      // on it.
-      await db.query(
-        `WITH token AS (
-           ${token}
-         ), consent AS (
-           ${writeConsent}
-         ), history AS (
-           INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host,
-                                        callback, verification, recorded_at, partner_id)
-           VALUES ${history.join(', ')}
-         ), outbox AS (
-           ${outbox.sql}
-         ), host AS (
-           INSERT INTO shelly_host (name) VALUES (${sql.add(current.host)}) ON CONFLICT (name) DO NOTHING
-         )
-         SELECT pg_notify(${sql.add(CONSENT_CHANNEL)}, ${sql.add(writeConsentNotice(callback.deviceId, after, version))})`,
-        sql.parameters,
-      );
+      await writeChange(db, sql, {
+        token,
+        deviceId: callback.deviceId,
+        before,
+        after,
+        change,
+        callback: audit.rawBody,
+        verification,
+        version,
+        now,
+        topics: audit.topics,
+      });
       return { change, consent: after, version };
+    });
+  }
+
+  /**
+   * Applies what Shelly's cloud said of a device outside a callback (a `DeviceVerify` answer, an
+   * `unsubscribe_device`), in one transaction like `apply`: consent row, history entry with
+   * `source` (kept in its `verification` column), outbox event, host record and notification. `seen`
+   * is the consent the caller acted on: when the device's consent has changed since (or is gone),
+   * nothing is written, as the answer may be about the consent that was replaced.
+   */
+  async applyUpstream(
+    seen: Consent,
+    change: UpstreamChange,
+    audit: { source: unknown; topics: TopicRouter },
+  ): Promise<AppliedConsentChange> {
+    return this.pool.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent:${seen.deviceId}`]);
+      const { rows } = await db.query<ConsentRow & { next_version: string }>(
+        `SELECT nextval('consent_version_seq') AS next_version, ${consentColumns}
+         FROM device_consent WHERE device_id = $1`,
+        [seen.deviceId],
+      );
+      const before = rows[0] ? consentFromRow(rows[0]) : null;
+      const unchanged = { change: 'unchanged' as const, consent: before, version: null };
+      if (!before || before.updatedAt.getTime() !== seen.updatedAt.getTime()) return unchanged;
+      const now = new Date();
+      const after: Consent | null =
+        change.action === 'revoke' ? null : { ...before, ...change.fields, updatedAt: now };
+      const decided = after ? decideChange(before, { action: 'add', ...after }) : 'revoked';
+      if (decided === 'unchanged') return unchanged;
+      const version = Number(rows[0].next_version);
+      await writeChange(db, new Statement(), {
+        deviceId: seen.deviceId,
+        before,
+        after,
+        change: decided,
+        callback: null,
+        verification: audit.source,
+        version,
+        now,
+        topics: audit.topics,
+      });
+      return { change: decided, consent: after, version };
     });
   }
 

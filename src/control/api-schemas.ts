@@ -105,6 +105,24 @@ const commandAuditList = z.object({
     .meta({ description: 'Pass as `before` for the next page; null on the last page.' }),
 });
 
+const deviceSettings = z.object({
+  device: deviceId,
+  type: z.string().nullable(),
+  code: z.string().nullable(),
+  settings: z
+    .record(z.string(), z.unknown())
+    .meta({ description: "The device's settings as the cloud sent them (`deviceSettings`)." }),
+});
+
+const deviceUnsubscribed = z.object({
+  device: deviceId,
+  ownerUserId: z.number().int().meta({ description: 'The Shelly user who had shared the device.' }),
+  revoked: z.literal(true),
+  notice: z
+    .string()
+    .meta({ description: "Reminds the partner that it must tell the device's owner." }),
+});
+
 /** The bodies of the devices and commands API, for the OpenAPI document. */
 export const controlApiSchemas: ApiSchemas = {
   requests: {
@@ -122,5 +140,7 @@ export const controlApiSchemas: ApiSchemas = {
     Measurement: measurement,
     Device: device,
     DeviceList: deviceList,
+    DeviceSettings: deviceSettings,
+    DeviceUnsubscribed: deviceUnsubscribed,
   },
 };

@@ -19,10 +19,13 @@ import {
   DeviceCommandsController,
   stampArrival,
 } from './device-commands.controller';
+import { DeviceCloudController } from './device-cloud.controller';
 import { DeviceRpcController, RpcAttemptFilter } from './device-rpc.controller';
 import { DevicesController } from './devices.controller';
+import { GetDeviceSettings } from './get-device-settings';
 import { IdempotentCommands } from './idempotent-commands';
 import { SendDeviceCommand } from './send-device-command';
+import { UnsubscribeDevice } from './unsubscribe-device';
 
 /** How often shutdown looks whether the commands in flight have their answers. */
 const DRAIN_POLL_MS = 20;
@@ -30,7 +33,12 @@ const DRAIN_POLL_MS = 20;
 /** The control API: consented devices and commands and RPC calls to them, gated by consent, audited. */
 @Module({
   imports: [ConsentModule, DeviceStateModule, PublishModule],
-  controllers: [DevicesController, DeviceCommandsController, DeviceRpcController],
+  controllers: [
+    DevicesController,
+    DeviceCommandsController,
+    DeviceRpcController,
+    DeviceCloudController,
+  ],
   providers: [
     DeviceDirectory,
     SendDeviceCommand,
@@ -41,6 +49,8 @@ const DRAIN_POLL_MS = 20;
     RpcAttemptFilter,
     IdempotentCommands,
     CommandIdempotencyStore,
+    GetDeviceSettings,
+    UnsubscribeDevice,
   ],
 })
 export class ControlModule implements NestModule, OnModuleDestroy {

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     SHELLY_INTEGRATOR_TOKEN: integratorToken,
     SHELLY_TOKEN_URL: sim.tokenUrl,
     SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+    SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
     SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
     CONSENT_CALLBACK_BASE_URL: url,
   });

@@ -5,6 +5,7 @@ import { type AppConfig, InjectConfig } from '../config';
 import { ConsentCache } from '../consent';
 import {
   type DeviceEvent,
+  type JsonObject,
   normalizeParsedFrame,
   type ParsedFrame,
   type RejectedFrame,
@@ -75,6 +76,35 @@ export class IngestPipeline extends FramePort {
         this.metrics.framesReceived.inc({ host, event: 'unknown' });
         this.metrics.framesDropped.inc({ reason: result.reason });
         return;
+    }
+  }
+
+  /**
+   * What a resync learned of a device (`DeviceVerify`), given as the frame the device would have sent
+   * (a status, or offline): published like one, its events marked `source.resync`. It is no frame
+   * read from a socket, so it is not counted as one.
+   */
+  publishResync(host: string, frame: JsonObject & { event: string }): void {
+    const receivedAt = new Date();
+    const text = JSON.stringify(frame);
+    const result = normalizeParsedFrame(
+      { kind: 'parsed', event: frame.event, frame },
+      {
+        host,
+        api: 'integrator',
+        receivedAt,
+        newEventId: randomUUID,
+        includeRawStatus: this.config.ingest.includeRawStatus,
+      },
+    );
+    if (result.kind === 'events') {
+      for (const event of result.events) event.source.resync = true;
+      // The resync names the device by the id its consent is stored under: one reading only.
+      this.publishDeviceEvents(result.events, undefined, text, host, receivedAt);
+    } else if (result.kind === 'rejected') {
+      this.deadLetter(result, text, host, receivedAt);
+    } else {
+      this.metrics.framesDropped.inc({ reason: result.reason });
     }
   }
 

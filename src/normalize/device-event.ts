@@ -6,6 +6,8 @@ export type ShellyApi = 'integrator' | 'rte';
 export interface EventSource {
   api: ShellyApi;
   host: string;
+  /** Set when the event comes from the cloud's answer to a resync's `DeviceVerify`, not a frame. */
+  resync?: true;
 }
 
 /**

@@ -124,6 +124,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly resyncVerifiesSent = new Counter({
+    name: `${prefix}resync_verifies_sent_total`,
+    help: 'DeviceVerify requests sent by resyncs, by host.',
+    labelNames: ['host'] as const,
+    registers: [this.registry],
+  });
+
+  readonly resyncVerifyOutcomes = new Counter({
+    name: `${prefix}resync_verify_outcomes_total`,
+    help: 'How resync DeviceVerify requests ended, by host and result (the answer, or unanswered).',
+    labelNames: ['host', 'result'] as const,
+    registers: [this.registry],
+  });
+
   readonly tokenRenewals = new Counter({
     name: `${prefix}token_renewals_total`,
     help: 'Integrator token requests, by outcome (success, failure).',

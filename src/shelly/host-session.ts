@@ -9,6 +9,8 @@ export interface SessionDependencies {
   token: () => Promise<string>;
   invalidateToken: (token: string) => void;
   onFrame: (host: string, text: string) => void;
+  /** The socket opened: first connect or reconnect. */
+  onOpen: (host: string) => void;
   metrics: Metrics;
   logger: Logger;
 }
@@ -156,6 +158,7 @@ export class HostSession {
     this.deps.metrics.sessionUp.set({ host: this.host }, 1);
     this.log.info('integrator session open');
     this.pingTimer = setInterval(() => this.keepAlive(), this.deps.config.pingIntervalMs);
+    this.deps.onOpen(this.host);
   }
 
   private keepAlive(): void {

@@ -1,6 +1,7 @@
 import type { RejectedFrame } from '../normalize/frame-fields';
 import type { ParsedFrame } from '../normalize/normalize-frame';
 import { Metrics } from '../observability/metrics';
+import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
 import { InboundFrames } from './inbound-frames';
 import { FramePort } from './ports';
@@ -20,6 +21,7 @@ const host = 'shelly-103-eu.shelly.cloud';
 describe('frames read from a session', () => {
   let port: RecordingPort;
   let correlator: CommandCorrelator;
+  let actions: ActionCorrelator;
   let metrics: Metrics;
   let inbound: InboundFrames;
 
@@ -27,7 +29,8 @@ describe('frames read from a session', () => {
     port = new RecordingPort();
     correlator = new CommandCorrelator();
     metrics = new Metrics();
-    inbound = new InboundFrames(port, correlator, metrics);
+    actions = new ActionCorrelator();
+    inbound = new InboundFrames(port, correlator, actions, metrics);
   });
 
   const received = async (event: string) =>
@@ -56,6 +59,25 @@ describe('frames read from a session', () => {
     );
     expect(port.frames).toEqual([]);
     expect(await received('action_response')).toBe(1);
+  });
+
+  it('settles the action waiting for its response, by host and trid', () => {
+    const answers: unknown[] = [];
+    actions.wait(host, 9, { deviceId: 'cc7b5c0c5d9c', settle: (r) => answers.push(r.result) });
+    const answer = (on: string, trid: number) =>
+      inbound.accept(
+        on,
+        JSON.stringify({
+          event: 'Integrator:ActionResponse',
+          trid,
+          data: { result: 'OK', deviceId: '224830197357980' },
+        }),
+      );
+    answer('shelly-77-eu.shelly.cloud', 9);
+    answer(host, 8);
+    expect(answers).toEqual([]);
+    answer(host, 9);
+    expect(answers).toEqual(['OK']);
   });
 
   it('passes a device frame on parsed, with its text', () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parseFrame } from '../normalize';
 import { Metrics } from '../observability';
+import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
 import { FramePort } from './ports';
 import { readResponse } from './responses';
@@ -21,6 +22,7 @@ export class InboundFrames {
   constructor(
     private readonly port: FramePort,
     private readonly correlator: CommandCorrelator,
+    private readonly actions: ActionCorrelator,
     private readonly metrics: Metrics,
   ) {}
 
@@ -33,6 +35,7 @@ export class InboundFrames {
     }
     this.metrics.framesReceived.inc({ host, event: responseLabels[response.kind] });
     this.metrics.responsesReceived.inc({ kind: response.kind });
-    if (response.kind !== 'action-response') this.correlator.settle(host, response);
+    if (response.kind === 'action-response') this.actions.settle(host, response);
+    else this.correlator.settle(host, response);
   }
 }

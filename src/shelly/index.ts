@@ -2,9 +2,13 @@
 export type { CommandResult } from './command-correlator';
 export { CommandDispatcher } from './command-dispatcher';
 export { hostMatcher } from './host-matcher';
+export { IntegratorActions } from './integrator-actions';
+export type { ActionResult } from './integrator-actions';
+export { IntegratorUnsubscribeClient } from './integrator-unsubscribe.client';
+export type { UnsubscribeAnswer } from './integrator-unsubscribe.client';
 export type { ShellyCommandData, ShellyRequest } from './outgoing-frames';
 export { FramePort, SessionKeySource } from './ports';
 export { readResponse } from './responses';
-export type { RpcError, ShellyResponse } from './responses';
+export type { ActionResponse, RpcError, ShellyResponse } from './responses';
 export { SessionsHealth } from './sessions.health';
 export { ShellyModule } from './shelly.module';

@@ -43,3 +43,18 @@ export function requestFrame(
     ? commandRequestFrame(trid, decimalDeviceId, request.data)
     : jrpcRequestFrame(trid, decimalDeviceId, request.method, request.params);
 }
+/** The actions the cloud answers itself, about one device (protocol 2.7). */
+export type IntegratorAction = 'DeviceVerify' | 'DeviceGetSettings';
+
+/** The `Integrator:ActionRequest` frame; unlike a command, it carries the device inside `data`. */
+export function actionRequestFrame(
+  trid: number,
+  action: IntegratorAction,
+  decimalDeviceId: string,
+): string {
+  return JSON.stringify({
+    event: 'Integrator:ActionRequest',
+    trid,
+    data: { action, deviceId: decimalDeviceId },
+  });
+}

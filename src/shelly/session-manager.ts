@@ -23,6 +23,7 @@ export interface SessionState {
 export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly sessions = new Map<string, HostSession>();
   private readonly closing = new Map<string, Promise<void>>();
+  private readonly openListeners = new Set<(host: string) => void>();
   private readonly hostAllowed: (host: string) => boolean;
   private readingPaused = false;
   private stopListening?: () => void;
@@ -69,6 +70,12 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
     return this.sessions.get(host)?.isUp ?? false;
   }
 
+  /** Tells `listener` each time a session opens its socket, first time or again. */
+  onSessionOpen(listener: (host: string) => void): () => void {
+    this.openListeners.add(listener);
+    return () => this.openListeners.delete(listener);
+  }
+
   /** Sends a frame on the host's socket; false when no session to that host is up. */
   send(host: string, text: string): boolean {
     return this.sessions.get(host)?.send(text) ?? false;
@@ -95,6 +102,9 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
       token: () => this.tokens.token(),
       invalidateToken: (token) => this.tokens.invalidate(token),
       onFrame: (from, text) => this.inbound.accept(from, text),
+      onOpen: (opened) => {
+        for (const listener of this.openListeners) listener(opened);
+      },
       metrics: this.metrics,
       logger: this.logger,
     });

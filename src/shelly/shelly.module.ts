@@ -1,8 +1,11 @@
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
+import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
 import { CommandDispatcher } from './command-dispatcher';
 import { InboundFrames } from './inbound-frames';
+import { IntegratorActions } from './integrator-actions';
 import { IntegratorTokenClient } from './integrator-token.client';
+import { IntegratorUnsubscribeClient } from './integrator-unsubscribe.client';
 import { FramePort, SessionKeySource } from './ports';
 import { SessionManager } from './session-manager';
 import { SessionsHealth } from './sessions.health';
@@ -15,8 +18,8 @@ export interface ShellyPorts {
 }
 
 /**
- * The Shelly cloud protocol: integrator token, sessions, keep-alive, command correlation and the
- * frames that go out. Registered once at the root, which names the implementation of each port;
+ * The Shelly cloud protocol: integrator token, sessions, keep-alive, command and action correlation,
+ * `unsubscribe_device` and the frames that go out. Registered once at the root, which names the implementation of each port;
  * global, so that the control API finds the command dispatcher, and so that its sessions close after
  * every module that sends on them.
  */
@@ -35,9 +38,12 @@ export class ShellyModule {
         SessionManager,
         CommandCorrelator,
         CommandDispatcher,
+        ActionCorrelator,
+        IntegratorActions,
+        IntegratorUnsubscribeClient,
         SessionsHealth,
       ],
-      exports: [CommandDispatcher, SessionsHealth],
+      exports: [CommandDispatcher, IntegratorActions, IntegratorUnsubscribeClient, SessionsHealth],
     };
   }
 }

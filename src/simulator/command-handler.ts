@@ -181,7 +181,7 @@ export class CommandHandler {
       request: frame.data,
       result: decision.data.result,
     });
-    if (frame.trid === undefined) return;
+    if (frame.trid === undefined || this.deps.faults.droppingResponses) return;
     connection.socket.send(actionResponseFrame(frame.trid, decision.user, decision.data));
   }
 }

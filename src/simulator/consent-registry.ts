@@ -64,7 +64,7 @@ export class ConsentRegistry {
   async revoke(
     device: SimulatedDevice,
     integrator: string,
-    tamper: TrustTamper | undefined,
+    options: { tamper?: TrustTamper; callbackLost?: boolean },
   ): Promise<ConsentResult> {
     const key = consentKey(integrator, device.identity.deviceId);
     const consent = this.byKey.get(key);
@@ -74,12 +74,14 @@ export class ConsentRegistry {
         `device ${device.identity.id} has no consent to revoke`,
       );
     }
-    const result = await this.callback.deliver(
-      { ...consent, host: device.host },
-      device,
-      'remove',
-      tamper,
-    );
+    const result = options.callbackLost
+      ? { applied: true }
+      : await this.callback.deliver(
+          { ...consent, host: device.host },
+          device,
+          'remove',
+          options.tamper,
+        );
     if (result.applied) this.byKey.delete(key);
     return result;
   }

@@ -23,11 +23,13 @@ const consentBody = z.discriminatedUnion('action', [
     integrator: z.string().optional(),
     link: z.string().optional(),
     tamper: z.enum(trustTampers).optional(),
+    callbackLost: z.boolean().optional(),
   }),
   z.object({
     action: z.literal('remove'),
     integrator: z.string().optional(),
     tamper: z.enum(trustTampers).optional(),
+    callbackLost: z.boolean().optional(),
   }),
 ]);
 
@@ -166,7 +168,10 @@ async function route(
     if (method === 'POST' && action === 'consent') {
       const consent = consentBody.parse(await body());
       return consent.action === 'add'
-        ? simulator.grantConsent(device, consent, { tamper: consent.tamper })
+        ? simulator.grantConsent(device, consent, {
+            tamper: consent.tamper,
+            callbackLost: consent.callbackLost,
+          })
         : simulator.revokeConsent(device, consent);
     }
     if (method === 'POST' && action === 'status') {

@@ -54,7 +54,10 @@ export class SimulatorFaults {
     return this.delayMs;
   }
 
-  /** Commands still run and their status change is sent, but no response comes. */
+  /**
+   * Commands still run and their status change is sent, but no response comes; actions
+   * (`DeviceVerify`, `DeviceGetSettings`) go unanswered too.
+   */
   dropCommandResponses(drop: boolean): void {
     this.dropping = drop;
   }

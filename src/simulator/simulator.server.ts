@@ -230,11 +230,7 @@ export class ShellySimulator implements SimulatorControl {
 
   async revokeConsent(ref: DeviceRef, options: RevokeOptions = {}): Promise<ConsentResult> {
     const device = this.device(ref);
-    return this.consentRegistry.revoke(
-      device,
-      this.integratorTag(options.integrator),
-      options.tamper,
-    );
+    return this.consentRegistry.revoke(device, this.integratorTag(options.integrator), options);
   }
 
   /**

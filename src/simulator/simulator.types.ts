@@ -68,6 +68,8 @@ export interface GrantOptions {
 export interface RevokeOptions {
   integrator?: string;
   tamper?: TrustTamper;
+  /** The cloud drops the consent, but its callback never reaches the integrator. */
+  callbackLost?: boolean;
 }
 
 export interface ConsentResult {

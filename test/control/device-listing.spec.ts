@@ -26,6 +26,11 @@ describe('listing consented devices', () => {
   it('lists every device with its consent, in pages', async () => {
     const readOnly = rig.device('SHSW-1');
     await rig.grant(readOnly, '00');
+    const plug = rig.device('SNSW-001P16EU');
+    // The resync after the grant asks the cloud for the device's state.
+    await eventually(async () => {
+      expect((await rig.get(`/v1/devices/${plug.identity.id}`)).body.online).toBe(true);
+    }, 5_000);
 
     const first = await rig.get('/v1/devices?limit=2');
     expect(first.status).toBe(200);
@@ -39,7 +44,6 @@ describe('listing consented devices', () => {
     expect(listed.map((d) => d.id)).toEqual(ids);
     expect(pages).toHaveLength(3);
 
-    const plug = rig.device('SNSW-001P16EU');
     expect(listed.find((d) => d.id === plug.identity.id)).toEqual({
       id: plug.identity.id,
       ownerUserId: 48213,
@@ -51,9 +55,9 @@ describe('listing consented devices', () => {
       names: expect.any(Array),
       grantedAt: expect.any(String),
       updatedAt: expect.any(String),
-      online: null,
-      lastSeenAt: null,
-      measurements: [],
+      online: true,
+      lastSeenAt: expect.any(String),
+      measurements: expect.arrayContaining([expect.objectContaining({ component: 'switch' })]),
     });
 
     const readOnlyPage = await rig.get('/v1/devices?scope=read');
@@ -105,7 +109,7 @@ describe('listing consented devices', () => {
     expect((await rig.get(`/v1/devices/${plug.identity.deviceId}`)).body.id).toBe(plug.identity.id);
   });
 
-  it('forgets the state of a revoked device: shared again, it starts without readings', async () => {
+  it('forgets the state of a revoked device: shared again while offline, it has no readings', async () => {
     const meter = rig.device('SPEM-003CEBEU');
     rig.sim.emitStatus(meter, { partial: false });
     await eventually(async () => {
@@ -114,9 +118,13 @@ describe('listing consented devices', () => {
     }, 5_000);
 
     expect(await rig.sim.revokeConsent(meter)).toMatchObject({ applied: true });
+    rig.sim.setOnline(meter, false);
     await rig.grant(meter, '01');
 
-    const again = (await rig.get(`/v1/devices/${meter.identity.id}`)).body as unknown as Listed;
-    expect(again).toMatchObject({ online: null, measurements: [] });
+    // The resync after the grant learns that the device is offline, with no status.
+    await eventually(async () => {
+      const again = (await rig.get(`/v1/devices/${meter.identity.id}`)).body as unknown as Listed;
+      expect(again).toMatchObject({ online: false, measurements: [] });
+    }, 5_000);
   });
 });

@@ -27,6 +27,8 @@ describe('integrator session recovery', () => {
   const openedAt = (r: IngestRig, host: string) => r.sim.connections(host)[0]?.openedAt;
 
   async function expectIngesting(r: IngestRig, host: string): Promise<void> {
+    // The resync after the reconnect publishes states of its own; count from when it is done.
+    await r.waitForResync();
     const before = await topicMessageCount(kafkaBrokers, r.topics.deviceStatus);
     const device = r.sim.devices.find((d) => d.host === host)!;
     expect(r.sim.emitStatus(device)).toBe(1);

@@ -53,11 +53,13 @@ describe('isolation between partners', () => {
       rig.get(`/v1/devices/${id}/commands`, keys.acme),
       rig.command(id, on, keys.acme),
       rig.get(`/v1/consents/${id}`, keys.acme),
+      rig.get(`/v1/devices/${id}/settings`, keys.acme),
+      rig.call('DELETE', `/v1/devices/${id}/consent`, keys.acme),
     ];
     const others = await Promise.all(routes(idOf(brightDevice)));
     const unknown = await Promise.all(routes(never));
 
-    expect(others.map((a) => a.status)).toEqual([404, 404, 404, 404]);
+    expect(others.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 404]);
     const shape = (answers: typeof others, id: string) =>
       answers.map((a) => ({
         code: a.body.code,
@@ -65,6 +67,7 @@ describe('isolation between partners', () => {
       }));
     expect(shape(others, idOf(brightDevice))).toEqual(shape(unknown, never));
     expect(commandsTo(brightDevice)).toBe(0);
+    expect(rig.sim.consents().map((c) => c.deviceId)).toContain(brightDevice.identity.deviceId);
   });
 
   it('leaves another partner’s device out of the consent list, even when asked for by partner', async () => {

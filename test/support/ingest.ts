@@ -3,6 +3,7 @@ import { PublishBuffer } from '../../src/publish/publish-buffer';
 import { Topics } from '../../src/config/topics';
 import { ShellySimulator, SimulatorOptions } from '../../src/simulator/simulator.server';
 import { RunningService, startService } from './app';
+import { DeviceResync } from '../../src/resync/device-resync';
 import { waitFor } from './eventually';
 import { freePort } from './free-port';
 import { testIntegratorToken } from './services';
@@ -16,6 +17,11 @@ export interface IngestRig {
   waitForSessions(count: number): Promise<void>;
   /** Resolves once the service's publish buffer is empty. */
   waitForBufferEmpty(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once every `DeviceVerify` the resyncs sent so far has ended and what they learned is
+   * published: each session open and each grant verifies devices, and their states become events.
+   */
+  waitForResync(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +51,7 @@ export async function startIngestRig(
       CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
       SHELLY_TOKEN_URL: sim.tokenUrl,
       SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+      SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
       SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
       SHELLY_PING_INTERVAL_MS: '1000',
       SHELLY_RECONNECT_MIN_MS: '50',
@@ -80,6 +87,10 @@ export async function startIngestRig(
       ),
     waitForBufferEmpty: (timeoutMs = 30_000) =>
       waitFor(() => service.app.get(PublishBuffer).depth === 0, timeoutMs),
+    waitForResync: async () => {
+      await waitFor(() => service.app.get(DeviceResync).idle, 20_000);
+      await waitFor(() => service.app.get(PublishBuffer).depth === 0, 30_000);
+    },
     stop: async () => {
       await service.stop();
       await sim.stop();

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { toDecimalDeviceId } from '../common';
+import { ActionCorrelator } from './action-correlator';
+import { CommandCorrelator } from './command-correlator';
+import { actionRequestFrame, IntegratorAction } from './outgoing-frames';
+import type { ActionResponse } from './responses';
+import { SessionManager } from './session-manager';
+
+export type ActionResult = { kind: 'answered'; response: ActionResponse } | { kind: 'timeout' };
+
+/**
+ * Sends `Integrator:ActionRequest`s (`DeviceVerify`, `DeviceGetSettings`) on the session of a host
+ * and hands back the cloud's answer or the timeout. Their trids are taken from the command
+ * correlator, so that a trid is never held by a command and an action at once on one socket.
+ */
+@Injectable()
+export class IntegratorActions {
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly commands: CommandCorrelator,
+    private readonly actions: ActionCorrelator,
+  ) {}
+
+  isConnected(host: string): boolean {
+    return this.sessions.isUp(host);
+  }
+
+  /** Tells `listener` each time a session to a host opens, first time or again; returns the unsubscribe. */
+  onSessionOpen(listener: (host: string) => void): () => void {
+    return this.sessions.onSessionOpen(listener);
+  }
+
+  /** `undefined` when the session to `host` is not up, so nothing was sent. */
+  request(
+    host: string,
+    action: IntegratorAction,
+    deviceId: string,
+    timeoutMs: number,
+  ): Promise<ActionResult> | undefined {
+    // The command correlator only reserves the trid on the host's socket, so that no command shares
+    // it; the answer is an action response, which this class settles.
+    const trid = this.commands.begin(host, deviceId, timeoutMs, 'command-response');
+    let answered!: (response: ActionResponse) => void;
+    const answer = new Promise<ActionResult>(
+      (resolve) => (answered = (response) => resolve({ kind: 'answered', response })),
+    );
+    const stopWaiting = this.actions.wait(host, trid.trid, { deviceId, settle: answered });
+    const frame = actionRequestFrame(trid.trid, action, toDecimalDeviceId(deviceId) as string);
+    if (!this.sessions.send(host, frame)) {
+      stopWaiting();
+      trid.cancel();
+      return undefined;
+    }
+    const timeout = trid.result.then((): ActionResult => ({ kind: 'timeout' }));
+    return Promise.race([answer, timeout]).finally(() => {
+      stopWaiting();
+      trid.cancel();
+    });
+  }
+}
