@@ -79,7 +79,7 @@ describe('a frame whose dead letter Kafka refuses', () => {
     expect(record.valueBytes).toBeLessThanOrEqual(64 * 1024);
     expect(
       await metricValue(
-        rig.service.url,
+        rig.service.managementUrl,
         'shelly_ingest_records_parked_total',
         'origin="buffer",reason="record_too_large"',
       ),

@@ -83,7 +83,7 @@ describe('resync after a reconnect', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(
       await metricValue(
-        r.service.url,
+        r.service.managementUrl,
         'shelly_ingest_resync_verify_outcomes_total',
         `host="${HOST}",result="ok"`,
       ),
@@ -177,7 +177,7 @@ describe('resync after a reconnect', () => {
     await eventually(async () => {
       expect(
         await metricValue(
-          r.service.url,
+          r.service.managementUrl,
           'shelly_ingest_resync_verify_outcomes_total',
           `host="${HOST}",result="unanswered"`,
         ),

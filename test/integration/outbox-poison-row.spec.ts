@@ -48,9 +48,9 @@ describe('a poison row in the outbox', () => {
     );
 
     await eventually(async () => {
-      expect(await metricValue(service!.url, 'shelly_ingest_outbox_depth')).toBe(4);
+      expect(await metricValue(service!.managementUrl, 'shelly_ingest_outbox_depth')).toBe(4);
       expect(
-        await metricValue(service!.url, 'shelly_ingest_outbox_oldest_age_seconds'),
+        await metricValue(service!.managementUrl, 'shelly_ingest_outbox_oldest_age_seconds'),
       ).toBeGreaterThanOrEqual(3600);
     }, 10_000);
 
@@ -65,15 +65,17 @@ describe('a poison row in the outbox', () => {
     expect(record.valueBytes).toBeGreaterThan(POISON_PAYLOAD_BYTES);
     expect(
       await metricValue(
-        service.url,
+        service.managementUrl,
         'shelly_ingest_records_parked_total',
         'origin="outbox",reason="record_too_large"',
       ),
     ).toBe(1);
 
     await eventually(async () => {
-      expect(await metricValue(service!.url, 'shelly_ingest_outbox_depth')).toBe(0);
-      expect(await metricValue(service!.url, 'shelly_ingest_outbox_oldest_age_seconds')).toBe(0);
+      expect(await metricValue(service!.managementUrl, 'shelly_ingest_outbox_depth')).toBe(0);
+      expect(
+        await metricValue(service!.managementUrl, 'shelly_ingest_outbox_oldest_age_seconds'),
+      ).toBe(0);
     }, 10_000);
   }, 120_000);
 });
