@@ -195,10 +195,12 @@ take_offline "${default_devices[1]}"
 
 # One run of Schemathesis with `key`. Real ids where random ones would only meet 404: `online_device`
 # to read, `offline_device` to command and read the commands of, the partner to show and make
-# consent links for; and `other_device`, shared with the other partner, whose consent the admin key
-# reads and the partner's key must get 404 for.
+# consent links for; `other_device`, shared with the other partner, whose consent the admin key
+# reads and the partner's key must get 404 for; and `spare_device`, the one it may unsubscribe (no
+# other operation uses it, so none meets a device that Shelly no longer shares).
 fuzz() {
-  local name=$1 key=$2 online_device=$3 offline_device=$4 other_device=$5 config="$WORK/$1.toml"
+  local name=$1 key=$2 online_device=$3 offline_device=$4 other_device=$5 spare_device=$6
+  local config="$WORK/$1.toml"
   cat >"$config" <<TOML
 [[operations]]
 include-operation-id = "getDevice"
@@ -215,6 +217,18 @@ parameters = { "path.id" = "$offline_device" }
 [[operations]]
 include-operation-id = "listDeviceCommands"
 parameters = { "path.id" = "$offline_device" }
+
+[[operations]]
+include-operation-id = "callDeviceRpc"
+parameters = { "path.id" = "$offline_device" }
+
+[[operations]]
+include-operation-id = "getDeviceSettings"
+parameters = { "path.id" = "$online_device" }
+
+[[operations]]
+include-operation-id = "unsubscribeDevice"
+parameters = { "path.id" = "$spare_device" }
 
 [[operations]]
 include-operation-id = "revokeApiKey"
@@ -248,6 +262,8 @@ TOML
     --generation-database none \
     ${SCHEMATHESIS_EXTRA_ARGS:-})
 }
-fuzz admin "$admin_key" "${default_devices[0]}" "${default_devices[1]}" "${partner_devices[0]}"
-fuzz partner "$partner_key" "${partner_devices[0]}" "${partner_devices[1]}" "${default_devices[0]}"
+fuzz admin "$admin_key" "${default_devices[0]}" "${default_devices[1]}" "${partner_devices[0]}" \
+  "${default_devices[2]}"
+fuzz partner "$partner_key" "${partner_devices[0]}" "${partner_devices[1]}" "${default_devices[0]}" \
+  "${partner_devices[2]}"
 log "schemathesis found no 5xx and no response that breaks the document, with either key"

@@ -17,4 +17,4 @@ export { RateLimiter } from './rate-limiter';
 export type { RateLimit } from './rate-limiter';
 export { backoffDelay, sleep } from './retry';
 export type { BackoffPolicy } from './retry';
-export { parseBody } from './validation';
+export { holdsNul, parseBody } from './validation';

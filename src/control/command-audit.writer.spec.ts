@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { topicNames } from '../config/topics';
+import { Metrics } from '../observability/metrics';
 import { TopicRouter } from '../publish/topic-router';
 import { CommandAuditRecord } from './command-audit';
 import { CommandAuditWriter, MAX_BACKLOG } from './command-audit.writer';
@@ -32,9 +33,11 @@ describe('command audit writer', () => {
       kafka: { topicPrefix: 't.', topics: topicNames('t.'), topicPerPartner },
     });
     const log = pino({ level: 'silent' });
+    const metrics = new Metrics();
     return {
       relay,
-      writer: new CommandAuditWriter({ query } as never, relay as never, topics, log),
+      metrics,
+      writer: new CommandAuditWriter({ query } as never, relay as never, topics, metrics, log),
     };
   }
 
@@ -70,7 +73,10 @@ describe('command audit writer', () => {
   });
 
   it('keeps records while the database is down, stops accepting commands at the bound, and catches up', async () => {
-    const query = jest.fn().mockRejectedValue(new Error('database down'));
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const query = jest.fn().mockRejectedValue(down);
     const { writer: audit } = writer(query);
     for (let i = 0; i < MAX_BACKLOG; i++) audit.record(record(i));
     await jest.advanceTimersByTimeAsync(1_000);
@@ -82,6 +88,33 @@ describe('command audit writer', () => {
     await jest.advanceTimersByTimeAsync(10_000);
     expect(audit.backlog).toBe(0);
     expect(audit.accepting).toBe(true);
+  });
+
+  it('writes each record of a batch the database refuses alone, and logs and counts the one it refuses again', async () => {
+    // Postgres cannot store a NUL character in jsonb (SQLSTATE 22P05).
+    const refused = Object.assign(new Error('unsupported Unicode escape sequence'), {
+      code: '22P05',
+    });
+    const written: number[] = [];
+    const query = jest.fn((_sql: string, parameters: unknown[]) => {
+      const trids = parameters
+        .filter((p): p is string => typeof p === 'string' && p.startsWith('{'))
+        .map((p) => (JSON.parse(p) as CommandAuditRecord).trid as number);
+      if (trids.includes(2)) return Promise.reject(refused);
+      written.push(...trids);
+      return Promise.resolve({ rows: [] });
+    });
+    const { writer: audit, metrics } = writer(query);
+    for (const n of [1, 2, 3]) audit.record(record(n));
+
+    await jest.advanceTimersByTimeAsync(100);
+
+    expect(written).toEqual([1, 3]);
+    expect(audit.backlog).toBe(0);
+    const dropped = await metrics.recordsDropped.get();
+    expect(dropped.values).toEqual([
+      { labels: { origin: 'audit', reason: 'refused_by_database' }, value: 1 },
+    ]);
   });
 
   it('writes what is queued on close', async () => {

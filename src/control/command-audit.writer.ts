@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { backoffDelay, type BackoffPolicy, sleep } from '../common';
+import { backoffDelay, type BackoffPolicy, isDatabaseUnavailable, sleep } from '../common';
 import { PgPool } from '../database';
-import { InjectRootLogger } from '../observability';
+import { InjectRootLogger, Metrics } from '../observability';
 import { outboxInsert, OutboxRelay, TopicRouter } from '../publish';
 import { CommandAuditRecord } from './command-audit';
 
@@ -35,6 +35,7 @@ export class CommandAuditWriter {
     private readonly pool: PgPool,
     private readonly relay: OutboxRelay,
     private readonly topics: TopicRouter,
+    private readonly metrics: Metrics,
     @InjectRootLogger() logger: Logger,
   ) {
     this.log = logger.child({ component: 'command-audit' });
@@ -83,6 +84,12 @@ export class CommandAuditWriter {
       try {
         await this.write(batch);
       } catch (error) {
+        if (!isDatabaseUnavailable(error)) {
+          const handled = await this.writeOneByOne(batch);
+          this.queue.splice(0, handled);
+          this.relay.wake();
+          if (handled === batch.length) continue;
+        }
         if (this.closing) {
           closingSince ??= Date.now();
           if (Date.now() - closingSince > CLOSE_RETRY_MS) {
@@ -101,6 +108,25 @@ export class CommandAuditWriter {
       this.queue.splice(0, batch.length);
       this.relay.wake();
     }
+  }
+
+  /**
+   * A batch the database refused (rather than could not take) holds a record it will never take,
+   * e.g. a text it cannot store: each record is written alone, and one refused again goes to the
+   * error log in full and is counted, so that it does not hold back the others. Answers how many
+   * records were handled before the database became unavailable, if it did.
+   */
+  private async writeOneByOne(batch: readonly CommandAuditRecord[]): Promise<number> {
+    for (const [index, record] of batch.entries()) {
+      try {
+        await this.write([record]);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) return index;
+        this.log.error({ err: error, record }, 'the database refused a command audit record');
+        this.metrics.recordsDropped.inc({ origin: 'audit', reason: 'refused_by_database' });
+      }
+    }
+    return batch.length;
   }
 
   /** The last resort on shutdown with the database gone: the records go to the log, not nowhere. */

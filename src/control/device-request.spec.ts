@@ -29,6 +29,8 @@ describe('RPC call bodies', () => {
     [{ method: 'Switch.Set', params: [0] }, 'params'],
     [{ method: 'Switch.Set', params: 'id=0' }, 'params'],
     [{ method: 'Switch.Set', id: 0 }, ''],
+    [{ method: 'Switch.Set', params: { name: 'a\u0000b' } }, 'params'],
+    [{ method: 'Switch.Set', params: { deep: [{ ['k\u0000']: 1 }] } }, 'params'],
     [{ type: 'relay', channel: 0, action: 'on' }, 'method'],
   ])('refuses %j', (body, path) => {
     const parsed = parseRequest('rpc', body);

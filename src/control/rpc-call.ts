@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { holdsNul } from '../common';
 
 /** `Component.Method`, as Gen2+ devices name their RPC methods. */
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/;
@@ -15,6 +16,9 @@ export const rpcCall = z
       }),
     params: z
       .record(z.string(), z.unknown())
+      .refine((params) => !holdsNul(params), {
+        error: 'NUL characters are not allowed in params',
+      })
       .optional()
       .meta({ description: 'The method\'s parameters, e.g. `{"id": 0, "on": true}`.' }),
   })
