@@ -247,7 +247,9 @@ TOML
   # Excluded: the check positive_data_acceptance, which expects valid-looking requests to succeed,
   # while a valid body for a device id that was never shared is rightly 404; and the stateful phase,
   # which chains operations through links this document does not declare.
-  # From the scratch directory: Schemathesis keeps a cache in the working directory.
+  # From the scratch directory: Schemathesis keeps a cache in the working directory. One worker:
+  # with two threads, Debian's Python 3.11 sometimes fails inside Hypothesis with "AST constructor
+  # recursion depth mismatch" (CPython issue 106905), an error of the tool, not a finding.
   (cd "$WORK" && "$VENV/bin/schemathesis" --no-color --config-file "$config" run "$management/openapi.json" \
     --url "$api" \
     --header "Authorization: Bearer $key" \
@@ -256,7 +258,7 @@ TOML
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" \
     --seed 1 \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 10 \
     --suppress-health-check too_slow \
     --generation-database none \
