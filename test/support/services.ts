@@ -50,11 +50,7 @@ export async function createEmptyDatabase(): Promise<{ url: string; drop(): Prom
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      await withAdmin(databaseUrl, (client) =>
-        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      );
-    },
+    drop: () => dropDatabase(databaseUrl, name),
   };
 }
 
@@ -62,6 +58,28 @@ export async function createMigratedDatabase(): Promise<{ url: string; drop(): P
   const database = await createEmptyDatabase();
   await migrate(database.url, readMigrations());
   return database;
+}
+
+/** Postgres's answer when the database to drop is in use by a process the test role may not end. */
+const NOT_ALLOWED_TO_END = '42501';
+
+/**
+ * Drops a test database, whoever still uses it. An autovacuum worker that happens to be in it runs
+ * as the superuser, whom the test role may not end: it finishes within moments, so the drop is tried
+ * again for a while.
+ */
+async function dropDatabase(databaseUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdmin(databaseUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== NOT_ALLOWED_TO_END || attempt === 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 async function withAdmin<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
