@@ -87,6 +87,7 @@ export interface ShellyConfig {
   pingIntervalMs: number;
   reconnect: BackoffPolicy & { stableMs: number };
   resyncVerifiesPerSecond: number;
+  consentSettleMs: number;
 }
 
 export interface IngestConfig {
@@ -219,6 +220,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
         stableMs: v.SHELLY_SESSION_STABLE_MS,
       },
       resyncVerifiesPerSecond: v.SHELLY_RESYNC_VERIFIES_PER_SECOND,
+      consentSettleMs: v.SHELLY_CONSENT_SETTLE_MS,
     },
     ingest: {
       bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,

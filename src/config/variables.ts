@@ -290,6 +290,12 @@ export const variables = {
     default: '20',
     doc: 'Pace of the resync: `DeviceVerify` requests sent per second on each session, for every consented device of its host, after each (re)connect.',
   }),
+  SHELLY_CONSENT_SETTLE_MS: variable({
+    group: 'Shelly cloud',
+    schema: integer(0, 600_000),
+    default: '30000',
+    doc: "Shelly applies a consent change only once the callback's 200 reaches it: a `DeviceVerify` answer that contradicts a consent changed less than this long ago is asked again this long after the change instead of applied.",
+  }),
   CONSENT_CALLBACK_PATH: variable({
     group: 'Consent',
     schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),

@@ -7,7 +7,7 @@ import { IngestPipeline } from '../ingest';
 import type { JsonObject } from '../normalize';
 import { InjectRootLogger, Metrics } from '../observability';
 import { type ActionResponse, type ActionResult, hostMatcher, IntegratorActions } from '../shelly';
-import { decideVerification, resultLabel } from './verify-decision';
+import { decideVerification, resultLabel, unsettledForMs } from './verify-decision';
 
 /**
  * Events missed while a session was down are not replayed (protocol 2.4), so each time a session
@@ -132,13 +132,18 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
       switch (decision.kind) {
         case 'refresh':
           this.ingest.publishResync(host, this.refreshFrame(seen.deviceId, decision.status));
-          if (decision.change) await this.store(seen, decision.change, response);
+          if (decision.change) await this.store(host, seen, decision.change, response);
           return;
         case 'revoke':
-          await this.store(seen, { action: 'revoke' }, response);
+          await this.store(host, seen, { action: 'revoke' }, response);
           return;
         case 'move':
-          await this.store(seen, { action: 'update', fields: { host: decision.host } }, response);
+          await this.store(
+            host,
+            seen,
+            { action: 'update', fields: { host: decision.host } },
+            response,
+          );
           return;
         case 'ignore':
           this.log.warn({ deviceId: seen.deviceId, problem: decision.problem }, 'resync answer');
@@ -165,10 +170,20 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
   }
 
   private async store(
+    host: string,
     seen: Consent,
     change: UpstreamChange,
     response: ActionResponse,
   ): Promise<void> {
+    const unsettled = unsettledForMs(seen, Date.now(), this.config.shelly.consentSettleMs);
+    if (unsettled > 0) {
+      this.log.info(
+        { deviceId: seen.deviceId, result: response.result, retryInMs: unsettled },
+        'a resync answer contradicts a consent changed moments ago; asking again later',
+      );
+      this.retryLater(host, seen.deviceId, unsettled);
+      return;
+    }
     const applied = await this.record.execute(seen, change, {
       source: 'resync',
       answer: {
@@ -189,17 +204,18 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private retryLater(host: string, deviceId: string): void {
+  private retryLater(host: string, deviceId: string, delayMs?: number): void {
     if (this.stopped) return;
-    const attempt = this.unanswered.get(deviceId) ?? 0;
-    this.unanswered.set(deviceId, attempt + 1);
-    const timer = setTimeout(
-      () => {
-        this.retries.delete(timer);
-        if (this.actions.isConnected(host)) this.verify(host, [deviceId]);
-      },
-      backoffDelay(attempt, this.config.shelly.reconnect),
-    );
+    let delay = delayMs;
+    if (delay === undefined) {
+      const attempt = this.unanswered.get(deviceId) ?? 0;
+      this.unanswered.set(deviceId, attempt + 1);
+      delay = backoffDelay(attempt, this.config.shelly.reconnect);
+    }
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      if (this.actions.isConnected(host)) this.verify(host, [deviceId]);
+    }, delay);
     this.retries.add(timer);
   }
 }

@@ -1,6 +1,6 @@
 import type { Consent } from '../consent/consent';
 import type { ActionResponse } from '../shelly/responses';
-import { decideVerification, resultLabel } from './verify-decision';
+import { decideVerification, resultLabel, unsettledForMs } from './verify-decision';
 
 const consent: Consent = {
   deviceId: 'cc7b5c0c5d9c',
@@ -100,5 +100,19 @@ describe('what a DeviceVerify answer changes', () => {
     expect(decideVerification(consent, odd, trusted).kind).toBe('ignore');
     expect(resultLabel(odd)).toBe('other');
     expect(resultLabel(answer({ result: 'WRONG_HOST' }))).toBe('wrong_host');
+  });
+});
+
+describe('when an answer may contradict a consent', () => {
+  const changedAt = { ...consent, updatedAt: new Date(100_000) };
+
+  it('waits out the settle time after the consent changed', () => {
+    expect(unsettledForMs(changedAt, 100_000, 30_000)).toBe(30_000);
+    expect(unsettledForMs(changedAt, 129_999, 30_000)).toBe(1);
+  });
+
+  it('lets an answer apply once the settle time has passed', () => {
+    expect(unsettledForMs(changedAt, 130_000, 30_000)).toBe(0);
+    expect(unsettledForMs(changedAt, 500_000, 30_000)).toBe(0);
   });
 });

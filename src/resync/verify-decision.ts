@@ -15,6 +15,16 @@ export type VerifyDecision =
   | { kind: 'move'; host: string }
   | { kind: 'ignore'; problem: string };
 
+/**
+ * Shelly applies a grant, scope change or revoke only once the callback's 200 reaches it, and drops
+ * it otherwise (protocol 2.5), so an answer given while a callback is still in flight holds the state
+ * from before it. An answer that contradicts a consent changed less than `settleMs` ago is therefore
+ * not applied but asked again: this returns how long until it may be (0: now).
+ */
+export function unsettledForMs(consent: Consent, now: number, settleMs: number): number {
+  return Math.max(0, consent.updatedAt.getTime() + settleMs - now);
+}
+
 /** The `result` label of `resync_verify_outcomes_total`, from a closed set. */
 export function resultLabel(response: ActionResponse): string {
   const known = ['OK', 'UNAUTHORIZED', 'WRONG_HOST', 'WRONG_API_PARAMETERS'];

@@ -1,3 +1,4 @@
+import { sleep } from '../common';
 import type { ConsentCallback } from './consent-callback';
 import type { Consent } from './integrator-protocol';
 import { renameChannels, SimulatedDevice } from './simulated-device';
@@ -55,6 +56,7 @@ export class ConsentRegistry {
       ? { applied: true }
       : await this.callback.deliver(consent, device, 'add', options.tamper);
     if (result.applied) {
+      if (options.appliedAfterMs) await sleep(options.appliedAfterMs);
       this.byKey.set(consentKey(integrator, consent.deviceId), consent);
       renameChannels(device, names);
     }

@@ -63,6 +63,11 @@ export interface GrantOptions {
   tamper?: TrustTamper;
   /** The cloud holds the consent and sends the device's frames; the integrator never knew. */
   callbackLost?: boolean;
+  /**
+   * The cloud applies the grant this long after the callback's 200 (its own commit lag); until
+   * then it answers for the device as before, `UNAUTHORIZED` to a `DeviceVerify` of a new grant.
+   */
+  appliedAfterMs?: number;
 }
 
 export interface RevokeOptions {

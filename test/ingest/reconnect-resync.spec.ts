@@ -25,7 +25,8 @@ describe('resync after a reconnect', () => {
     rig = await startControlRig({
       models: ['SHSW-1', 'SNSW-001P16EU'],
       simulator: { hosts },
-      env,
+      // Upstream changes here follow the grants by moments; the answers revealing them wait this long.
+      env: { SHELLY_CONSENT_SETTLE_MS: '2000', ...env },
     });
     return rig;
   }
@@ -167,6 +168,30 @@ describe('resync after a reconnect', () => {
     const sent = r.sim.commands.length;
     expect((await r.command(relay.identity.id, toggle)).status).toBe(200);
     expect(r.sim.commands.slice(sent).map((c) => c.host)).toEqual([OTHER_HOST]);
+  });
+
+  it('asks again, instead of revoking, when a new grant is answered UNAUTHORIZED before the cloud applied it', async () => {
+    const r = await start([HOST], { SHELLY_CONSENT_SETTLE_MS: '3000' });
+    const [relay] = r.sim.devices;
+    await r.sim.revokeConsent(relay);
+    const grantedAt = Date.now();
+    const verifiesOfRelay = () =>
+      r.sim.actions.filter(
+        (a) =>
+          a.at >= grantedAt &&
+          (a.request as { action?: string; deviceId?: string }).action === 'DeviceVerify' &&
+          (a.request as { deviceId: string }).deviceId === relay.identity.deviceId,
+      );
+
+    const grant = await r.sim.grantConsent(relay, { userId: OWNER }, { appliedAfterMs: 1_500 });
+    expect(grant.applied).toBe(true);
+
+    await waitFor(() => verifiesOfRelay().some((a) => a.result === 'OK'), 15_000);
+    expect(verifiesOfRelay()[0].result).toBe('UNAUTHORIZED');
+    await r.waitForResync();
+    expect((await r.get(`/v1/devices/${relay.identity.id}`)).status).toBe(200);
+    const history = await r.service.app.get(ConsentStore).history(relay.identity.id);
+    expect(history.at(-1)).toMatchObject({ change: 'granted' });
   });
 
   it('tries a verify that got no answer again, and counts it', async () => {
