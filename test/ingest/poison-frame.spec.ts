@@ -3,7 +3,7 @@ import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { ReadMessage, readTopic } from '../support/kafka-reader';
 import { metricValue } from '../support/metrics-scrape';
-import { requireServices, uniqueName } from '../support/services';
+import { requireServices, uniqueTopicPrefix } from '../support/services';
 
 /** Below the 64 KiB a dead letter may weigh, so that the broker refuses the oversized frame's. */
 const DEAD_LETTER_TOPIC_LIMIT_BYTES = 16 * 1024;
@@ -46,7 +46,7 @@ describe('a frame whose dead letter Kafka refuses', () => {
   });
 
   it('does not stop ingest: the events after it arrive, and the frame is in the parking topic, truncated', async () => {
-    const prefix = `${uniqueName('it')}.`;
+    const prefix = uniqueTopicPrefix();
     await createSmallTopic(kafkaBrokers, `${prefix}dead-letter`, DEAD_LETTER_TOPIC_LIMIT_BYTES);
     // A linger lets the dead letter share its request with device events, which must still leave.
     rig = await startIngestRig({ env: { KAFKA_TOPIC_PREFIX: prefix, KAFKA_LINGER_MS: '50' } });

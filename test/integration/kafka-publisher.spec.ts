@@ -11,7 +11,7 @@ import { topicNames } from '../../src/config/topics';
 import { DedicatedKafka, startDedicatedKafka } from '../support/dedicated-kafka';
 import { eventually } from '../support/eventually';
 import { ReadMessage, readTopic } from '../support/kafka-reader';
-import { requireServices, uniqueName } from '../support/services';
+import { requireServices, uniqueTopicPrefix } from '../support/services';
 
 type Driver = KafkaConfig['client'];
 const drivers: Driver[] = ['kafkajs', 'platformatic'];
@@ -28,7 +28,7 @@ function kafkaFor(brokers: string): Kafka {
 }
 
 function kafkaConfig(brokers: string, overrides: Partial<KafkaConfig> = {}): KafkaConfig {
-  const topicPrefix = `${uniqueName('it')}.`;
+  const topicPrefix = uniqueTopicPrefix();
   return {
     brokers: brokers.split(','),
     clientId: 'it',

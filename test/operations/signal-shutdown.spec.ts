@@ -9,7 +9,7 @@ import {
   requireServices,
   testApiKeyPepper,
   testIntegratorToken,
-  uniqueName,
+  uniqueTopicPrefix,
 } from '../support/services';
 
 const builtMain = resolve(__dirname, '../../dist/main.js');
@@ -30,7 +30,7 @@ async function startMain(databaseUrl: string, graceMs: number) {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: requireServices().kafkaBrokers,
-      KAFKA_TOPIC_PREFIX: `${uniqueName('it')}.`,
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
       KAFKA_TOPIC_PARTITIONS: '1',
       SHELLY_INTEGRATOR_TAG: 'ITG_TEST',
       SHELLY_INTEGRATOR_TOKEN: testIntegratorToken,

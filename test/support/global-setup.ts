@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Integration tests run against the services named by DATABASE_URL and KAFKA_BROKERS
@@ -7,6 +8,8 @@ import { execFileSync } from 'node:child_process';
  * fail with the message of `requireServices()`; they never skip.
  */
 export default async function globalSetup(): Promise<void> {
+  // Inherited by the test workers: the run's topic names start with it (testRunTopicPrefix).
+  process.env.TEST_RUN_ID ??= randomBytes(4).toString('hex');
   if (process.env.DATABASE_URL && process.env.KAFKA_BROKERS) return;
   if (!dockerAnswers()) return;
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');

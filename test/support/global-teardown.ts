@@ -1,4 +1,4 @@
-import { deleteTopicsStartingWith } from './services';
+import { deleteTopicsStartingWith, testRunTopicPrefix } from './services';
 
 export default async function globalTeardown(): Promise<void> {
   const containers = (globalThis as Record<string, unknown>).__testContainers as
@@ -6,9 +6,9 @@ export default async function globalTeardown(): Promise<void> {
   if (containers) {
     await Promise.all(containers.map((c) => c.stop()));
   } else if (process.env.KAFKA_BROKERS) {
-    // Every test file's topics are named it_<random>.<topic> (uniqueName('it')).
-    await deleteTopicsStartingWith(process.env.KAFKA_BROKERS, 'it_').catch((error: Error) =>
-      process.stderr.write(`could not delete the test topics: ${error.message}\n`),
+    await deleteTopicsStartingWith(process.env.KAFKA_BROKERS, testRunTopicPrefix()).catch(
+      (error: Error) =>
+        process.stderr.write(`could not delete the test topics: ${error.message}\n`),
     );
   }
 }

@@ -27,6 +27,19 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
+ * The start of every topic name of this test run (the global setup names the run), so that its
+ * teardown deletes its own topics and never those of another run on the same broker.
+ */
+export function testRunTopicPrefix(): string {
+  return `it_${process.env.TEST_RUN_ID ?? 'local'}_`;
+}
+
+/** A `KAFKA_TOPIC_PREFIX` of its own for one service or client of this test run. */
+export function uniqueTopicPrefix(): string {
+  return `${uniqueName(testRunTopicPrefix().slice(0, -1))}.`;
+}
+
+/**
  * Deletes the topics whose names start with `prefix` (a test run's or a benchmark's), so that a
  * long-lived local broker does not pile up thousands of partitions that slow it down.
  */
@@ -109,7 +122,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: kafkaBrokers,
-    KAFKA_TOPIC_PREFIX: `${uniqueName('it')}.`,
+    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
     KAFKA_TOPIC_PARTITIONS: '3',
     SHELLY_INTEGRATOR_TAG: 'ITG_TEST',
     SHELLY_INTEGRATOR_TOKEN: testIntegratorToken,
