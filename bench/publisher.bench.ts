@@ -194,7 +194,8 @@ async function main(): Promise<void> {
   }).admin();
   await admin.connect();
   const sample = statusEvents('t', 2_000, 3);
-  const valueBytes = sample.reduce((sum, e) => sum + Buffer.byteLength(e.value), 0) / sample.length;
+  const valueBytes =
+    sample.reduce((sum, e) => sum + Buffer.byteLength(e.value!), 0) / sample.length;
   console.log(
     `node ${process.version}, ${cpus().length} cores, load ${loadavg()
       .map((l) => l.toFixed(2))

@@ -10,6 +10,7 @@ import { ControlModule } from './control';
 import { DatabaseHealth, DatabaseModule } from './database';
 import { HEALTH_INDICATORS, HealthController } from './health.controller';
 import { IngestModule, IngestPipeline } from './ingest';
+import { LatestStateModule } from './latest-state';
 import { ManagementServer } from './management-server';
 import { MetricsController } from './metrics.controller';
 import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
@@ -50,6 +51,7 @@ export class AppModule implements OnModuleDestroy {
         }),
         ControlModule,
         ResyncModule,
+        LatestStateModule,
         RouterModule.register([
           { path: config.consent.callbackPath, module: ConsentCallbackModule },
         ]),

@@ -93,6 +93,7 @@ export interface ShellyConfig {
 export interface IngestConfig {
   bufferMaxEvents: number;
   includeRawStatus: boolean;
+  latestStateIntervalMs: number;
 }
 
 export interface ConsentConfig {
@@ -225,6 +226,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     ingest: {
       bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,
       includeRawStatus: v.INGEST_INCLUDE_RAW_STATUS,
+      latestStateIntervalMs: v.INGEST_LATEST_STATE_INTERVAL_MS,
     },
     consent: {
       callbackPath: v.CONSENT_CALLBACK_PATH,

@@ -9,5 +9,5 @@ export {
 } from './config';
 export type { AppConfig, DatabaseConfig, KafkaConfig, LogConfig, ShellyConfig } from './config';
 export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
-export { partnerTopicNames } from './topics';
+export { isLatestStateTopic, partnerTopicNames } from './topics';
 export type { PartnerTopics, Topics } from './topics';

@@ -2,6 +2,8 @@ export type Topics = {
   deviceStatus: string;
   deviceOnline: string;
   deviceSettings: string;
+  /** Compacted: each device's latest state, a tombstone once its consent ends. */
+  deviceState: string;
   consent: string;
   commandAudit: string;
   deadLetter: string;
@@ -14,11 +16,22 @@ export type Topics = {
  */
 export type PartnerTopics = Omit<Topics, 'deadLetter' | 'parked'>;
 
+const LATEST_STATE_TOPIC = 'device-state';
+
+/** Whether `topic` is a latest-state topic, shared or a partner's: those are compacted. */
+export function isLatestStateTopic(prefix: string, topic: string): boolean {
+  return (
+    topic === `${prefix}${LATEST_STATE_TOPIC}` ||
+    (topic.startsWith(`${prefix}partner.`) && topic.endsWith(`.${LATEST_STATE_TOPIC}`))
+  );
+}
+
 function eventTopicNames(base: string): PartnerTopics {
   return {
     deviceStatus: `${base}device-status`,
     deviceOnline: `${base}device-online`,
     deviceSettings: `${base}device-settings`,
+    deviceState: `${base}${LATEST_STATE_TOPIC}`,
     consent: `${base}consent`,
     commandAudit: `${base}command-audit`,
   };

@@ -356,6 +356,12 @@ export const variables = {
     default: 'false',
     doc: 'Add the status object as received to every status event (`status`), beside its `measurements`.',
   }),
+  INGEST_LATEST_STATE_INTERVAL_MS: variable({
+    group: 'Ingest',
+    schema: integer(100, 600_000),
+    default: '1000',
+    doc: "How often a device's latest state is published to the compacted `device-state` topic at most: the states of the devices that reported in each interval are published at its end.",
+  }),
   CONTROL_COMMAND_TIMEOUT_MS: variable({
     group: 'Control API',
     schema: integer(100, 120000),

@@ -83,13 +83,23 @@ describe('consent cache versions', () => {
   it('tells listeners of every device that loses its consent', () => {
     const cache = new ConsentCache();
     const revoked: string[] = [];
-    cache.onRevoke((deviceId) => revoked.push(deviceId));
+    cache.onRevoke((ended) => revoked.push(ended.deviceId));
     cache.set('aa0000000001', consent('aa0000000001', 'h1'), 1);
     cache.set('aa0000000002', consent('aa0000000002', 'h1'), 2);
     cache.set('aa0000000001', null, 3);
     cache.replaceAll([]);
     cache.set('aa0000000003', null, 4);
     expect(revoked).toEqual(['aa0000000001', 'aa0000000002']);
+  });
+
+  it('tells revoke listeners of a device that moves to another partner, with the partner it left', () => {
+    const cache = new ConsentCache();
+    const ended: string[] = [];
+    cache.onRevoke((c) => ended.push(`${c.deviceId}@${c.partnerId}`));
+    cache.set('aa0000000001', consent('aa0000000001', 'h1'), 1);
+    cache.set('aa0000000001', { ...consent('aa0000000001', 'h2'), scope: 'control' }, 2);
+    cache.set('aa0000000001', { ...consent('aa0000000001', 'h2'), partnerId: 'acme' }, 3);
+    expect(ended).toEqual(['aa0000000001@default']);
   });
 
   it('tells listeners of every device that gains a consent, not of changes to one it holds', () => {

@@ -16,7 +16,7 @@ export class ConsentCache {
   private readonly consents = new Map<string, Consent>();
   /** The newest version seen per device, revoked devices included. */
   private readonly versions = new Map<string, number>();
-  private readonly revokeListeners = new Set<(deviceId: string) => void>();
+  private readonly revokeListeners = new Set<(ended: Consent) => void>();
   private readonly grantListeners = new Set<(consent: Consent) => void>();
   private readonly devicesPerHost = new Map<string, number>();
   private readonly hostListeners = new Set<HostSetListener>();
@@ -54,7 +54,11 @@ export class ConsentCache {
     return () => this.grantListeners.delete(listener);
   }
 
-  onRevoke(listener: (deviceId: string) => void): () => void {
+  /**
+   * Hears every consent that ends for its partner: a revoke, or a move of the device to another
+   * partner (whose grant listeners do not hear it: the device was consented all along).
+   */
+  onRevoke(listener: (ended: Consent) => void): () => void {
     this.revokeListeners.add(listener);
     return () => this.revokeListeners.delete(listener);
   }
@@ -92,7 +96,9 @@ export class ConsentCache {
       if (consent) this.countHost(consent.host, +1);
       if (before) this.countHost(before.host, -1);
     }
-    if (before && !consent) for (const listener of this.revokeListeners) listener(deviceId);
+    if (before && before.partnerId !== consent?.partnerId) {
+      for (const listener of this.revokeListeners) listener(before);
+    }
     if (!before && consent) for (const listener of this.grantListeners) listener(consent);
   }
 

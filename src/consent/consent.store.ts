@@ -398,6 +398,22 @@ export class ConsentStore {
     return rows.map(consentFromRow);
   }
 
+  /**
+   * Every device and partner whose consent has ended (the partner's last change of the device is a
+   * revoke, and the device is not that partner's again), from the history.
+   */
+  async endedConsents(): Promise<{ deviceId: string; partnerId: string }[]> {
+    const { rows } = await this.pool.query<{ device_id: string; partner_id: string }>(
+      `SELECT last.device_id, last.partner_id
+       FROM (SELECT DISTINCT ON (device_id, partner_id) device_id, partner_id, change
+             FROM consent_history ORDER BY device_id, partner_id, id DESC) AS last
+       WHERE last.change = 'revoked'
+         AND NOT EXISTS (SELECT 1 FROM device_consent c
+                         WHERE c.device_id = last.device_id AND c.partner_id = last.partner_id)`,
+    );
+    return rows.map((row) => ({ deviceId: row.device_id, partnerId: row.partner_id }));
+  }
+
   /** A device's history, or only the part of it that concerns one partner. */
   async history(deviceId: string, partnerId?: string): Promise<ConsentHistoryEntry[]> {
     const { rows } = await this.pool.query<ConsentHistoryRow>(

@@ -5,6 +5,7 @@ const shortNames: Record<keyof Topics, string> = {
   deviceStatus: 'status',
   deviceOnline: 'online',
   deviceSettings: 'settings',
+  deviceState: 'state',
   consent: 'consent',
   commandAudit: 'command-audit',
   deadLetter: 'dead-letter',

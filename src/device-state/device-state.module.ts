@@ -3,8 +3,8 @@ import { ConsentCache, ConsentModule } from '../consent';
 import { DeviceStateStore } from './device-state.store';
 
 /**
- * The last known state of each device: written by ingest, read by the control API, dropped when the
- * device's consent is revoked (a device shared again starts afresh).
+ * The last known state of each device: written by ingest, read by the control API and the latest-state
+ * topic, dropped when the device's consent ends (a device shared again starts afresh).
  */
 @Module({
   imports: [ConsentModule],
@@ -14,7 +14,7 @@ import { DeviceStateStore } from './device-state.store';
       inject: [ConsentCache],
       useFactory: (consents: ConsentCache) => {
         const states = new DeviceStateStore();
-        consents.onRevoke((deviceId) => states.forget(deviceId));
+        consents.onRevoke((ended) => states.forget(ended.deviceId));
         return states;
       },
     },

@@ -34,8 +34,10 @@ const unknown: DeviceStateView = { online: null, lastSeenAt: null, measurements:
 @Injectable()
 export class DeviceStateStore {
   private readonly devices = new Map<string, DeviceEntry>();
+  private changed = new Set<string>();
 
   record(event: DeviceEvent, at: number): void {
+    this.changed.add(event.device.id);
     let entry = this.devices.get(event.device.id);
     if (!entry) {
       entry = { online: null, lastSeenAt: at, latestAt: at };
@@ -68,6 +70,14 @@ export class DeviceStateStore {
   /** Drops what is known of a device, e.g. once its consent is revoked. */
   forget(deviceId: string): void {
     this.devices.delete(deviceId);
+    this.changed.delete(deviceId);
+  }
+
+  /** The devices recorded since the last call, each once, and forgets them. */
+  takeChanged(): string[] {
+    const changed = [...this.changed];
+    this.changed = new Set();
+    return changed;
   }
 }
 

@@ -166,7 +166,7 @@ export class IngestPipeline extends FramePort {
 
   /** UTF-8 takes at most 3 bytes per UTF-16 unit: most events are cleared without counting their bytes. */
   private mayBeTooLarge(event: OutgoingEvent): boolean {
-    return event.value.length * 3 + KEY_AND_HEADERS_BYTES > this.config.kafka.batchMaxBytes;
+    return (event.value?.length ?? 0) * 3 + KEY_AND_HEADERS_BYTES > this.config.kafka.batchMaxBytes;
   }
 
   private deadLetter(

@@ -9,7 +9,8 @@ export interface OutgoingEvent {
   id: string;
   /** Null for events of no partner: dead letters, commands of admin keys. */
   partner: string | null;
-  value: string;
+  /** Null: a tombstone, which ends the key's record on a compacted topic. */
+  value: string | null;
 }
 
 /**
@@ -45,7 +46,7 @@ const RECORD_OVERHEAD_BYTES = 96;
 /** What one event weighs in a Kafka request, near enough to keep requests under the broker's limit. */
 export function recordBytes(event: OutgoingEvent): number {
   return (
-    Buffer.byteLength(event.value) +
+    (event.value === null ? 0 : Buffer.byteLength(event.value)) +
     Buffer.byteLength(event.key) +
     event.type.length +
     event.id.length +

@@ -110,7 +110,7 @@ describe('outbox relay pass', () => {
     readonly acknowledged: OutgoingEvent[] = [];
 
     publish(events: readonly OutgoingEvent[]): Promise<void> {
-      if (events.some((event) => event.value.length > LIMIT_BYTES)) {
+      if (events.some((event) => event.value!.length > LIMIT_BYTES)) {
         return Promise.reject(Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' }));
       }
       this.acknowledged.push(...events);

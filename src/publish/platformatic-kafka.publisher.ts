@@ -164,7 +164,7 @@ export class PlatformaticKafkaPublisher
       messages[i] = {
         topic: event.topic,
         key: event.key,
-        value: event.value,
+        value: event.value ?? undefined,
         headers: recordHeaders(event),
       };
     }

@@ -28,8 +28,8 @@ export interface ParkedRecord {
     topic: string;
     key: string;
     headers: Record<string, string>;
-    /** The value as text, only its start when `truncated` (then not JSON). */
-    value: string;
+    /** The value as text, only its start when `truncated` (then not JSON); null for a tombstone. */
+    value: string | null;
     valueBytes: number;
     truncated: boolean;
   };
@@ -40,7 +40,8 @@ export function parkedRecord(
   refusal: KafkaRefusal,
   meta: { id: string; time: Date; topic: string },
 ): OutgoingEvent {
-  const value = jsonStringPrefix(event.value, PARKED_VALUE_MAX_BYTES);
+  const whole = event.value;
+  const value = whole === null ? null : jsonStringPrefix(whole, PARKED_VALUE_MAX_BYTES);
   const parked: ParkedRecord = {
     type: 'parked.v1',
     id: meta.id,
@@ -53,8 +54,8 @@ export function parkedRecord(
       key: event.key,
       headers: recordHeaders(event),
       value,
-      valueBytes: Buffer.byteLength(event.value),
-      truncated: value.length < event.value.length,
+      valueBytes: whole === null ? 0 : Buffer.byteLength(whole),
+      truncated: whole !== null && value!.length < whole.length,
     },
   };
   return {

@@ -33,7 +33,7 @@ class ScriptedPublisher extends EventPublisher {
     this.requestTimes.push(Date.now());
     if (this.hold) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.script.shift() === 'down') throw new Error('broker down');
-    if (events.some((event) => Buffer.byteLength(event.value) > this.limitBytes)) throw tooLarge();
+    if (events.some((event) => Buffer.byteLength(event.value!) > this.limitBytes)) throw tooLarge();
     this.acknowledged.push(...events);
   }
 
@@ -168,15 +168,15 @@ describe('publish buffer', () => {
       'e6',
       'e7',
     ]);
-    const parked = JSON.parse(acknowledged[5].value) as {
+    const parked = JSON.parse(acknowledged[5].value!) as {
       reason: string;
       record: { key: string; value: string };
     };
     expect(parked).toMatchObject({
       reason: 'record_too_large',
-      record: { key: events[5].key, truncated: true, valueBytes: events[5].value.length },
+      record: { key: events[5].key, truncated: true, valueBytes: events[5].value!.length },
     });
-    expect(events[5].value.startsWith(parked.record.value)).toBe(true);
+    expect(events[5].value!.startsWith(parked.record.value)).toBe(true);
     expect(acknowledged[5].key).toBe(events[5].key);
     expect(await metrics.recordsParked.get()).toMatchObject({
       values: [{ labels: { origin: 'buffer', reason: 'record_too_large' }, value: 1 }],

@@ -33,6 +33,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
   private readonly capacity: number;
   private readonly pressureListeners = new Set<PressureListener>();
   private readonly idleWaiters = new Set<() => void>();
+  private readonly closingListeners = new Set<() => void>();
   private readonly log: Logger;
 
   constructor(
@@ -70,6 +71,12 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     if (!this.draining) void this.drain();
   }
 
+  /** Called once the sockets have closed, before the last flush: the moment to push what is pending. */
+  onClosing(listener: () => void): () => void {
+    this.closingListeners.add(listener);
+    return () => this.closingListeners.delete(listener);
+  }
+
   /** Resolves once every buffered event is acknowledged, or after `timeoutMs` (false then). */
   flush(timeoutMs: number): Promise<boolean> {
     if (this.depth === 0) return Promise.resolve(true);
@@ -87,6 +94,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
 
   /** Runs after the sockets closed (module destroy) and before the producer disconnects. */
   async beforeApplicationShutdown(): Promise<void> {
+    for (const listener of this.closingListeners) listener();
     // What is left of SHUTDOWN_GRACE_MS, less a moment for the producer and the HTTP server to close.
     const flushed = await this.flush(Math.max(0, this.shutdown.remainingMs() - CLOSE_RESERVE_MS));
     this.stopped = true;

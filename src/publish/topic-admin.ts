@@ -1,7 +1,7 @@
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
-import type { KafkaConfig } from '../config';
+import { isLatestStateTopic, type KafkaConfig } from '../config';
 import type { OutgoingEvent } from './event-publisher';
 import type { TopicRouter } from './topic-router';
 
@@ -96,6 +96,9 @@ async function createMissingTopics(
         topic,
         numPartitions: config.topicPartitions,
         replicationFactor: config.topicReplicationFactor,
+        configEntries: isLatestStateTopic(config.topicPrefix, topic)
+          ? [{ name: 'cleanup.policy', value: 'compact' }]
+          : [],
       })),
     });
     logger.info({ topics: missing }, 'created Kafka topics');

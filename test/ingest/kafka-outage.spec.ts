@@ -22,7 +22,12 @@ describe('Kafka outage while events flow', () => {
   it('holds events up to the bound, pauses the sockets, and delivers every event once the broker is back', async () => {
     kafka = await startDedicatedKafka();
     rig = await startIngestRig({
-      env: { KAFKA_BROKERS: kafka.brokers, INGEST_BUFFER_MAX_EVENTS: String(BUFFER_MAX_EVENTS) },
+      env: {
+        KAFKA_BROKERS: kafka.brokers,
+        INGEST_BUFFER_MAX_EVENTS: String(BUFFER_MAX_EVENTS),
+        // The grants' verifies may be answered slowly here; none may revoke a grant in flight.
+        SHELLY_CONSENT_SETTLE_MS: '30000',
+      },
     });
     await rig.grantAll();
     await rig.waitForSessions(rig.sim.hosts.length);

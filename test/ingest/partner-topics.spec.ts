@@ -157,8 +157,9 @@ describe('with KAFKA_TOPIC_PER_PARTNER=true', () => {
     expect(await command(rig, ofAcme.identity.id, admin.key)).toBe(200);
 
     const expected = {
-      acme: { ...sent.acme, consent: 3, commandAudit: 1 },
-      globex: { ...sent.globex, consent: 2, commandAudit: 1 },
+      // acme's latest states: its device's, and the tombstone of the device that left it.
+      acme: { ...sent.acme, consent: 3, commandAudit: 1, deviceState: 2 },
+      globex: { ...sent.globex, consent: 2, commandAudit: 1, deviceState: 1 },
     };
     for (const partnerId of ['acme', 'globex'] as const) {
       for (const [key, count] of Object.entries(expected[partnerId])) {
@@ -174,15 +175,21 @@ describe('with KAFKA_TOPIC_PER_PARTNER=true', () => {
           expected[partnerId][key as keyof PartnerTopics],
         );
         for (const record of records) {
-          expect([topic, partnerOf(record), record.headers['partner-id']]).toEqual([
+          // A tombstone has no body: its header says whose it was.
+          const isTombstone = record.value === undefined;
+          expect([
             topic,
-            partnerId,
-            partnerId,
-          ]);
+            isTombstone ? partnerId : partnerOf(record),
+            record.headers['partner-id'],
+          ]).toEqual([topic, partnerId, partnerId]);
           expect(validateAgainstAsyncApi(topic, record)).toEqual([]);
         }
       }
     }
+    const acmeStatesOfMoving = (await readWhole(topicsOf('acme').deviceState)).filter(
+      (r) => r.key === moving.identity.id,
+    );
+    expect(acmeStatesOfMoving.at(-1)?.value).toBeUndefined();
     const consentOf = async (partnerId: string) =>
       (await readWhole(topicsOf(partnerId).consent)).map((r) => [r.key, r.headers['event-type']]);
     expect(await consentOf('acme')).toEqual(
@@ -277,5 +284,23 @@ describe('with the shared topics (the default)', () => {
     expect(validateAgainstAsyncApi(topics.deadLetter, letter)).toEqual([]);
     const ofAcmeOwn = Object.values(partnerTopicNames(service.config.kafka.topicPrefix, 'acme'));
     expect(await partitionsOf(ofAcmeOwn)).toEqual({});
+  });
+
+  it('keeps the latest state of a device that moves to another partner: the shared topic gets no tombstone', async () => {
+    const { sim, service } = rig;
+    const stateTopic = service.config.kafka.topics.deviceState;
+    const moving = sim.devices[2];
+    await grantThrough(rig, moving, 'acme');
+    await rig.waitForSessions(1);
+    await grantThrough(rig, moving, null);
+    sim.emitStatus(moving);
+
+    await eventually(async () => {
+      const states = (await readWhole(stateTopic)).filter((r) => r.key === moving.identity.id);
+      expect(partnerOf(states.at(-1)!)).toBe(DEFAULT_PARTNER_ID);
+    }, 30_000);
+    await rig.waitForBufferEmpty();
+    const states = (await readWhole(stateTopic)).filter((r) => r.key === moving.identity.id);
+    expect(states.filter((r) => r.value === undefined)).toEqual([]);
   });
 });

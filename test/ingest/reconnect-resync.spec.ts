@@ -25,8 +25,7 @@ describe('resync after a reconnect', () => {
     rig = await startControlRig({
       models: ['SHSW-1', 'SNSW-001P16EU'],
       simulator: { hosts },
-      // Upstream changes here follow the grants by moments; the answers revealing them wait this long.
-      env: { SHELLY_CONSENT_SETTLE_MS: '2000', ...env },
+      env,
     });
     return rig;
   }

@@ -410,7 +410,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
         time: new Date(NOW),
         topic: topics.parked,
       });
-      const value = JSON.parse(parked.value) as Json;
+      const value = JSON.parse(parked.value!) as Json;
       expect(validateAgainstAsyncApi(topics.parked, record(parked.key, value))).toEqual([]);
     }
   });

@@ -218,7 +218,7 @@ describe('publishing to a real Kafka broker', () => {
           for (const event of sent) {
             expect(byId.get(event.id)).toEqual({
               key: event.key,
-              value: JSON.parse(event.value),
+              value: JSON.parse(event.value!),
               headers: {
                 'content-type': 'application/json',
                 'event-type': event.type,

@@ -84,6 +84,12 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
     problems.push(...describe('headers', message.headers.errors));
   }
 
+  if ((record.value === undefined || record.value === null) && message?.payload(null)) {
+    // A tombstone: its key names the device whose record it ends.
+    const key = Buffer.isBuffer(record.key) ? record.key.toString('utf8') : record.key;
+    if (!contract.schema('DeviceId')(key)) problems.push(`key: ${show(key)} is no device id`);
+    return problems;
+  }
   const payload = readValue(record.value, problems);
   if (payload === undefined) return problems;
   if (message && !message.payload(payload)) {

@@ -57,6 +57,9 @@ export async function startIngestRig(
       SHELLY_RECONNECT_MIN_MS: '50',
       SHELLY_RECONNECT_MAX_MS: '500',
       INGEST_INCLUDE_RAW_STATUS: 'true',
+      // A grant's verify often reaches the simulator before the callback's 200 that makes it apply
+      // the grant; its UNAUTHORIZED is asked again this long after the grant, not 30 s.
+      SHELLY_CONSENT_SETTLE_MS: '2000',
       ...options.env,
     },
     options.database,
