@@ -14,7 +14,8 @@ import { decideVerification, resultLabel, unsettledForMs } from './verify-decisi
  * opens, every consented device of its host is verified with `DeviceVerify`, at
  * SHELLY_RESYNC_VERIFIES_PER_SECOND; so is each device that gains a consent while its host's session
  * is up. The answer refreshes the device (a status event, or offline), and a scope, model, revoke or
- * host the cloud holds and the service did not is stored as a consent change. A verify without an
+ * host the cloud holds and the service did not is stored as a consent change. A `WRONG_HOST` answer
+ * to any other request has the device verified too. A verify without an
  * answer is tried again later; one that cannot be sent waits for the next session open. The resync
  * runs on the instance that holds the session.
  */
@@ -53,6 +54,10 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
       this.actions.onSessionOpen((host) => this.verify(host, this.consentedDevicesOf(host))),
       this.consents.onGrant((consent) => {
         if (this.actions.isConnected(consent.host)) this.verify(consent.host, [consent.deviceId]);
+      }),
+      // Another request learned of a move (a settings request): the verify decides and stores it.
+      this.actions.onWrongHost(({ action, host, deviceId }) => {
+        if (action !== 'DeviceVerify') this.verify(host, [deviceId]);
       }),
     );
   }

@@ -8,6 +8,13 @@ import { SessionManager } from './session-manager';
 
 export type ActionResult = { kind: 'answered'; response: ActionResponse } | { kind: 'timeout' };
 
+/** An answer naming another host for the device: its owner's account moved there (protocol 2.7). */
+export interface WrongHostAnswer {
+  action: IntegratorAction;
+  host: string;
+  deviceId: string;
+}
+
 /**
  * Sends `Integrator:ActionRequest`s (`DeviceVerify`, `DeviceGetSettings`) on the session of a host
  * and hands back the cloud's answer or the timeout. Their trids are taken from the command
@@ -15,6 +22,8 @@ export type ActionResult = { kind: 'answered'; response: ActionResponse } | { ki
  */
 @Injectable()
 export class IntegratorActions {
+  private readonly wrongHostListeners = new Set<(answer: WrongHostAnswer) => void>();
+
   constructor(
     private readonly sessions: SessionManager,
     private readonly commands: CommandCorrelator,
@@ -28,6 +37,12 @@ export class IntegratorActions {
   /** Tells `listener` each time a session to a host opens, first time or again; returns the unsubscribe. */
   onSessionOpen(listener: (host: string) => void): () => void {
     return this.sessions.onSessionOpen(listener);
+  }
+
+  /** Tells `listener` of every `WRONG_HOST` answer, whichever action it answers. */
+  onWrongHost(listener: (answer: WrongHostAnswer) => void): () => void {
+    this.wrongHostListeners.add(listener);
+    return () => this.wrongHostListeners.delete(listener);
   }
 
   /** `undefined` when the session to `host` is not up, so nothing was sent. */
@@ -52,9 +67,16 @@ export class IntegratorActions {
       return undefined;
     }
     const timeout = trid.result.then((): ActionResult => ({ kind: 'timeout' }));
-    return Promise.race([answer, timeout]).finally(() => {
-      stopWaiting();
-      trid.cancel();
-    });
+    return Promise.race([answer, timeout])
+      .then((result) => {
+        if (result.kind === 'answered' && result.response.result === 'WRONG_HOST') {
+          for (const listener of this.wrongHostListeners) listener({ action, host, deviceId });
+        }
+        return result;
+      })
+      .finally(() => {
+        stopWaiting();
+        trid.cancel();
+      });
   }
 }

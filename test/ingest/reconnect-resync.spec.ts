@@ -169,6 +169,23 @@ describe('resync after a reconnect', () => {
     expect(r.sim.commands.slice(sent).map((c) => c.host)).toEqual([OTHER_HOST]);
   });
 
+  it('follows a tenant move that a settings request learns of, without waiting for a reconnect', async () => {
+    const r = await start([HOST, OTHER_HOST]);
+    const [relay] = r.sim.devices;
+    const sessions = r.service.app.get(SessionManager);
+    await r.waitForResync();
+    r.sim.moveDevice(relay, OTHER_HOST);
+
+    const settings = await r.get(`/v1/devices/${relay.identity.id}/settings`);
+    expect(settings.body).toMatchObject({ code: 'device_refused', reason: 'WRONG_HOST' });
+
+    await waitFor(() => sessions.isUp(OTHER_HOST), 10_000);
+    await eventually(async () => {
+      expect((await r.get(`/v1/devices/${relay.identity.id}`)).body.host).toBe(OTHER_HOST);
+    }, 10_000);
+    expect((await r.get(`/v1/devices/${relay.identity.id}/settings`)).status).toBe(200);
+  });
+
   it('asks again, instead of revoking, when a new grant is answered UNAUTHORIZED before the cloud applied it', async () => {
     const r = await start([HOST], { SHELLY_CONSENT_SETTLE_MS: '3000' });
     const [relay] = r.sim.devices;
