@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   ArgumentsHost,
   Body,
   Catch,
@@ -33,6 +34,38 @@ import {
   SendDeviceCommand,
   unauditable,
 } from './send-device-command';
+
+export const idempotencyErrors = [
+  'invalid_idempotency_key',
+  'idempotency_key_in_progress',
+  'idempotency_key_reused',
+] as const;
+
+/** The documentation of a request that takes an `Idempotency-Key`, and of its answer. */
+export function ApiIdempotent(ok: { description: string; schema: string }): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Makes retries safe: 1 to 255 printable ASCII characters, unique per request of this API key, ' +
+        'kept 24 h. Answers that came before the request was sent to Shelly are not kept, so a retry ' +
+        'sends.',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+    }),
+    ApiOkResponse({
+      description: ok.description,
+      schema: schemaRef(ok.schema),
+      headers: {
+        'Idempotent-Replayed': {
+          description:
+            '`true` when this is the kept answer to an earlier request with the same key.',
+          schema: { type: 'string', enum: ['true'] },
+        },
+      },
+    }),
+  );
+}
 
 export interface CommandHttpRequest extends AuthenticatedRequest {
   params: Record<string, string | undefined>;
@@ -124,25 +157,8 @@ export class DeviceCommandsController {
       '`idempotency_key_reused` for another device or command.',
   })
   @ApiParam(deviceIdParam)
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'Makes retries safe: 1 to 255 printable ASCII characters, unique per request of this API key, ' +
-      'kept 24 h. Answers that came before the command was sent are not kept, so a retry sends.',
-    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
-  })
   @ApiBody({ schema: schemaRef('DeviceCommand') })
-  @ApiOkResponse({
-    description: 'The device carried out the command.',
-    schema: schemaRef('CommandResult'),
-    headers: {
-      'Idempotent-Replayed': {
-        description: '`true` when this is the kept answer to an earlier request with the same key.',
-        schema: { type: 'string', enum: ['true'] },
-      },
-    },
-  })
+  @ApiIdempotent({ description: 'The device carried out the command.', schema: 'CommandResult' })
   @ApiErrors(
     {},
     ...bodyErrors,
@@ -154,9 +170,7 @@ export class DeviceCommandsController {
     'host_session_down',
     'control_unavailable',
     'command_timeout',
-    'invalid_idempotency_key',
-    'idempotency_key_in_progress',
-    'idempotency_key_reused',
+    ...idempotencyErrors,
   )
   async send(
     @Param('id') id: string,

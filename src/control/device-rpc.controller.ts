@@ -10,23 +10,18 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../partners';
 import { DomainError, type ErrorBody } from '../common';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import {
   answerCommand,
+  ApiIdempotent,
   arrival,
   CommandAttemptFilter,
   CommandHttpRequest,
   CommandHttpResponse,
+  idempotencyErrors,
 } from './device-commands.controller';
 import type { RequestKind } from './device-request';
 import { deviceIdParam } from './devices.controller';
@@ -66,22 +61,10 @@ export class DeviceRpcController {
       '`rpc_error` with its `rpcCode` and message as `reason`.',
   })
   @ApiParam(deviceIdParam)
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'As for commands: a retry of the same call with the key gets the first answer.',
-    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
-  })
   @ApiBody({ schema: schemaRef('RpcCall') })
-  @ApiOkResponse({
+  @ApiIdempotent({
     description: 'The device answered the method with a result.',
-    schema: schemaRef('RpcResult'),
-    headers: {
-      'Idempotent-Replayed': {
-        description: '`true` when this is the kept answer to an earlier request with the same key.',
-        schema: { type: 'string', enum: ['true'] },
-      },
-    },
+    schema: 'RpcResult',
   })
   @ApiErrors(
     {},
@@ -97,9 +80,7 @@ export class DeviceRpcController {
     'host_session_down',
     'control_unavailable',
     'command_timeout',
-    'invalid_idempotency_key',
-    'idempotency_key_in_progress',
-    'idempotency_key_reused',
+    ...idempotencyErrors,
   )
   async call(
     @Param('id') id: string,
