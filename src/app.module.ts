@@ -5,12 +5,13 @@ import { PartnersModule } from './partners';
 import { HealthIndicator, HttpErrorFilter } from './common';
 import { ShutdownGuard, ShutdownModule, ShutdownState } from './shutdown';
 import { type AppConfig, ConfigModule } from './config';
-import { ConsentCallbackModule, ConsentModule, ConsentSessionKeys } from './consent';
+import { ConsentCallbackModule, ConsentModule } from './consent';
 import { ControlModule } from './control';
 import { DatabaseHealth, DatabaseModule } from './database';
 import { HEALTH_INDICATORS, HealthController } from './health.controller';
 import { IngestModule, IngestPipeline } from './ingest';
 import { LatestStateModule } from './latest-state';
+import { LeasedSessionKeys, LeasesModule } from './leases';
 import { ManagementServer } from './management-server';
 import { MetricsController } from './metrics.controller';
 import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
@@ -45,9 +46,9 @@ export class AppModule implements OnModuleDestroy {
         ConsentCallbackModule,
         IngestModule,
         ShellyModule.forRoot({
-          imports: [IngestModule, ConsentModule],
+          imports: [IngestModule, LeasesModule],
           frames: IngestPipeline,
-          sessionKeys: ConsentSessionKeys,
+          sessionKeys: LeasedSessionKeys,
         }),
         ControlModule,
         ResyncModule,

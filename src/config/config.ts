@@ -88,6 +88,7 @@ export interface ShellyConfig {
   reconnect: BackoffPolicy & { stableMs: number };
   resyncVerifiesPerSecond: number;
   consentSettleMs: number;
+  sessionLeaseTtlMs: number;
 }
 
 export interface IngestConfig {
@@ -222,6 +223,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       },
       resyncVerifiesPerSecond: v.SHELLY_RESYNC_VERIFIES_PER_SECOND,
       consentSettleMs: v.SHELLY_CONSENT_SETTLE_MS,
+      sessionLeaseTtlMs: v.SESSION_LEASE_TTL_MS,
     },
     ingest: {
       bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,

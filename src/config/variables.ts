@@ -284,6 +284,12 @@ export const variables = {
     default: '60000',
     doc: 'A session that stayed up this long resets the reconnect delay to its minimum.',
   }),
+  SESSION_LEASE_TTL_MS: variable({
+    group: 'Shelly cloud',
+    schema: integer(3_000, 600_000),
+    default: '15000',
+    doc: 'Replicas share the sessions through leases in Postgres: a session held by a replica that died is taken over within this time. A lease lasts two thirds of it and is renewed every sixth; a replica that could not renew stops the session before anyone may take it over.',
+  }),
   SHELLY_RESYNC_VERIFIES_PER_SECOND: variable({
     group: 'Shelly cloud',
     schema: integer(1, 1000),

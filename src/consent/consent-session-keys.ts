@@ -13,7 +13,7 @@ export class ConsentSessionKeys extends SessionKeySource {
     return this.consents.hosts();
   }
 
-  onChange(listener: (key: string, present: boolean) => void): () => void {
-    return this.consents.onHostSetChange(({ host, present }) => listener(host, present));
+  onChange(listener: (key: string, present: boolean) => Promise<void> | void): () => void {
+    return this.consents.onHostSetChange(({ host, present }) => void listener(host, present));
   }
 }

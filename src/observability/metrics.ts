@@ -124,6 +124,39 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sessionKeysOwned = new Gauge({
+    name: `${prefix}session_keys_owned`,
+    help: 'Session keys (integrator hosts) whose lease this replica holds.',
+    registers: [this.registry],
+  });
+
+  readonly sessionKeysWithoutOwner = new Gauge({
+    name: `${prefix}session_keys_without_owner`,
+    help: 'Session keys that should have a session but have no live lease, at this replica’s last lease round.',
+    registers: [this.registry],
+  });
+
+  readonly sessionLeasesAcquired = new Counter({
+    name: `${prefix}session_leases_acquired_total`,
+    help: 'Leases this replica took, by how: `free` (no holder) or `takeover` (the holder let it expire).',
+    labelNames: ['how'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sessionLeasesReleased = new Counter({
+    name: `${prefix}session_leases_released_total`,
+    help: 'Leases this replica gave up, by why: `handoff` (over its share), `unwanted`, `shutdown` or `fenced` (not renewed in time).',
+    labelNames: ['why'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sessionLeaseRound = new Histogram({
+    name: `${prefix}session_lease_round_seconds`,
+    help: 'Time of one lease round against the database: heartbeat, renewal and the count of replicas.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
   readonly resyncVerifiesSent = new Counter({
     name: `${prefix}resync_verifies_sent_total`,
     help: 'DeviceVerify requests sent by resyncs, by host.',

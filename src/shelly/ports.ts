@@ -17,6 +17,9 @@ export abstract class FramePort {
  */
 export abstract class SessionKeySource {
   abstract keys(): string[];
-  /** Tells `listener` when a key should open (`present`) or close; returns the unsubscribe. */
-  abstract onChange(listener: (key: string, present: boolean) => void): () => void;
+  /**
+   * Tells `listener` when a key should open (`present`) or close; returns the unsubscribe. For a
+   * close, the listener answers once the key's socket has closed.
+   */
+  abstract onChange(listener: (key: string, present: boolean) => Promise<void> | void): () => void;
 }

@@ -44,10 +44,9 @@ export class SessionManager implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.frames.onPressureChange((full) => (full ? this.pauseReading() : this.resumeReading()));
-    this.stopListening = this.keys.onChange((host, present) => {
-      if (present) this.open(host);
-      else void this.closeHost(host);
-    });
+    this.stopListening = this.keys.onChange((host, present) =>
+      present ? this.open(host) : this.closeHost(host),
+    );
     for (const host of this.keys.keys()) this.open(host);
   }
 

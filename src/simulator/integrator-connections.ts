@@ -34,6 +34,9 @@ export interface IntegratorConnectionDependencies extends Pick<
 /** The integrators' WebSockets, one per integrator and host: the handshake, and frames out. */
 export class IntegratorConnections {
   private readonly open = new Map<string, OpenConnection>();
+  /** Sockets open at once per integrator and host, now and at most so far. */
+  private readonly live = new Map<string, number>();
+  private readonly peaks = new Map<string, number>();
   private readonly wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -57,6 +60,14 @@ export class IntegratorConnections {
     return [...this.open.values()].filter(
       (connection) => host === undefined || connection.host === host,
     );
+  }
+
+  /** The most sockets one integrator had open to `host` at the same time, since the start. */
+  peakConnections(host: string): number {
+    let peak = 0;
+    for (const [key, count] of this.peaks)
+      if (key.endsWith(`|${host}`)) peak = Math.max(peak, count);
+    return peak;
   }
 
   socketOf(integrator: string, host: string): WebSocket | undefined {
@@ -120,6 +131,9 @@ export class IntegratorConnections {
         frozen: false,
       };
       this.open.set(key, connection);
+      const live = (this.live.get(key) ?? 0) + 1;
+      this.live.set(key, live);
+      this.peaks.set(key, Math.max(live, this.peaks.get(key) ?? 0));
       older?.socket.close(REPLACED_CLOSE_CODE, 'replaced by a newer connection');
       ws.on('message', (data, isBinary) => {
         if (!isBinary && !connection.frozen) {
@@ -130,6 +144,7 @@ export class IntegratorConnections {
         if (!connection.frozen) ws.pong(data);
       });
       ws.on('close', () => {
+        this.live.set(key, (this.live.get(key) ?? 1) - 1);
         if (this.open.get(key) === connection) this.open.delete(key);
       });
       ws.on('error', () => undefined);

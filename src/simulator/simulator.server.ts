@@ -205,6 +205,10 @@ export class ShellySimulator implements SimulatorControl {
     return this.integratorConnections.info(host);
   }
 
+  peakConnections(host: string): number {
+    return this.integratorConnections.peakConnections(host);
+  }
+
   async grantConsent(
     ref: DeviceRef,
     grant: ConsentGrant,

@@ -164,6 +164,8 @@ export interface SimulatorControl {
   device(ref: DeviceRef): SimulatedDevice;
   consents(): Consent[];
   connections(host?: string): ConnectionInfo[];
+  /** The most sockets one integrator had open to `host` at once (the cloud allows one). */
+  peakConnections(host: string): number;
   grantConsent(ref: DeviceRef, grant: ConsentGrant, options?: GrantOptions): Promise<ConsentResult>;
   revokeConsent(ref: DeviceRef, options?: RevokeOptions): Promise<ConsentResult>;
   emitStatus(ref: DeviceRef, options?: { partial?: boolean }): number;

@@ -22,6 +22,11 @@ export interface IngestRig {
    * published: each session open and each grant verifies devices, and their states become events.
    */
   waitForResync(): Promise<void>;
+  /**
+   * Another instance of the service on the same database, topics and simulator (the callbacks
+   * still go to the first); `DATABASE_URL` in `overrides` reaches the same database another way.
+   */
+  startReplica(overrides?: Record<string, string>): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
@@ -45,28 +50,27 @@ export async function startIngestRig(
     callbackUrl: `http://127.0.0.1:${port}/v1/shelly/consent`,
     ...options.simulator,
   });
-  const service = await startService(
-    {
-      HTTP_PORT: String(port),
-      CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-      SHELLY_TOKEN_URL: sim.tokenUrl,
-      SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
-      SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
-      SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
-      SHELLY_PING_INTERVAL_MS: '1000',
-      SHELLY_RECONNECT_MIN_MS: '50',
-      SHELLY_RECONNECT_MAX_MS: '500',
-      INGEST_INCLUDE_RAW_STATUS: 'true',
-      // A grant's verify often reaches the simulator before the callback's 200 that makes it apply
-      // the grant; its UNAUTHORIZED is asked again this long after the grant, not 30 s.
-      SHELLY_CONSENT_SETTLE_MS: '2000',
-      ...options.env,
-    },
-    options.database,
-  ).catch(async (error: unknown) => {
+  const env = {
+    HTTP_PORT: String(port),
+    CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+    SHELLY_TOKEN_URL: sim.tokenUrl,
+    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+    SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
+    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+    SHELLY_PING_INTERVAL_MS: '1000',
+    SHELLY_RECONNECT_MIN_MS: '50',
+    SHELLY_RECONNECT_MAX_MS: '500',
+    INGEST_INCLUDE_RAW_STATUS: 'true',
+    // A grant's verify often reaches the simulator before the callback's 200 that makes it apply
+    // the grant; its UNAUTHORIZED is asked again this long after the grant, not 30 s.
+    SHELLY_CONSENT_SETTLE_MS: '2000',
+    ...options.env,
+  };
+  const service = await startService(env, options.database).catch(async (error: unknown) => {
     await sim.stop();
     throw error;
   });
+  const replicas: RunningService[] = [];
   return {
     sim,
     service,
@@ -94,7 +98,23 @@ export async function startIngestRig(
       await waitFor(() => service.app.get(DeviceResync).idle, 20_000);
       await waitFor(() => service.app.get(PublishBuffer).depth === 0, 30_000);
     },
+    startReplica: async (overrides = {}) => {
+      const replica = await startService(
+        {
+          ...env,
+          HTTP_PORT: String(await freePort()),
+          KAFKA_TOPIC_PREFIX: service.config.kafka.topicPrefix,
+          ...overrides,
+        },
+        { url: overrides.DATABASE_URL ?? service.databaseUrl },
+      );
+      let stopped: Promise<void> | undefined;
+      const once = { ...replica, stop: () => (stopped ??= replica.stop()) };
+      replicas.push(once);
+      return once;
+    },
     stop: async () => {
+      await Promise.all(replicas.map((replica) => replica.stop()));
       await service.stop();
       await sim.stop();
     },
