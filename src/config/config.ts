@@ -1,5 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { BackoffPolicy, RateLimit } from '../common';
 import { Topics, topicNames } from './topics';
@@ -70,6 +71,8 @@ export interface HttpConfig {
   /** The port of health, metrics and the API document; `null`: they share `port`. */
   managementPort: number | null;
   trustProxyHops: number;
+  /** Where the other replicas reach this one's REST port. */
+  replicaUrl: string;
 }
 
 export interface LogConfig {
@@ -181,6 +184,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       managementPort:
         v.MANAGEMENT_PORT !== 0 && v.MANAGEMENT_PORT === v.HTTP_PORT ? null : v.MANAGEMENT_PORT,
       trustProxyHops: v.TRUST_PROXY_HOPS,
+      replicaUrl: v.REPLICA_URL || `http://${hostname()}:${v.HTTP_PORT}`,
     },
     log: logConfigFrom(v),
     database: databaseConfigFrom(v),

@@ -75,6 +75,12 @@ export const variables = {
     default: '0',
     doc: "Reverse proxies in front of the service (an ingress: 1). The client IP that per-IP limits count is then taken from `X-Forwarded-For`, that many hops back; 0 takes the socket's address and ignores the header.",
   }),
+  REPLICA_URL: variable({
+    group: 'Service (HTTP, logs)',
+    schema: z.union([z.literal(''), httpUrl.transform((url) => url.replace(/\/+$/, ''))]),
+    default: '',
+    doc: "The URL at which the other replicas reach this one's REST port, for the commands, RPC calls and settings requests they pass on to the replica holding the device's host (the chart sets `http://$(POD_IP):8080`). Empty: `http://<hostname>:<HTTP_PORT>`.",
+  }),
   LOG_LEVEL: variable({
     group: 'Service (HTTP, logs)',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { sleep } from '../common';
 import { ConsentModule } from '../consent';
+import { LeasesModule } from '../leases';
 import { DeviceStateModule } from '../device-state';
 import { PublishModule } from '../publish';
 import { CommandAttempts } from './command-attempts';
@@ -22,6 +23,7 @@ import {
 import { DeviceCloudController } from './device-cloud.controller';
 import { DeviceRpcController, RpcAttemptFilter } from './device-rpc.controller';
 import { DevicesController } from './devices.controller';
+import { ForwardToHolder } from './forward-to-holder';
 import { GetDeviceSettings } from './get-device-settings';
 import { IdempotentCommands } from './idempotent-commands';
 import { SendDeviceCommand } from './send-device-command';
@@ -32,7 +34,7 @@ const DRAIN_POLL_MS = 20;
 
 /** The control API: consented devices and commands and RPC calls to them, gated by consent, audited. */
 @Module({
-  imports: [ConsentModule, DeviceStateModule, PublishModule],
+  imports: [ConsentModule, DeviceStateModule, LeasesModule, PublishModule],
   controllers: [
     DevicesController,
     DeviceCommandsController,
@@ -50,6 +52,7 @@ const DRAIN_POLL_MS = 20;
     IdempotentCommands,
     CommandIdempotencyStore,
     GetDeviceSettings,
+    ForwardToHolder,
     UnsubscribeDevice,
   ],
 })

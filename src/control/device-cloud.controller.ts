@@ -1,9 +1,11 @@
-import { Controller, Delete, Get, HttpCode, Param, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedRequest, RequireScope } from '../partners';
 import { ApiErrors, ApiKeyAuth, schemaRef } from '../openapi';
 import { deviceIdParam } from './devices.controller';
-import { DeviceSettings, GetDeviceSettings } from './get-device-settings';
+import type { CommandHttpResponse } from './device-commands.controller';
+import { answerForwarded, type ForwardableRequest, ForwardToHolder } from './forward-to-holder';
+import { GetDeviceSettings } from './get-device-settings';
 import { DeviceUnsubscribed, UnsubscribeDevice } from './unsubscribe-device';
 
 /**
@@ -17,6 +19,7 @@ export class DeviceCloudController {
   constructor(
     private readonly settings: GetDeviceSettings,
     private readonly unsubscribe: UnsubscribeDevice,
+    private readonly holder: ForwardToHolder,
   ) {}
 
   @Get(':id/settings')
@@ -40,11 +43,15 @@ export class DeviceCloudController {
     'host_session_down',
     'command_timeout',
   )
-  getSettings(
+  async getSettings(
     @Param('id') id: string,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<DeviceSettings> {
-    return this.settings.execute(id, request.apiKey!.partnerId);
+    @Req() request: AuthenticatedRequest & ForwardableRequest,
+    @Res({ passthrough: true }) response: CommandHttpResponse,
+  ): Promise<unknown> {
+    const viewer = request.apiKey!.partnerId;
+    const forwarded = await this.holder.forward(request, id, viewer);
+    if (forwarded) return answerForwarded(forwarded, response);
+    return this.settings.execute(id, viewer);
   }
 
   @Delete(':id/consent')

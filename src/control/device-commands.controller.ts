@@ -22,18 +22,14 @@ import {
 } from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { type AuthenticatedRequest, RequireScope } from '../partners';
-import { DomainError, type ErrorBody, HttpErrorFilter } from '../common';
+import { DomainError, HttpErrorFilter } from '../common';
 import { InjectRootLogger } from '../observability';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import type { RequestKind } from './device-request';
 import { deviceIdParam } from './devices.controller';
+import { answerForwarded, type ForwardableRequest, ForwardToHolder } from './forward-to-holder';
 import { IdempotentCommands } from './idempotent-commands';
-import {
-  CommandRequest,
-  CommandSuccess,
-  SendDeviceCommand,
-  unauditable,
-} from './send-device-command';
+import { CommandRequest, SendDeviceCommand, unauditable } from './send-device-command';
 
 export const idempotencyErrors = [
   'invalid_idempotency_key',
@@ -67,9 +63,8 @@ export function ApiIdempotent(ok: { description: string; schema: string }): Meth
   );
 }
 
-export interface CommandHttpRequest extends AuthenticatedRequest {
+export interface CommandHttpRequest extends AuthenticatedRequest, ForwardableRequest {
   params: Record<string, string | undefined>;
-  body: unknown;
   /** `performance.now()` when the request arrived; set by `stampArrival`. */
   arrivedAt?: number;
 }
@@ -138,6 +133,7 @@ export class DeviceCommandsController {
   constructor(
     private readonly commands: SendDeviceCommand,
     private readonly idempotentCommands: IdempotentCommands,
+    private readonly holder: ForwardToHolder,
   ) {}
 
   @Post(':id/commands')
@@ -178,9 +174,10 @@ export class DeviceCommandsController {
     @Req() request: CommandHttpRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: CommandHttpResponse,
-  ): Promise<CommandSuccess | ErrorBody> {
+  ): Promise<unknown> {
     return answerCommand(
-      { commands: this.commands, idempotentCommands: this.idempotentCommands },
+      { commands: this.commands, idempotentCommands: this.idempotentCommands, holder: this.holder },
+      request,
       { kind: 'command', deviceId: id, body, key: request.apiKey!, receivedAt: arrival(request) },
       idempotencyKey,
       response,
@@ -192,13 +189,25 @@ export function arrival(request: CommandHttpRequest): number {
   return request.arrivedAt ?? performance.now();
 }
 
-/** Runs a command or RPC call, through its Idempotency-Key when it has one. */
+export interface CommandRunners {
+  commands: SendDeviceCommand;
+  idempotentCommands: IdempotentCommands;
+  holder: ForwardToHolder;
+}
+
+/**
+ * Runs a command or RPC call, through its Idempotency-Key when it has one, or passes it on to the
+ * replica that holds the session to the device's host.
+ */
 export async function answerCommand(
-  runners: { commands: SendDeviceCommand; idempotentCommands: IdempotentCommands },
+  runners: CommandRunners,
+  request: CommandHttpRequest,
   command: CommandRequest,
   idempotencyKey: string | undefined,
   response: CommandHttpResponse,
-): Promise<CommandSuccess | ErrorBody> {
+): Promise<unknown> {
+  const forwarded = await runners.holder.forward(request, command.deviceId, command.key.partnerId);
+  if (forwarded) return answerForwarded(forwarded, response);
   if (idempotencyKey === undefined) return runners.commands.execute(command);
   const answer = await runners.idempotentCommands.execute(command, idempotencyKey);
   if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../partners';
-import { DomainError, type ErrorBody } from '../common';
+import { DomainError } from '../common';
 import { ApiErrors, ApiKeyAuth, bodyErrors, schemaRef } from '../openapi';
 import {
   answerCommand,
@@ -25,8 +25,9 @@ import {
 } from './device-commands.controller';
 import type { RequestKind } from './device-request';
 import { deviceIdParam } from './devices.controller';
+import { ForwardToHolder } from './forward-to-holder';
 import { IdempotentCommands } from './idempotent-commands';
-import { CommandSuccess, SendDeviceCommand } from './send-device-command';
+import { SendDeviceCommand } from './send-device-command';
 
 /** Audits RPC calls of a key without the `control` scope, as `CommandAttemptFilter` does commands. */
 @Catch(DomainError)
@@ -43,6 +44,7 @@ export class DeviceRpcController {
   constructor(
     private readonly commands: SendDeviceCommand,
     private readonly idempotentCommands: IdempotentCommands,
+    private readonly holder: ForwardToHolder,
   ) {}
 
   @Post(':id/rpc')
@@ -88,9 +90,10 @@ export class DeviceRpcController {
     @Req() request: CommandHttpRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: CommandHttpResponse,
-  ): Promise<CommandSuccess | ErrorBody> {
+  ): Promise<unknown> {
     return answerCommand(
-      { commands: this.commands, idempotentCommands: this.idempotentCommands },
+      { commands: this.commands, idempotentCommands: this.idempotentCommands, holder: this.holder },
+      request,
       { kind: 'rpc', deviceId: id, body, key: request.apiKey!, receivedAt: arrival(request) },
       idempotencyKey,
       response,

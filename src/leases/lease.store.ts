@@ -22,14 +22,18 @@ export class LeaseStore {
   constructor(private readonly pool: PgPool) {}
 
   /** The replica's heartbeat, the renewal of all it holds, and the count of live replicas, at once. */
-  async round(replica: string, durationMs: number, wanted: readonly string[]): Promise<LeaseRound> {
+  async round(
+    replica: { id: string; address: string },
+    durationMs: number,
+    wanted: readonly string[],
+  ): Promise<LeaseRound> {
     const { rows } = await this.pool.query<{
       owned: string[];
       replicas: string;
       without_owner: string;
     }>(
       `WITH beat AS (
-         INSERT INTO service_replica (id, seen_at) VALUES ($1, now())
+         INSERT INTO service_replica (id, address, seen_at) VALUES ($1, $4, now())
          ON CONFLICT (id) DO UPDATE SET seen_at = now()
        ), forgotten AS (
          DELETE FROM service_replica WHERE seen_at < now() - interval '${FORGET_REPLICAS_AFTER}'
@@ -43,7 +47,7 @@ export class LeaseStore {
               (SELECT count(*) FROM unnest($3::text[]) AS key
                WHERE NOT EXISTS (SELECT 1 FROM session_lease l
                                  WHERE l.session_key = key AND l.expires_at > now())) AS without_owner`,
-      [replica, durationMs, wanted],
+      [replica.id, durationMs, wanted, replica.address],
     );
     const [row] = rows;
     return {
@@ -79,6 +83,16 @@ export class LeaseStore {
       [replica, candidates, limit, durationMs],
     );
     return rows.map((row) => ({ key: row.session_key, takeover: row.takeover }));
+  }
+
+  /** The address of the live replica other than `replica` that holds `key`, if one does. */
+  async holderAddress(replica: string, key: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ address: string }>(
+      `SELECT r.address FROM session_lease l JOIN service_replica r ON r.id = l.owner
+       WHERE l.session_key = $1 AND l.owner <> $2 AND l.expires_at > now()`,
+      [key, replica],
+    );
+    return rows[0]?.address;
   }
 
   /** Gives a key up at once, for another replica to take in its next round. */

@@ -31,6 +31,7 @@ export class LeasedSessionKeys
   private readonly owned = new Set<string>();
   private readonly listeners = new Set<KeyListener>();
   private readonly times: LeaseTimes;
+  private readonly address: string;
   private roundTimer?: NodeJS.Timeout;
   private fenceTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -48,11 +49,17 @@ export class LeasedSessionKeys
   ) {
     super();
     this.times = leaseTimes(config.shelly.sessionLeaseTtlMs);
+    this.address = config.http.replicaUrl;
     this.log = logger.child({ component: 'session-leases', replica: this.replica });
   }
 
   keys(): string[] {
     return [...this.owned];
+  }
+
+  /** The REST address of the other replica that holds `key`, if another one does. */
+  holderElsewhere(key: string): Promise<string | undefined> {
+    return this.store.holderAddress(this.replica, key);
   }
 
   onChange(listener: KeyListener): () => void {
@@ -101,7 +108,11 @@ export class LeasedSessionKeys
     const wanted = this.wanted.keys();
     const sentAt = performance.now();
     const stopTimer = this.metrics.sessionLeaseRound.startTimer();
-    const round = await this.store.round(this.replica, this.times.durationMs, wanted);
+    const round = await this.store.round(
+      { id: this.replica, address: this.address },
+      this.times.durationMs,
+      wanted,
+    );
     stopTimer();
     this.fenceAt(sentAt + this.times.durationMs - this.times.stopMarginMs);
     this.metrics.sessionKeysWithoutOwner.set(round.withoutOwner);

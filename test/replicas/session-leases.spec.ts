@@ -5,6 +5,7 @@ import { IngestRig, startIngestRig } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
 import { metricValue } from '../support/metrics-scrape';
 import { requireServices } from '../support/services';
+import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { SessionManager } from '../../src/shelly/session-manager';
 
 const { kafkaBrokers } = requireServices();
@@ -107,5 +108,55 @@ describe('sessions shared by replicas through leases', () => {
         'how="takeover"',
       ),
     ).toBeGreaterThan(0);
+  });
+
+  it('passes a command, an RPC call and a settings request on to the replica that holds the host, once', async () => {
+    rig = await startIngestRig({
+      simulator: {
+        hosts: HOSTS,
+        fleet: { devices: HOSTS.map((host) => ({ model: 'SNSW-001P16EU', host })) },
+      },
+      env: { SESSION_LEASE_TTL_MS: String(TTL_MS), CONTROL_RATE_PER_KEY: '0' },
+    });
+    const holder = await rig.startReplica();
+    await rig.grantAll();
+    await waitFor(() => servedOnceEach([rig!.service, holder]), 20_000);
+    await rig.waitForResync();
+    const device = rig.sim.devices.find((d) => hostsUp(holder).includes(d.host))!;
+    const { key } = await rig.service.app
+      .get(ApiKeyStore)
+      .create('partner', ['read', 'control'], { partnerId: 'default' });
+    const ask = (
+      method: string,
+      path: string,
+      body?: object,
+      headers: Record<string, string> = {},
+    ) =>
+      fetch(`${rig!.service.url}/v1/devices/${device.identity.id}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+        body: body && JSON.stringify(body),
+      });
+    const sentBefore = rig.sim.commands.length;
+
+    const command = { type: 'relay', channel: 0, action: 'on' };
+    const first = await ask('POST', '/commands', command, { 'idempotency-key': 'once-only' });
+    expect(first.status).toBe(200);
+    const again = await ask('POST', '/commands', command, { 'idempotency-key': 'once-only' });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(rig.sim.commands.slice(sentBefore).map((c) => c.host)).toEqual([device.host]);
+
+    const rpc = await ask('POST', '/rpc', { method: 'Switch.GetStatus', params: { id: 0 } });
+    expect(rpc.status).toBe(200);
+    const settings = await ask('GET', '/settings');
+    expect(settings.status).toBe(200);
+    expect(((await settings.json()) as { device: string }).device).toBe(device.identity.id);
+    // An error of the holder comes back as it is.
+    const refused = await ask('POST', '/commands', { type: 'relay', channel: 0, action: 'fly' });
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([
+      400,
+      'invalid_body',
+    ]);
   });
 });

@@ -52,6 +52,7 @@ export async function startIngestRig(
   });
   const env = {
     HTTP_PORT: String(port),
+    REPLICA_URL: `http://127.0.0.1:${port}`,
     CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
     SHELLY_TOKEN_URL: sim.tokenUrl,
     SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
@@ -99,10 +100,12 @@ export async function startIngestRig(
       await waitFor(() => service.app.get(PublishBuffer).depth === 0, 30_000);
     },
     startReplica: async (overrides = {}) => {
+      const replicaPort = await freePort();
       const replica = await startService(
         {
           ...env,
-          HTTP_PORT: String(await freePort()),
+          HTTP_PORT: String(replicaPort),
+          REPLICA_URL: `http://127.0.0.1:${replicaPort}`,
           KAFKA_TOPIC_PREFIX: service.config.kafka.topicPrefix,
           ...overrides,
         },

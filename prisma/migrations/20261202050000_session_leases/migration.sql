@@ -13,9 +13,11 @@ CREATE TABLE "session_lease" (
 
 CREATE INDEX "session_lease_owner_idx" ON "session_lease"("owner");
 
--- The replicas alive, each seen at its last lease round: the keys are shared among them.
+-- The replicas alive, each seen at its last lease round: the keys are shared among them, and a
+-- request for a device goes to the address of the replica holding its key.
 CREATE TABLE "service_replica" (
     "id" TEXT NOT NULL,
+    "address" TEXT NOT NULL,
     "seen_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "service_replica_pkey" PRIMARY KEY ("id")

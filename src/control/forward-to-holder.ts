@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
+import { LeasedSessionKeys } from '../leases';
+import { IntegratorActions } from '../shelly';
+import { DeviceDirectory, type Viewer } from './device-directory';
+
+/** Marks a request one replica passed on to another, which never passes it on again. */
+export const FORWARDED_HEADER = 'shelly-ingest-forwarded';
+
+const FORWARDED_REQUEST_HEADERS = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'x-request-id',
+];
+const FORWARDED_ANSWER_HEADERS = ['idempotent-replayed', 'retry-after'];
+/** Errors of a connection that never carried the request: nothing can have run. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** Beyond the command's own wait, for the hop and the holder's checks. */
+const HOP_MARGIN_MS = 5_000;
+
+export interface ForwardableRequest {
+  method: string;
+  originalUrl: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface ForwardedAnswer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * A request that needs the session to the device's host (a command, an RPC call, a settings request)
+ * and reaches a replica that does not hold it goes to the replica that does, once, with the caller's
+ * key: the holder checks, rate-limits, audits and answers as if it had been asked itself, and its
+ * answer goes back as it is. A request that may have reached the holder is never sent again: without
+ * its answer the caller gets 504 `command_timeout`.
+ */
+@Injectable()
+export class ForwardToHolder {
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly directory: DeviceDirectory,
+    private readonly actions: IntegratorActions,
+    private readonly sessions: LeasedSessionKeys,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.timeoutMs = config.control.commandTimeoutMs + HOP_MARGIN_MS;
+  }
+
+  /** The holder's answer, or undefined when this replica answers (it holds the host, or nobody does). */
+  async forward(
+    request: ForwardableRequest,
+    id: string,
+    viewer: Viewer,
+  ): Promise<ForwardedAnswer | undefined> {
+    if (request.headers[FORWARDED_HEADER] !== undefined) return undefined;
+    const deviceId = this.directory.readDeviceId(id, viewer);
+    const consent = deviceId === undefined ? undefined : this.directory.consent(deviceId, viewer);
+    if (!consent || this.actions.isConnected(consent.host)) return undefined;
+    const address = await this.sessions.holderElsewhere(consent.host);
+    return address === undefined ? undefined : this.send(address, consent.host, request);
+  }
+
+  private async send(
+    address: string,
+    host: string,
+    request: ForwardableRequest,
+  ): Promise<ForwardedAnswer> {
+    const headers: Record<string, string> = { [FORWARDED_HEADER]: '1' };
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${address}${request.originalUrl}`, {
+        method: request.method,
+        headers,
+        body: request.method === 'GET' ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw this.hopFailed(host, error);
+    }
+    const answerHeaders: Record<string, string> = {};
+    for (const name of FORWARDED_ANSWER_HEADERS) {
+      const value = response.headers.get(name);
+      if (value !== null) answerHeaders[name] = value;
+    }
+    try {
+      return { status: response.status, body: await response.json(), headers: answerHeaders };
+    } catch (error) {
+      throw this.hopFailed(host, error);
+    }
+  }
+
+  private hopFailed(host: string, error: unknown): DomainError {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== undefined && NOT_SENT.has(code)) {
+      return new DomainError(
+        'host_session_down',
+        `the replica that holds the session to ${host} could not be reached; retry`,
+      );
+    }
+    return new DomainError(
+      'command_timeout',
+      `no answer from the replica that holds the session to ${host} within ${this.timeoutMs} ms; the request may have run`,
+    );
+  }
+}
+
+/** Answers with what the holder answered. */
+export function answerForwarded(
+  forwarded: ForwardedAnswer,
+  response: { setHeader(name: string, value: string): void; status(code: number): void },
+): unknown {
+  for (const [name, value] of Object.entries(forwarded.headers)) response.setHeader(name, value);
+  response.status(forwarded.status);
+  return forwarded.body;
+}
