@@ -111,7 +111,10 @@ function isRollerMode(status: JsonObject): boolean {
   return Array.isArray(rollers) && rollers.length > 0;
 }
 
-/** `meters[]` carry no owner of their own: they meter the lights on dimmers and RGBW devices and the relays elsewhere. */
+/**
+ * `meters[]` carry no owner of their own: they meter the lights on dimmers and RGBW devices and the
+ * relays elsewhere.
+ */
 function meterComponent(status: JsonObject): Component | undefined {
   if (isRollerMode(status)) return undefined;
   return status.lights === undefined ? 'switch' : 'light';

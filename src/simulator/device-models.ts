@@ -26,6 +26,7 @@ import {
   gen2Environment,
   gen2EthernetLink,
   gen2Input,
+  gen2Inputs,
   gen2InternalTemperatureComponent,
   gen2Light,
   gen2RgbLight,
@@ -360,8 +361,7 @@ export const deviceModels: readonly DeviceModel[] = [
     name: 'Shelly Plus i4',
     hostnamePrefix: 'shellyplusi4',
     layout: { inputs: 4 },
-    body: (_identity, state) =>
-      Object.fromEntries(state.inputs.map((_, id) => [`input:${id}`, gen2Input(id, state)])),
+    body: (_identity, state) => gen2Inputs(state),
   }),
   gen2Model({
     code: 'S3GW-1DBT001',
@@ -387,7 +387,7 @@ export const deviceModels: readonly DeviceModel[] = [
     hostnamePrefix: 'shellypro4pm',
     layout: { relays: { count: 4, metered: true }, inputs: 4 },
     body: (_identity, state, now) => ({
-      ...Object.fromEntries(state.inputs.map((_, id) => [`input:${id}`, gen2Input(id, state)])),
+      ...gen2Inputs(state),
       ...Object.fromEntries(
         state.relays.map((relay, id) => [`switch:${id}`, gen2Switch(id, relay, state, now)]),
       ),
@@ -402,7 +402,7 @@ export const deviceModels: readonly DeviceModel[] = [
     layout: { lights: { count: 2, mode: 'white', metered: true, colorTemp: true }, inputs: 5 },
     lightKeys: ['rgb:0', 'cct:0'],
     body: (_identity, state, now) => ({
-      ...Object.fromEntries(state.inputs.map((_, id) => [`input:${id}`, gen2Input(id, state)])),
+      ...gen2Inputs(state),
       'rgb:0': gen2RgbLight(0, state.lights[0], state, now, RGBWW_SUPPLY_V),
       'cct:0': gen2CctLight(0, state.lights[1], state, now, RGBWW_SUPPLY_V),
       eth: { ip: null },

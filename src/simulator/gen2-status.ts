@@ -174,6 +174,11 @@ export function gen2Input(id: number, state: DeviceState): Status {
   return { id, state: state.inputs[id].state };
 }
 
+/** Every input of the device: `input:0`, `input:1`, ... */
+export function gen2Inputs(state: DeviceState): Status {
+  return Object.fromEntries(state.inputs.map((_, id) => [`input:${id}`, gen2Input(id, state)]));
+}
+
 export function gen2ThreePhaseMeter(state: DeviceState): Status {
   const status: Status = { id: 0 };
   let totalCurrent = 0;
