@@ -1,4 +1,4 @@
-import { measurementsOf } from '../../test/fixtures/frames/frames';
+import { fixtureMeasurements, measurementsOf } from '../../test/fixtures/frames/frames';
 
 describe('Gen1 rollers', () => {
   it('reports state, power and position of a calibrated roller', () => {
@@ -64,5 +64,19 @@ describe('Gen1 rollers', () => {
 
   it('leaves out an unknown state', () => {
     expect(measurementsOf({ rollers: [{ state: 'up' }] })).toEqual([]);
+  });
+
+  it('captured Shelly 2 in roller mode: state and power, no position while uncalibrated (101), and no relays or meters as switches', () => {
+    expect(fixtureMeasurements('gen1-roller-uncalibrated-status')).toEqual([
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -69 },
+      { component: 'cover', channel: 0, metric: 'state', value: 'stopped' },
+      { component: 'cover', channel: 0, metric: 'power', unit: 'W', value: 0 },
+    ]);
+  });
+
+  it('reports the relays of a device that has no rollers', () => {
+    expect(measurementsOf({ relays: [{ ison: true }], rollers: [] })).toEqual([
+      { component: 'switch', channel: 0, metric: 'output', value: true },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { measurementsOf } from '../../test/fixtures/frames/frames';
+import { fixtureMeasurements, measurementsOf } from '../../test/fixtures/frames/frames';
 
 describe('Gen1 battery sensors', () => {
   it('reports temperature, humidity and battery of an H&T on channel 0', () => {
@@ -98,6 +98,49 @@ describe('Gen1 battery sensors', () => {
   it('reports a top-level motion flag', () => {
     expect(measurementsOf({ motion: false })).toEqual([
       { component: 'motion', channel: 0, metric: 'motion', value: false },
+    ]);
+  });
+
+  it('H&T status: temperature, humidity, battery and Wi-Fi signal', () => {
+    expect(fixtureMeasurements('gen1-ht-status')).toEqual([
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -72 },
+      { component: 'temperature', channel: 0, metric: 'temperature', unit: 'C', value: 22.63 },
+      { component: 'humidity', channel: 0, metric: 'humidity', unit: '%', value: 47.5 },
+      { component: 'device', channel: 0, metric: 'battery', unit: '%', value: 86 },
+      { component: 'device', channel: 0, metric: 'battery_voltage', unit: 'V', value: 2.94 },
+    ]);
+  });
+
+  it('captured Shelly Flood: alarm, temperature and battery', () => {
+    expect(fixtureMeasurements('gen1-flood-status')).toEqual([
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -88 },
+      { component: 'flood', channel: 0, metric: 'alarm', value: false },
+      { component: 'temperature', channel: 0, metric: 'temperature', unit: 'C', value: 21.62 },
+      { component: 'device', channel: 0, metric: 'battery', unit: '%', value: 95 },
+      { component: 'device', channel: 0, metric: 'battery_voltage', unit: 'V', value: 2.92 },
+    ]);
+  });
+
+  it('Door/Window 2 status: open, lux, vibration, no tilt while uncalibrated (-1)', () => {
+    expect(fixtureMeasurements('gen1-door-window-status')).toEqual([
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -67 },
+      { component: 'contact', channel: 0, metric: 'open', value: true },
+      { component: 'illuminance', channel: 0, metric: 'illuminance', unit: 'lx', value: 52 },
+      { component: 'contact', channel: 0, metric: 'vibration', value: false },
+      { component: 'temperature', channel: 0, metric: 'temperature', unit: 'C', value: 19.4 },
+      { component: 'device', channel: 0, metric: 'battery', unit: '%', value: 98 },
+      { component: 'device', channel: 0, metric: 'battery_voltage', unit: 'V', value: 5.96 },
+    ]);
+  });
+
+  it('Motion status: motion, tamper vibration, lux and battery', () => {
+    expect(fixtureMeasurements('gen1-motion-status')).toEqual([
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -58 },
+      { component: 'illuminance', channel: 0, metric: 'illuminance', unit: 'lx', value: 18 },
+      { component: 'motion', channel: 0, metric: 'motion', value: true },
+      { component: 'motion', channel: 0, metric: 'vibration', value: false },
+      { component: 'device', channel: 0, metric: 'battery', unit: '%', value: 100 },
+      { component: 'device', channel: 0, metric: 'battery_voltage', unit: 'V', value: 4.18 },
     ]);
   });
 });

@@ -42,7 +42,7 @@ export function measureGen1Status(status: JsonObject, out: Measurement[]): void 
     const value = status[key];
     switch (key) {
       case 'relays':
-        measureEntries(out, value, 'switch', measureRelay);
+        if (!isRollerMode(status)) measureEntries(out, value, 'switch', measureRelay);
         break;
       case 'meters': {
         const component = meterComponent(status);
@@ -102,13 +102,21 @@ export function measureGen1Status(status: JsonObject, out: Measurement[]): void 
 }
 
 /**
+ * A Shelly 2 or 2.5 in roller mode still lists its two relays and their meters: both drive the one
+ * motor, whose state and power the roller already reports, so they are left out rather than shown
+ * as two switches.
+ */
+function isRollerMode(status: JsonObject): boolean {
+  const rollers = status.rollers;
+  return Array.isArray(rollers) && rollers.length > 0;
+}
+
+/**
  * `meters[]` carry no owner of their own: they meter the lights on dimmers and RGBW devices and the
- * relays elsewhere. In roller mode both meters belong to the one motor, whose power the roller already
- * reports, so they are left out rather than shown as two switches.
+ * relays elsewhere.
  */
 function meterComponent(status: JsonObject): Component | undefined {
-  const rollers = status.rollers;
-  if (Array.isArray(rollers) && rollers.length > 0) return undefined;
+  if (isRollerMode(status)) return undefined;
   return status.lights === undefined ? 'switch' : 'light';
 }
 

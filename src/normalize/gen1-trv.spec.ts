@@ -1,4 +1,4 @@
-import { measurementsOf } from '../../test/fixtures/frames/frames';
+import { fixtureMeasurements, measurementsOf } from '../../test/fixtures/frames/frames';
 
 describe('Gen1 TRV thermostats', () => {
   it('reports measured and target temperature and valve position', () => {
@@ -42,5 +42,16 @@ describe('Gen1 TRV thermostats', () => {
 
   it('leaves out a valve position outside 0..100', () => {
     expect(measurementsOf({ thermostats: [{ pos: -1 }] })).toEqual([]);
+  });
+
+  it('TRV status: measured and target temperature, valve position and battery', () => {
+    expect(fixtureMeasurements('gen1-trv-status')).toEqual([
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -71 },
+      { component: 'trv', channel: 0, metric: 'temperature', unit: 'C', value: 19.8 },
+      { component: 'trv', channel: 0, metric: 'target_temperature', unit: 'C', value: 21.5 },
+      { component: 'trv', channel: 0, metric: 'position', unit: '%', value: 38 },
+      { component: 'device', channel: 0, metric: 'battery', unit: '%', value: 76 },
+      { component: 'device', channel: 0, metric: 'battery_voltage', unit: 'V', value: 3.79 },
+    ]);
   });
 });

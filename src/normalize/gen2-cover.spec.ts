@@ -1,4 +1,4 @@
-import { measurementsOf } from '../../test/fixtures/frames/frames';
+import { fixtureMeasurements, measurementsOf } from '../../test/fixtures/frames/frames';
 
 describe('Gen2 cover status', () => {
   it('reports state, position and metering', () => {
@@ -67,6 +67,22 @@ describe('Gen2 cover status', () => {
     ).toEqual([
       { component: 'cover', channel: 0, metric: 'position', unit: '%', value: 0 },
       { component: 'cover', channel: 1, metric: 'position', unit: '%', value: 100 },
+    ]);
+  });
+
+  it('captured 2PM Gen3 in cover profile: no position while pos_control is false', () => {
+    expect(fixtureMeasurements('gen3-2pm-cover-status')).toEqual([
+      { component: 'cover', channel: 0, metric: 'state', value: 'stopped' },
+      { component: 'cover', channel: 0, metric: 'power', unit: 'W', value: 0 },
+      { component: 'cover', channel: 0, metric: 'voltage', unit: 'V', value: 217.7 },
+      { component: 'cover', channel: 0, metric: 'current', unit: 'A', value: 0 },
+      { component: 'cover', channel: 0, metric: 'power_factor', value: 0 },
+      { component: 'cover', channel: 0, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'cover', channel: 0, metric: 'energy', unit: 'Wh', value: 0 },
+      { component: 'cover', channel: 0, metric: 'temperature', unit: 'C', value: 36.4 },
+      { component: 'input', channel: 0, metric: 'state', value: false },
+      { component: 'input', channel: 1, metric: 'state', value: false },
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -53 },
     ]);
   });
 });

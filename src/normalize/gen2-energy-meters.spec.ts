@@ -1,4 +1,4 @@
-import { measurementsOf } from '../../test/fixtures/frames/frames';
+import { fixtureMeasurements, measurementsOf } from '../../test/fixtures/frames/frames';
 
 describe('Gen2 energy meter status', () => {
   it('reports a three-phase em meter per phase and in total', () => {
@@ -177,6 +177,120 @@ describe('Gen2 energy meter status', () => {
   it('reports only the phases a partial em update carries', () => {
     expect(measurementsOf({ 'em:0': { b_act_power: 12.5, b_current: null } })).toEqual([
       { component: 'em', channel: 0, phase: 'b', metric: 'power', unit: 'W', value: 12.5 },
+    ]);
+  });
+
+  it('captured Pro 3EM: per-phase and total readings, energy counters and the temperature component', () => {
+    expect(fixtureMeasurements('gen2-pro3em-status')).toEqual([
+      { component: 'em', channel: 0, phase: 'a', metric: 'power', unit: 'W', value: 2166.2 },
+      {
+        component: 'em',
+        channel: 0,
+        phase: 'a',
+        metric: 'apparent_power',
+        unit: 'VA',
+        value: 2175.9,
+      },
+      { component: 'em', channel: 0, phase: 'a', metric: 'voltage', unit: 'V', value: 227 },
+      { component: 'em', channel: 0, phase: 'a', metric: 'current', unit: 'A', value: 9.592 },
+      { component: 'em', channel: 0, phase: 'a', metric: 'power_factor', value: 0.99 },
+      { component: 'em', channel: 0, phase: 'a', metric: 'frequency', unit: 'Hz', value: 49.9 },
+      { component: 'em', channel: 0, phase: 'b', metric: 'power', unit: 'W', value: 3.6 },
+      {
+        component: 'em',
+        channel: 0,
+        phase: 'b',
+        metric: 'apparent_power',
+        unit: 'VA',
+        value: 10.1,
+      },
+      { component: 'em', channel: 0, phase: 'b', metric: 'voltage', unit: 'V', value: 230 },
+      { component: 'em', channel: 0, phase: 'b', metric: 'current', unit: 'A', value: 0.044 },
+      { component: 'em', channel: 0, phase: 'b', metric: 'power_factor', value: 0.36 },
+      { component: 'em', channel: 0, phase: 'b', metric: 'frequency', unit: 'Hz', value: 49.9 },
+      { component: 'em', channel: 0, phase: 'c', metric: 'power', unit: 'W', value: 244 },
+      {
+        component: 'em',
+        channel: 0,
+        phase: 'c',
+        metric: 'apparent_power',
+        unit: 'VA',
+        value: 339.7,
+      },
+      { component: 'em', channel: 0, phase: 'c', metric: 'voltage', unit: 'V', value: 230.2 },
+      { component: 'em', channel: 0, phase: 'c', metric: 'current', unit: 'A', value: 1.479 },
+      { component: 'em', channel: 0, phase: 'c', metric: 'power_factor', value: 0.72 },
+      { component: 'em', channel: 0, phase: 'c', metric: 'frequency', unit: 'Hz', value: 49.9 },
+      { component: 'em', channel: 0, phase: 'total', metric: 'power', unit: 'W', value: 2413.825 },
+      {
+        component: 'em',
+        channel: 0,
+        phase: 'total',
+        metric: 'apparent_power',
+        unit: 'VA',
+        value: 2525.779,
+      },
+      { component: 'em', channel: 0, phase: 'total', metric: 'current', unit: 'A', value: 11.116 },
+      { component: 'em', channel: 0, phase: 'a', metric: 'energy', unit: 'Wh', value: 3105576.42 },
+      { component: 'em', channel: 0, phase: 'a', metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'em', channel: 0, phase: 'b', metric: 'energy', unit: 'Wh', value: 195765.72 },
+      { component: 'em', channel: 0, phase: 'b', metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'em', channel: 0, phase: 'c', metric: 'energy', unit: 'Wh', value: 2114072.05 },
+      { component: 'em', channel: 0, phase: 'c', metric: 'returned_energy', unit: 'Wh', value: 0 },
+      {
+        component: 'em',
+        channel: 0,
+        phase: 'total',
+        metric: 'energy',
+        unit: 'Wh',
+        value: 5415414.19,
+      },
+      {
+        component: 'em',
+        channel: 0,
+        phase: 'total',
+        metric: 'returned_energy',
+        unit: 'Wh',
+        value: 0,
+      },
+      { component: 'temperature', channel: 0, metric: 'temperature', unit: 'C', value: 46.3 },
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -57 },
+    ]);
+  });
+
+  it('Pro EM-50: em1 and em1data on em without a phase, beside the contactor switch', () => {
+    expect(fixtureMeasurements('gen2-pro-em-status')).toEqual([
+      { component: 'em', channel: 0, metric: 'power', unit: 'W', value: 0 },
+      { component: 'em', channel: 0, metric: 'apparent_power', unit: 'VA', value: 18.7 },
+      { component: 'em', channel: 0, metric: 'voltage', unit: 'V', value: 234.9 },
+      { component: 'em', channel: 0, metric: 'current', unit: 'A', value: 0.08 },
+      { component: 'em', channel: 0, metric: 'power_factor', value: 0 },
+      { component: 'em', channel: 0, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'em', channel: 1, metric: 'power', unit: 'W', value: 501.8 },
+      { component: 'em', channel: 1, metric: 'apparent_power', unit: 'VA', value: 612.4 },
+      { component: 'em', channel: 1, metric: 'voltage', unit: 'V', value: 234.9 },
+      { component: 'em', channel: 1, metric: 'current', unit: 'A', value: 2.598 },
+      { component: 'em', channel: 1, metric: 'power_factor', value: 0.84 },
+      { component: 'em', channel: 1, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'em', channel: 0, metric: 'energy', unit: 'Wh', value: 1312.57 },
+      { component: 'em', channel: 0, metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'em', channel: 1, metric: 'energy', unit: 'Wh', value: 884120.44 },
+      { component: 'em', channel: 1, metric: 'returned_energy', unit: 'Wh', value: 1532.08 },
+      { component: 'switch', channel: 0, metric: 'output', value: true },
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -61 },
+    ]);
+  });
+
+  it('PM Mini Gen3: pm1 on pm, export kept negative and its returned energy', () => {
+    expect(fixtureMeasurements('gen3-pm-mini-status')).toEqual([
+      { component: 'pm', channel: 0, metric: 'power', unit: 'W', value: -61.4 },
+      { component: 'pm', channel: 0, metric: 'voltage', unit: 'V', value: 229.1 },
+      { component: 'pm', channel: 0, metric: 'current', unit: 'A', value: 0.312 },
+      { component: 'pm', channel: 0, metric: 'power_factor', value: 0.86 },
+      { component: 'pm', channel: 0, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'pm', channel: 0, metric: 'energy', unit: 'Wh', value: 1208.33 },
+      { component: 'pm', channel: 0, metric: 'returned_energy', unit: 'Wh', value: 3410.9 },
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -66 },
     ]);
   });
 });

@@ -19,8 +19,9 @@ import {
 /**
  * Measurements of a Gen2+ status: a map of `type:id` components plus a few bare keys (`sys`, `wifi`,
  * ...). Components this vocabulary has no words for (virtual components, `sys`, `bthomesensor`, ...)
- * are skipped. `cct:N` has a component of its own: a Pro RGBWW PM in its rgbcct profile has `rgb:0`
- * and `cct:0`, two lights with one id, whose readings must not meet under one key.
+ * are skipped. The lights keep their own type as component (`light`, `rgb`, `rgbw`, `cct`): a Pro
+ * RGBWW PM has `rgb:0` beside `cct:0` (rgbcct profile) or beside `light:0` (rgbx2light profile), two
+ * lights with one id whose readings must not meet under one key.
  */
 export function measureGen2Status(status: JsonObject, out: Measurement[]): void {
   for (const key in status) {
@@ -71,10 +72,8 @@ function measureComponent(type: string, id: number, status: JsonObject, out: Mea
     case 'light':
     case 'rgb':
     case 'rgbw':
-      measureLight(out, 'light', id, status);
-      return;
     case 'cct':
-      measureLight(out, 'cct', id, status);
+      measureLight(out, type, id, status);
       return;
     case 'pm1':
       addElectrical(out, 'pm', id, status);
@@ -96,16 +95,16 @@ function measureComponent(type: string, id: number, status: JsonObject, out: Mea
       addNumber(out, 'input', id, 'percent', status.percent);
       return;
     case 'temperature':
-      addTemperature(out, 'temperature', id, 'temperature', status);
+      if (!hasErrors(status)) addTemperature(out, 'temperature', id, 'temperature', status);
       return;
     case 'humidity':
-      addNumber(out, 'humidity', id, 'humidity', status.rh);
+      if (!hasErrors(status)) addNumber(out, 'humidity', id, 'humidity', status.rh);
       return;
     case 'illuminance':
-      addNumber(out, 'illuminance', id, 'illuminance', status.lux);
+      if (!hasErrors(status)) addNumber(out, 'illuminance', id, 'illuminance', status.lux);
       return;
     case 'voltmeter':
-      addNumber(out, 'voltmeter', id, 'voltage', status.voltage);
+      if (!hasErrors(status)) addNumber(out, 'voltmeter', id, 'voltage', status.voltage);
       return;
     case 'flood':
     case 'smoke':
@@ -117,6 +116,7 @@ function measureComponent(type: string, id: number, status: JsonObject, out: Mea
     case 'bthomedevice':
       addNumber(out, 'bthomedevice', id, 'battery', status.battery);
       addNumber(out, 'bthomedevice', id, 'rssi', status.rssi);
+      addLastUpdated(out, 'bthomedevice', id, status.last_updated_ts);
       return;
     case 'blutrv':
       addNumber(out, 'trv', id, 'temperature', status.current_C);
@@ -124,7 +124,33 @@ function measureComponent(type: string, id: number, status: JsonObject, out: Mea
       addPosition(out, 'trv', id, status.pos);
       addNumber(out, 'trv', id, 'battery', status.battery);
       addNumber(out, 'trv', id, 'rssi', status.rssi);
+      addLastUpdated(out, 'trv', id, status.last_updated_ts);
       return;
+  }
+}
+
+/**
+ * A sensor component lists what went wrong in `errors` (`out_of_range`, `read`, a missing driver);
+ * its readings are then placeholders (a Wall Display without the sensor driver sends -275.15 °C and
+ * -2 % RH), so none of them is reported.
+ */
+function hasErrors(status: JsonObject): boolean {
+  const errors = status.errors;
+  return Array.isArray(errors) && errors.length > 0;
+}
+
+/**
+ * When the gateway last heard a BLU device: Unix seconds, as sent. 0 means never heard since the
+ * gateway started, so it is left out like any sentinel.
+ */
+function addLastUpdated(
+  out: Measurement[],
+  component: Component,
+  id: number,
+  value: unknown,
+): void {
+  if (Number.isFinite(value) && (value as number) > 0) {
+    addMeasurement(out, component, id, 'last_updated', value as number);
   }
 }
 
@@ -172,7 +198,7 @@ function measureCover(out: Measurement[], id: number, status: JsonObject): void 
 
 function measureLight(
   out: Measurement[],
-  component: 'light' | 'cct',
+  component: 'light' | 'rgb' | 'rgbw' | 'cct',
   id: number,
   status: JsonObject,
 ): void {

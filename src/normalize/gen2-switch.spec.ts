@@ -82,4 +82,68 @@ describe('Gen2 switch status', () => {
       measurementsOf({ 'switch:0': { output: 'yes', apower: 'abc', voltage: 230.2 } }),
     ).toEqual([{ component: 'switch', channel: 0, metric: 'voltage', unit: 'V', value: 230.2 }]);
   });
+
+  it('captured 2PM Gen3 in switch profile: two metered switches, inputs and Wi-Fi signal', () => {
+    expect(fixtureMeasurements('gen3-2pm-switch-status')).toEqual([
+      { component: 'input', channel: 0, metric: 'state', value: false },
+      { component: 'input', channel: 1, metric: 'state', value: false },
+      { component: 'switch', channel: 0, metric: 'output', value: false },
+      { component: 'switch', channel: 0, metric: 'power', unit: 'W', value: 0 },
+      { component: 'switch', channel: 0, metric: 'voltage', unit: 'V', value: 216.2 },
+      { component: 'switch', channel: 0, metric: 'current', unit: 'A', value: 0 },
+      { component: 'switch', channel: 0, metric: 'power_factor', value: 0 },
+      { component: 'switch', channel: 0, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'switch', channel: 0, metric: 'energy', unit: 'Wh', value: 0 },
+      { component: 'switch', channel: 0, metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'switch', channel: 0, metric: 'temperature', unit: 'C', value: 40.6 },
+      { component: 'switch', channel: 1, metric: 'output', value: false },
+      { component: 'switch', channel: 1, metric: 'power', unit: 'W', value: 0 },
+      { component: 'switch', channel: 1, metric: 'voltage', unit: 'V', value: 216.3 },
+      { component: 'switch', channel: 1, metric: 'current', unit: 'A', value: 0 },
+      { component: 'switch', channel: 1, metric: 'power_factor', value: 0 },
+      { component: 'switch', channel: 1, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'switch', channel: 1, metric: 'energy', unit: 'Wh', value: 0 },
+      { component: 'switch', channel: 1, metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'switch', channel: 1, metric: 'temperature', unit: 'C', value: 40.6 },
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -52 },
+    ]);
+  });
+
+  it('captured Power Strip Gen4: four metered switches without temperature', () => {
+    expect(fixtureMeasurements('gen4-power-strip-status')).toEqual([
+      { component: 'switch', channel: 0, metric: 'output', value: true },
+      { component: 'switch', channel: 0, metric: 'power', unit: 'W', value: 0 },
+      { component: 'switch', channel: 0, metric: 'voltage', unit: 'V', value: 232.5 },
+      { component: 'switch', channel: 0, metric: 'current', unit: 'A', value: 0.017 },
+      { component: 'switch', channel: 0, metric: 'power_factor', value: 0 },
+      { component: 'switch', channel: 0, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'switch', channel: 0, metric: 'energy', unit: 'Wh', value: 6468.282 },
+      { component: 'switch', channel: 0, metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'switch', channel: 1, metric: 'output', value: true },
+      { component: 'switch', channel: 1, metric: 'power', unit: 'W', value: 1.7 },
+      { component: 'switch', channel: 1, metric: 'voltage', unit: 'V', value: 232.6 },
+      { component: 'switch', channel: 1, metric: 'current', unit: 'A', value: 0.017 },
+      { component: 'switch', channel: 1, metric: 'power_factor', value: 0.42 },
+      { component: 'switch', channel: 1, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'switch', channel: 1, metric: 'energy', unit: 'Wh', value: 4227.56 },
+      { component: 'switch', channel: 1, metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'switch', channel: 2, metric: 'output', value: false },
+      { component: 'switch', channel: 2, metric: 'power', unit: 'W', value: 0 },
+      { component: 'switch', channel: 2, metric: 'voltage', unit: 'V', value: 231.2 },
+      { component: 'switch', channel: 2, metric: 'current', unit: 'A', value: 0 },
+      { component: 'switch', channel: 2, metric: 'power_factor', value: 0 },
+      { component: 'switch', channel: 2, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'switch', channel: 2, metric: 'energy', unit: 'Wh', value: 336.76 },
+      { component: 'switch', channel: 2, metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'switch', channel: 3, metric: 'output', value: true },
+      { component: 'switch', channel: 3, metric: 'power', unit: 'W', value: 15.4 },
+      { component: 'switch', channel: 3, metric: 'voltage', unit: 'V', value: 231.2 },
+      { component: 'switch', channel: 3, metric: 'current', unit: 'A', value: 0.169 },
+      { component: 'switch', channel: 3, metric: 'power_factor', value: 0.62 },
+      { component: 'switch', channel: 3, metric: 'frequency', unit: 'Hz', value: 50 },
+      { component: 'switch', channel: 3, metric: 'energy', unit: 'Wh', value: 18440.297 },
+      { component: 'switch', channel: 3, metric: 'returned_energy', unit: 'Wh', value: 0 },
+      { component: 'device', channel: 0, metric: 'rssi', unit: 'dBm', value: -68 },
+    ]);
+  });
 });

@@ -4,6 +4,8 @@ export const components = [
   'switch',
   'cover',
   'light',
+  'rgb',
+  'rgbw',
   'cct',
   'em',
   'pm',
@@ -58,6 +60,7 @@ export const metricUnits = {
   tilt: 'deg',
   battery_voltage: 'V',
   rssi: 'dBm',
+  last_updated: 's',
 } as const;
 export type Metric = keyof typeof metricUnits;
 export type Unit = NonNullable<(typeof metricUnits)[Metric]>;

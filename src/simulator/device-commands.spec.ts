@@ -74,6 +74,24 @@ describe('device commands', () => {
     expect(state.lights[0]).toMatchObject({ mode: 'white', brightness: 12 });
   });
 
+  it('keeps a colour temperature on a tunable white light, and only checks it on others', () => {
+    const tunable = stateWith({
+      lights: { count: 1, mode: 'white', metered: false, colorTemp: true },
+    });
+    const plain = stateWith({ lights: { count: 1, mode: 'white', metered: false } });
+
+    expect(applyDeviceCommand(tunable, 'light', { id: 0, temp: 3100 }, NOW).ok).toBe(true);
+    expect(tunable.lights[0].colorTempK).toBe(3100);
+    expect(applyDeviceCommand(plain, 'light', { id: 0, temp: 3100 }, NOW)).toMatchObject({
+      ok: false,
+      reason: 'INVALID_PARAMS',
+    });
+    expect(applyDeviceCommand(tunable, 'light', { id: 0, temp: 20_000 }, NOW)).toMatchObject({
+      ok: false,
+      reason: 'INVALID_PARAMS',
+    });
+  });
+
   it('refuses a light command with nothing to change', () => {
     const state = stateWith({ lights: { count: 1, mode: 'white', metered: false } });
 

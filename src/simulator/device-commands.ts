@@ -146,10 +146,11 @@ function lightCommand(state: DeviceState, params: Params, now: number): CommandO
     effect: optionalNumber(params, 'effect', 0, 6),
     transition: optionalNumber(params, 'transition', 0, 5000),
   };
-  // Colour temperature is accepted for the lamps that have it; none of the simulated models do.
-  optionalNumber(params, 'temp', 1000, 10_000);
+  // Colour temperature is checked for every lamp and kept by those that have one.
+  const temp = optionalNumber(params, 'temp', 1000, 10_000);
   const timer = timerFor('light', index, params, now);
   const changes = Object.values(values).filter((value) => value !== undefined);
+  if (temp !== undefined && light.colorTempK !== undefined) changes.push(temp);
   if (on === undefined && mode === undefined && changes.length === 0 && !timer) {
     throw new Rejected('INVALID_PARAMS', 'nothing to change: give turn or a light value');
   }
@@ -159,6 +160,7 @@ function lightCommand(state: DeviceState, params: Params, now: number): CommandO
   for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) light[key as keyof typeof values] = Math.round(value);
   }
+  if (temp !== undefined && light.colorTempK !== undefined) light.colorTempK = Math.round(temp);
   light.source = 'cloud';
   light.timer = timer && { startedAt: now, durationS: timer.durationS };
   light.powerW = lightPower(light);

@@ -288,6 +288,77 @@ describe('Gen2+ status shapes', () => {
     );
   });
 
+  it('Pro 4PM on Ethernet: four metered switches, Wi-Fi disconnected with rssi 0, the address on eth', () => {
+    const { device, status } = statusOf('SPSW-104PE16EU');
+
+    for (const id of [0, 1, 2, 3]) {
+      expect(status[`switch:${id}`]).toMatchObject({
+        id,
+        output: device.state.relays[id].on,
+        apower: expect.any(Number),
+      });
+    }
+    expect(Object.keys(status).filter((key) => key.startsWith('input:'))).toHaveLength(4);
+    expect(status.wifi).toEqual({ sta_ip: null, status: 'disconnected', ssid: null, rssi: 0 });
+    expect(status.eth).toEqual({ ip: device.state.system.ip });
+  });
+
+  it('Pro RGBWW PM in its rgbcct profile: rgb:0 and cct:0, metered from 24 V', () => {
+    const { device, status } = statusOf('SPDC-0D5PE');
+    const [rgb, cct] = device.state.lights;
+
+    expect(status['rgb:0']).toMatchObject({
+      id: 0,
+      output: rgb.on,
+      brightness: rgb.brightness,
+      rgb: [rgb.red, rgb.green, rgb.blue],
+      voltage: 24,
+      apower: expect.any(Number),
+      aenergy: { total: expect.any(Number) },
+      temperature: { tC: expect.any(Number), tF: expect.any(Number) },
+    });
+    expect(status['cct:0']).toMatchObject({
+      id: 0,
+      output: cct.on,
+      brightness: cct.brightness,
+      ct: cct.colorTempK,
+      voltage: 24,
+    });
+    expect(cct.colorTempK).toBeGreaterThanOrEqual(2700);
+    expect(cct.colorTempK).toBeLessThanOrEqual(6500);
+    expect(status).not.toHaveProperty('light:0');
+    expect(Object.keys(status).filter((key) => key.startsWith('input:'))).toHaveLength(5);
+  });
+
+  it('Pro RGBWW PM: a change of a light channel updates its own component in a partial update', () => {
+    const { device } = statusOf('SPDC-0D5PE');
+
+    expect(device.model.partKeys('light:0', device.state)).toEqual(['rgb:0']);
+    expect(device.model.partKeys('light:1', device.state)).toEqual(['cct:0']);
+  });
+
+  it('BLU Gateway Gen3: a BLU TRV with its temperatures, valve, battery and signal', () => {
+    const { device, status } = statusOf('S3GW-1DBT001');
+    const [trv] = device.state.bluTrvs;
+
+    expect(status['blutrv:200']).toEqual({
+      id: 200,
+      target_C: trv.targetC,
+      current_C: trv.currentC,
+      pos: trv.pos,
+      rssi: trv.rssi,
+      battery: trv.battery,
+      packet_id: trv.packetId,
+      last_updated_ts: NOW / 1000,
+      paired: true,
+      rpc: true,
+      rsv: 16,
+    });
+    expect(trv.pos).toBeGreaterThanOrEqual(0);
+    expect(trv.pos).toBeLessThanOrEqual(100);
+    expect(device.model.partKeys('blu', device.state)).toContain('blutrv:200');
+  });
+
   it('BLU Gateway Gen3: a BTHome device and its sensors', () => {
     const { device, status } = statusOf('S3GW-1DBT001');
 

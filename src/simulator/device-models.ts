@@ -19,12 +19,17 @@ import {
 } from './gen1-status';
 import {
   gen2BluComponents,
+  gen2BluTrvs,
+  gen2CctLight,
   gen2Common,
   gen2Cover,
   gen2Environment,
+  gen2EthernetLink,
   gen2Input,
+  gen2Inputs,
   gen2InternalTemperatureComponent,
   gen2Light,
+  gen2RgbLight,
   gen2Switch,
   gen2SystemKeys,
   gen2ThreePhaseEnergy,
@@ -84,9 +89,11 @@ function gen2Model(
     keys?: Partial<
       Record<'phases' | 'sensors' | 'blu' | 'system', (state: DeviceState) => string[]>
     >;
+    /** The component key of each light channel, when they are not `light:0`, `light:1`, ... */
+    lightKeys?: readonly string[];
   },
 ): DeviceModel {
-  const { body, keys, gen, ...model } = definition;
+  const { body, keys, gen, lightKeys, ...model } = definition;
   return {
     ...model,
     gen: gen ?? 'G2',
@@ -98,6 +105,7 @@ function gen2Model(
     }),
     partKeys: (part, state) => {
       const [kind, index] = part.split(':');
+      if (kind === 'light' && lightKeys) return [lightKeys[Number(index)]];
       const component = { relay: 'switch', light: 'light', roller: 'cover', input: 'input' }[kind];
       if (component) return [`${component}:${index}`];
       const extra = keys?.[part as 'phases' | 'sensors' | 'blu' | 'system']?.(state) ?? [];
@@ -105,6 +113,9 @@ function gen2Model(
     },
   };
 }
+
+/** The Pro RGBWW PM drives LED strips from a 24 V DC supply. */
+const RGBWW_SUPPLY_V = 24;
 
 const meterOf = (channel: { powerW: number; energyWh: number }, now: number) =>
   gen1Meter(channel.powerW, channel.energyWh, now);
@@ -350,17 +361,52 @@ export const deviceModels: readonly DeviceModel[] = [
     name: 'Shelly Plus i4',
     hostnamePrefix: 'shellyplusi4',
     layout: { inputs: 4 },
-    body: (_identity, state) =>
-      Object.fromEntries(state.inputs.map((_, id) => [`input:${id}`, gen2Input(id, state)])),
+    body: (_identity, state) => gen2Inputs(state),
   }),
   gen2Model({
     code: 'S3GW-1DBT001',
     name: 'Shelly BLU Gateway Gen3',
     gen: 'G3',
     hostnamePrefix: 'shellyblugwg3',
-    layout: { bluNodes: 1 },
-    body: (_identity, state) => ({ blugw: {}, ...gen2BluComponents(state) }),
-    keys: { blu: (state) => Object.keys(gen2BluComponents(state)) },
+    layout: { bluNodes: 1, bluTrvs: 1 },
+    body: (_identity, state) => ({
+      blugw: {},
+      ...gen2BluComponents(state),
+      ...gen2BluTrvs(state),
+    }),
+    keys: {
+      blu: (state) => [
+        ...Object.keys(gen2BluComponents(state)),
+        ...Object.keys(gen2BluTrvs(state)),
+      ],
+    },
+  }),
+  gen2Model({
+    code: 'SPSW-104PE16EU',
+    name: 'Shelly Pro 4PM (Ethernet)',
+    hostnamePrefix: 'shellypro4pm',
+    layout: { relays: { count: 4, metered: true }, inputs: 4 },
+    body: (_identity, state, now) => ({
+      ...gen2Inputs(state),
+      ...Object.fromEntries(
+        state.relays.map((relay, id) => [`switch:${id}`, gen2Switch(id, relay, state, now)]),
+      ),
+      ...gen2EthernetLink(state),
+    }),
+  }),
+  gen2Model({
+    code: 'SPDC-0D5PE',
+    name: 'Shelly Pro RGBWW PM (rgbcct profile)',
+    hostnamePrefix: 'shellyprorgbwwpm',
+    // Light channel 0 is the RGB light, 1 the tunable white one; Gen2 lights dim by brightness.
+    layout: { lights: { count: 2, mode: 'white', metered: true, colorTemp: true }, inputs: 5 },
+    lightKeys: ['rgb:0', 'cct:0'],
+    body: (_identity, state, now) => ({
+      ...gen2Inputs(state),
+      'rgb:0': gen2RgbLight(0, state.lights[0], state, now, RGBWW_SUPPLY_V),
+      'cct:0': gen2CctLight(0, state.lights[1], state, now, RGBWW_SUPPLY_V),
+      eth: { ip: null },
+    }),
   }),
 ];
 

@@ -17,6 +17,7 @@ export interface DeviceState {
   inputs: InputChannel[];
   sensors: Sensors;
   bluNodes: BluNode[];
+  bluTrvs: BluTrv[];
   system: SystemState;
 }
 
@@ -47,6 +48,8 @@ export interface LightChannel {
   gain: number;
   effect: number;
   transition: number;
+  /** Colour temperature in kelvin, on lights that have one (tunable white). */
+  colorTempK?: number;
   metered: boolean;
   loadW: number;
   powerW: number;
@@ -104,6 +107,19 @@ export interface BluNode {
   updatedAt: number;
 }
 
+/** A BLU TRV (thermostatic radiator valve) paired with a gateway. */
+export interface BluTrv {
+  componentId: number;
+  rssi: number;
+  battery: number;
+  packetId: number;
+  currentC: number;
+  targetC: number;
+  /** Valve opening, percent. */
+  pos: number;
+  updatedAt: number;
+}
+
 export interface SystemState {
   bootedAt: number;
   deviceTemperatureC: number;
@@ -120,12 +136,14 @@ export interface SystemState {
 /** What a model is made of. */
 export interface DeviceLayout {
   relays?: { count: number; metered: boolean };
-  lights?: { count: number; mode: 'white' | 'color'; metered: boolean };
+  /** `colorTemp`: the lights are tunable white and keep a colour temperature. */
+  lights?: { count: number; mode: 'white' | 'color'; metered: boolean; colorTemp?: boolean };
   rollers?: number;
   phases?: number;
   inputs?: number;
   sensors?: (keyof Sensors)[];
   bluNodes?: number;
+  bluTrvs?: number;
 }
 
 /** A piece of state that changed; renderers map it to the status keys to send in a partial update. */
@@ -168,6 +186,7 @@ export function createDeviceState(layout: DeviceLayout, rng: Random, now: number
     loadW: round(rng.between(5, 60), 1),
     powerW: 0,
     energyWh: round(rng.between(100, 50_000), 3),
+    ...(layout.lights?.colorTemp ? { colorTempK: rng.int(27, 65) * 100 } : {}),
   }));
   const rollers = Array.from({ length: layout.rollers ?? 0 }, () => ({
     pos: rng.int(0, 100),
@@ -213,6 +232,19 @@ export function createDeviceState(layout: DeviceLayout, rng: Random, now: number
       button: 0,
       updatedAt: now,
     })),
+    bluTrvs: Array.from({ length: layout.bluTrvs ?? 0 }, (_, index) => {
+      const targetC = rng.pick([19, 20, 20.5, 21, 22]);
+      return {
+        componentId: 200 + index,
+        rssi: rng.int(-85, -55),
+        battery: rng.int(40, 100),
+        packetId: rng.int(0, 255),
+        currentC: round(targetC + rng.between(-2.5, 0.5), 1),
+        targetC,
+        pos: 0,
+        updatedAt: now,
+      };
+    }),
     system: {
       bootedAt: now - rng.int(600, 3_000_000) * 1000,
       deviceTemperatureC: round(rng.between(35, 55), 1),
@@ -292,6 +324,10 @@ function refreshPowers(state: DeviceState, rng: Random): void {
     light.powerW = light.metered && light.on ? round((light.loadW * level * noise()) / 100, 2) : 0;
   }
   for (const roller of state.rollers) roller.powerW = 0;
+  // The valve opens the further the room is below its target.
+  for (const trv of state.bluTrvs) {
+    trv.pos = Math.round(clamp((trv.targetC - trv.currentC) * 40, 0, 100));
+  }
   for (const phase of state.phases) {
     const exporting = phase.powerW < 0;
     const magnitude = Math.abs(phase.powerW) || rng.between(80, 1500);
@@ -333,6 +369,13 @@ export function advanceDeviceState(state: DeviceState, now: number, rng: Random)
     node.packetId = (node.packetId + 1) % 256;
     node.updatedAt = now;
   }
+  for (const trv of state.bluTrvs) {
+    const towardTarget = trv.pos > 0 ? 0.15 : -0.05;
+    trv.currentC = round(clamp(trv.currentC + towardTarget + rng.between(-0.1, 0.1), 5, 30), 1);
+    trv.rssi = clamp(trv.rssi + rng.int(-2, 2), -100, -30);
+    trv.packetId = (trv.packetId + 1) % 256;
+    trv.updatedAt = now;
+  }
   state.system.deviceTemperatureC = round(
     clamp(state.system.deviceTemperatureC + rng.between(-0.3, 0.3), 20, 80),
     1,
@@ -343,7 +386,7 @@ export function advanceDeviceState(state: DeviceState, now: number, rng: Random)
   state.lights.forEach((light, index) => light.metered && parts.push(`light:${index}`));
   if (state.phases.length > 0) parts.push('phases');
   if (Object.keys(sensors).length > 0) parts.push('sensors');
-  if (state.bluNodes.length > 0) parts.push('blu');
+  if (state.bluNodes.length > 0 || state.bluTrvs.length > 0) parts.push('blu');
   return parts;
 }
 

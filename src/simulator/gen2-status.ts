@@ -118,8 +118,65 @@ export function gen2Light(id: number, light: LightChannel): Status {
   };
 }
 
+/** The metering of a light of a PM model, driven from a DC supply of `supplyV`. */
+function lightMetering(light: LightChannel, state: DeviceState, now: number, supplyV: number) {
+  return {
+    temperature: internalTemperature(state),
+    aenergy: energy(light.energyWh, light.powerW, now),
+    apower: round(light.powerW, 1),
+    current: round(light.powerW / supplyV, 3),
+    voltage: supplyV,
+  };
+}
+
+/** `rgb:N`: a colour light, dimmed by `brightness`, its colour in `rgb`. */
+export function gen2RgbLight(
+  id: number,
+  light: LightChannel,
+  state: DeviceState,
+  now: number,
+  supplyV: number,
+): Status {
+  return {
+    ...gen2Light(id, light),
+    rgb: [light.red, light.green, light.blue],
+    ...lightMetering(light, state, now, supplyV),
+  };
+}
+
+/** `cct:N`: a tunable white light, its colour temperature in `ct` (kelvin). */
+export function gen2CctLight(
+  id: number,
+  light: LightChannel,
+  state: DeviceState,
+  now: number,
+  supplyV: number,
+): Status {
+  return {
+    ...gen2Light(id, light),
+    ct: light.colorTempK ?? 4000,
+    ...lightMetering(light, state, now, supplyV),
+  };
+}
+
+/**
+ * A Pro device wired to Ethernet with Wi-Fi off: `eth` has the address, and `wifi` says
+ * disconnected with `rssi: 0`, as such devices send.
+ */
+export function gen2EthernetLink(state: DeviceState): Status {
+  return {
+    eth: { ip: state.system.ip },
+    wifi: { sta_ip: null, status: 'disconnected', ssid: null, rssi: 0 },
+  };
+}
+
 export function gen2Input(id: number, state: DeviceState): Status {
   return { id, state: state.inputs[id].state };
+}
+
+/** Every input of the device: `input:0`, `input:1`, ... */
+export function gen2Inputs(state: DeviceState): Status {
+  return Object.fromEntries(state.inputs.map((_, id) => [`input:${id}`, gen2Input(id, state)]));
 }
 
 export function gen2ThreePhaseMeter(state: DeviceState): Status {
@@ -204,6 +261,30 @@ export function gen2BluComponents(state: DeviceState): Status {
       };
     });
   });
+  return status;
+}
+
+/**
+ * BLU TRVs paired with a gateway: one `blutrv:N` each, numbered from 200 like dynamic components (a
+ * count of their own, apart from `bthomedevice:N`).
+ */
+export function gen2BluTrvs(state: DeviceState): Status {
+  const status: Status = {};
+  for (const trv of state.bluTrvs) {
+    status[`blutrv:${trv.componentId}`] = {
+      id: trv.componentId,
+      target_C: trv.targetC,
+      current_C: trv.currentC,
+      pos: trv.pos,
+      rssi: trv.rssi,
+      battery: trv.battery,
+      packet_id: trv.packetId,
+      last_updated_ts: Math.floor(trv.updatedAt / 1000),
+      paired: true,
+      rpc: true,
+      rsv: 16,
+    };
+  }
   return status;
 }
 

@@ -8,10 +8,18 @@ import { ReadMessage, readTopic, topicMessageCount } from '../support/kafka-read
 import { metricValue } from '../support/metrics-scrape';
 import { requireServices } from '../support/services';
 
+interface Reading {
+  component: string;
+  channel: number;
+  phase?: string;
+  metric: string;
+  value: unknown;
+}
+
 interface StatusValue {
   source: { resync?: boolean };
   device: { id: string; owner: number | null };
-  measurements: unknown[];
+  measurements: Reading[];
   status?: { _bench?: { seq: number } };
 }
 
@@ -132,6 +140,61 @@ describe.each(['kafkajs', 'platformatic'])(
           'reason="unknown_event"',
         ),
       ).toBe(unknown);
+    });
+
+    it('carries the readings of a Pro 4PM on Ethernet, a Pro RGBWW PM and a BLU TRV with the right components', async () => {
+      const { sim, topics } = rig;
+      const byModel = (code: string) => consented.find((device) => device.model.code === code)!;
+      const ethernet = byModel('SPSW-104PE16EU');
+      const rgbww = byModel('SPDC-0D5PE');
+      const gateway = byModel('S3GW-1DBT001');
+      const before = await topicMessageCount(kafkaBrokers, topics.deviceStatus);
+
+      for (const device of [ethernet, rgbww, gateway]) {
+        expect(sim.emitStatus(device, { partial: false })).toBe(1);
+      }
+
+      const messages = await readAll(topics.deviceStatus, before + 3);
+      const latest = (device: SimulatedDevice): Reading[] => {
+        const own = messages.filter(
+          (m) => m.key === device.identity.id && !(m.value as StatusValue).source.resync,
+        );
+        return (own.at(-1)!.value as StatusValue).measurements;
+      };
+      const keysOf = (readings: Reading[]) =>
+        readings.map((r) => `${r.component}/${r.channel}/${r.phase}/${r.metric}`);
+      const has = (readings: Reading[], component: string, channel: number, metric: string) =>
+        readings.some(
+          (r) => r.component === component && r.channel === channel && r.metric === metric,
+        );
+
+      const onEthernet = latest(ethernet);
+      expect(onEthernet.filter((r) => r.metric === 'rssi')).toEqual([]);
+      for (const channel of [0, 1, 2, 3])
+        expect(has(onEthernet, 'switch', channel, 'power')).toBe(true);
+
+      const lights = latest(rgbww);
+      expect(new Set(lights.map((r) => r.component))).toEqual(
+        new Set(['input', 'rgb', 'cct', 'device']),
+      );
+      expect(has(lights, 'rgb', 0, 'red')).toBe(true);
+      expect(has(lights, 'cct', 0, 'color_temp')).toBe(true);
+      const keys = keysOf(lights);
+      expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
+
+      const trv = latest(gateway).filter((r) => r.component === 'trv');
+      expect(trv.map((r) => `${r.channel}/${r.metric}`).sort()).toEqual(
+        [
+          '200/battery',
+          '200/last_updated',
+          '200/position',
+          '200/rssi',
+          '200/target_temperature',
+          '200/temperature',
+        ].sort(),
+      );
+      const [state] = gateway.state.bluTrvs;
+      expect(trv.find((r) => r.metric === 'target_temperature')?.value).toBe(state.targetC);
     });
 
     it('keeps every device’s events in the order the cloud sent them', async () => {

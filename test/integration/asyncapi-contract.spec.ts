@@ -132,6 +132,7 @@ const sampleValues = {
   tilt: 12,
   battery_voltage: 5.9,
   rssi: -61,
+  last_updated: 1740910101,
 } satisfies Record<Metric, number | boolean | string>;
 const metrics = Object.keys(metricUnits) as Metric[];
 
