@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { KafkaConfig } from '../../src/config/config';
-import { EventPublisher, OutgoingEvent } from '../../src/publish/event-publisher';
+import { EventPublisher, OutgoingEvent, recordHeaders } from '../../src/publish/event-publisher';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { kafkaRefusal } from '../../src/publish/kafka-refusal';
 import { PlatformaticKafkaPublisher } from '../../src/publish/platformatic-kafka.publisher';
@@ -24,20 +24,6 @@ type Publisher = EventPublisher & {
 const silent = pino({ level: 'silent' });
 const SOURCE = 'urn:shelly-ingest:integrator:shelly-103-eu.shelly.cloud';
 const TIME = '2025-03-02T10:15:00.000Z';
-
-/** The headers a consumer reads of `event`: its CloudEvents attributes, and its partner when it has one. */
-function headersOf(event: OutgoingEvent): Record<string, string> {
-  return {
-    ce_specversion: '1.0',
-    ce_id: event.id,
-    ce_source: event.source,
-    ce_type: event.type,
-    ce_subject: event.key,
-    ce_time: event.time,
-    'content-type': 'application/json',
-    ...(event.partner === null ? {} : { 'partner-id': event.partner }),
-  };
-}
 
 function kafkaFor(brokers: string): Kafka {
   return new Kafka({ clientId: 'it', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -180,7 +166,7 @@ describe('publishing to a real Kafka broker', () => {
         events.map((e) => ({
           key: e.key,
           value: JSON.parse(e.value),
-          headers: headersOf(e),
+          headers: recordHeaders(e),
         })),
       );
     });
@@ -240,7 +226,7 @@ describe('publishing to a real Kafka broker', () => {
             expect(byId.get(event.id)).toEqual({
               key: event.key,
               value: JSON.parse(event.value),
-              headers: headersOf(event),
+              headers: recordHeaders(event),
             });
           }
           for (const key of keys) expect(numbersPerKey(received).get(key)).toEqual([0, 1, 2, 3, 4]);
