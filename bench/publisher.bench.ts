@@ -103,6 +103,8 @@ function statusEvents(topic: string, count: number, seed: number): OutgoingEvent
       key: device,
       type: value.type,
       id,
+      source: `urn:shelly-ingest:integrator:${value.source.host}`,
+      time: value.time,
       partner: value.partner,
       value: JSON.stringify(value),
     });

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { PgPool } from '../database';
-import { outboxInsert, type TopicRouter } from '../publish';
+import { eventSources, outboxInsert, type TopicRouter } from '../publish';
 import {
   Consent,
   ConsentCallback,
@@ -146,6 +146,8 @@ interface ConsentWrite {
   version: number;
   now: Date;
   topics: TopicRouter;
+  /** The CloudEvents source of the change's events: the input it came through. */
+  eventSource: string;
 }
 
 /**
@@ -207,6 +209,7 @@ async function writeChange(db: PoolClient, sql: Statement, write: ConsentWrite):
     events.map((event) => ({
       topic: write.topics.topicsOf(event.partner).consent,
       key: write.deviceId,
+      source: write.eventSource,
       event,
     })),
     sql.parameters.length + 1,
@@ -311,6 +314,7 @@ export class ConsentStore {
         version,
         now,
         topics: audit.topics,
+        eventSource: eventSources.consentCallback,
       });
       return { change, consent: after, version };
     });
@@ -319,14 +323,15 @@ export class ConsentStore {
   /**
    * Applies what Shelly's cloud said of a device outside a callback (a `DeviceVerify` answer, an
    * `unsubscribe_device`), in one transaction like `apply`: consent row, history entry with
-   * `source` (kept in its `verification` column), outbox event, host record and notification. `seen`
-   * is the consent the caller acted on: when the device's consent has changed since (or is gone),
-   * nothing is written, as the answer may be about the consent that was replaced.
+   * `source` (kept in its `verification` column), outbox event (with `eventSource` as its CloudEvents
+   * source), host record and notification. `seen` is the consent the caller acted on: when the
+   * device's consent has changed since (or is gone), nothing is written, as the answer may be about
+   * the consent that was replaced.
    */
   async applyUpstream(
     seen: Consent,
     change: UpstreamChange,
-    audit: { source: unknown; topics: TopicRouter },
+    audit: { source: unknown; eventSource: string; topics: TopicRouter },
   ): Promise<AppliedConsentChange> {
     return this.pool.transaction(async (db) => {
       await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent:${seen.deviceId}`]);
@@ -354,6 +359,7 @@ export class ConsentStore {
         version,
         now,
         topics: audit.topics,
+        eventSource: audit.eventSource,
       });
       return { change: decided, consent: after, version };
     });

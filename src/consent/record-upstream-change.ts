@@ -7,7 +7,8 @@ import { AppliedConsentChange, ConsentStore, UpstreamChange } from './consent.st
 /**
  * A consent change that Shelly's cloud reported outside a callback (a resync's `DeviceVerify`, an
  * `unsubscribe_device`): stored like a callback's, then known to this instance at once and to the
- * others through the notification.
+ * others through the notification. `source` goes to the history; `eventSource` is the CloudEvents
+ * source of its events (the host's session for a resync, the control API for an unsubscribe).
  */
 @Injectable()
 export class RecordUpstreamChange {
@@ -22,8 +23,13 @@ export class RecordUpstreamChange {
     seen: Consent,
     change: UpstreamChange,
     source: Record<string, unknown>,
+    eventSource: string,
   ): Promise<AppliedConsentChange> {
-    const applied = await this.store.applyUpstream(seen, change, { source, topics: this.topics });
+    const applied = await this.store.applyUpstream(seen, change, {
+      source,
+      eventSource,
+      topics: this.topics,
+    });
     if (applied.version !== null) {
       this.cache.set(seen.deviceId, applied.consent, applied.version);
       this.relay.wake();

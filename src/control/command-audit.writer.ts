@@ -3,7 +3,7 @@ import { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy, isDatabaseUnavailable, sleep } from '../common';
 import { PgPool } from '../database';
 import { InjectRootLogger, Metrics } from '../observability';
-import { outboxInsert, OutboxRelay, TopicRouter } from '../publish';
+import { eventSources, outboxInsert, OutboxRelay, TopicRouter } from '../publish';
 import { CommandAuditRecord } from './command-audit';
 
 /** Records wait this long for company, so that one statement writes many. */
@@ -148,6 +148,7 @@ export class CommandAuditWriter {
       batch.map((record) => ({
         topic: this.topics.topicsOf(record.partner).commandAudit,
         key: record.device.id,
+        source: eventSources.controlApi,
         event: record,
       })),
       1,

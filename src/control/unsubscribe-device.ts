@@ -3,6 +3,7 @@ import { Logger } from 'pino';
 import { DomainError } from '../common';
 import { RecordUpstreamChange } from '../consent';
 import { InjectRootLogger } from '../observability';
+import { eventSources } from '../publish';
 import type { AuthenticatedKey } from '../partners';
 import { IntegratorUnsubscribeClient } from '../shelly';
 import { DeviceDirectory } from './device-directory';
@@ -60,6 +61,7 @@ export class UnsubscribeDevice {
       consent,
       { action: 'revoke' },
       { source: 'unsubscribe', apiKeyId: key.id, answer },
+      eventSources.controlApi,
     );
     this.log.info({ deviceId, apiKeyId: key.id }, 'device unsubscribed at Shelly and revoked');
     return {

@@ -11,7 +11,13 @@ import {
   type RejectedFrame,
 } from '../normalize';
 import { Metrics } from '../observability';
-import { type OutgoingEvent, PublishBuffer, recordBytes, TopicRouter } from '../publish';
+import {
+  type OutgoingEvent,
+  PublishBuffer,
+  recordBytes,
+  sessionSource,
+  TopicRouter,
+} from '../publish';
 import { FramePort } from '../shelly';
 import { deadLetter, DeadLetterReason } from './dead-letter';
 import { topicKeyFor } from './event-topics';
@@ -29,8 +35,11 @@ const frameKinds: Record<DeviceEvent['type'], string> = {
  * frame: a frame may be 4 MiB, and a record larger than the broker's limit would never leave.
  */
 const MAX_DEAD_LETTER_BYTES = 64 * 1024;
-/** Key and headers of a record stay far below this. */
-const KEY_AND_HEADERS_BYTES = 1024;
+/**
+ * Key and headers of a record stay below this: a dead letter's key is its host, 253 bytes at most,
+ * and the host is in `ce_subject` and `ce_source` too.
+ */
+const KEY_AND_HEADERS_BYTES = 2048;
 
 /**
  * Every frame the sessions hand over ends in exactly one place: events in the publish buffer, a dead
@@ -39,6 +48,9 @@ const KEY_AND_HEADERS_BYTES = 1024;
  */
 @Injectable()
 export class IngestPipeline extends FramePort {
+  /** The `ce_source` of each host's events, made once per host rather than per event. */
+  private readonly sources = new Map<string, string>();
+
   constructor(
     private readonly buffer: PublishBuffer,
     private readonly consents: ConsentCache,
@@ -126,6 +138,7 @@ export class IngestPipeline extends FramePort {
       return;
     }
     const topics = this.topicRouter.topicsOf(consent.partnerId);
+    const source = this.sourceOf(host);
     const outgoing = events.map((event): OutgoingEvent => {
       event.partner = consent.partnerId;
       event.device.owner = consent.ownerUserId;
@@ -135,6 +148,8 @@ export class IngestPipeline extends FramePort {
         key: event.device.id,
         type: event.type,
         id: event.id,
+        source,
+        time: event.time,
         partner: consent.partnerId,
         value: JSON.stringify(event),
       };
@@ -152,6 +167,16 @@ export class IngestPipeline extends FramePort {
     const at = receivedAt.getTime();
     for (const event of events) this.deviceStates.record(event, at);
     for (const event of outgoing) this.buffer.push(event);
+  }
+
+  /** Events of this pipeline come from integrator sessions, like the dead letters of their frames. */
+  private sourceOf(host: string): string {
+    let source = this.sources.get(host);
+    if (source === undefined) {
+      source = sessionSource('integrator', host);
+      this.sources.set(host, source);
+    }
+    return source;
   }
 
   /** An id that reads both ways names the device of its hex reading when only that one has consent. */
@@ -187,6 +212,8 @@ export class IngestPipeline extends FramePort {
       key: host,
       type: letter.type,
       id: letter.id,
+      source: this.sourceOf(host),
+      time: letter.time,
       // A frame that cannot be read may name no device, so dead letters belong to no partner.
       partner: null,
       value: JSON.stringify(letter),

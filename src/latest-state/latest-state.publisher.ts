@@ -5,7 +5,7 @@ import { type AppConfig, InjectConfig } from '../config';
 import { ConsentCache, ConsentStore } from '../consent';
 import { DeviceStateStore } from '../device-state';
 import { InjectRootLogger } from '../observability';
-import { PublishBuffer, TopicRouter } from '../publish';
+import { eventSources, PublishBuffer, TopicRouter } from '../publish';
 import { LATEST_STATE_TYPE, latestState } from './latest-state';
 
 /**
@@ -77,6 +77,8 @@ export class LatestStatePublisher implements OnModuleInit, OnApplicationBootstra
         key: deviceId,
         type: state.type,
         id: state.id,
+        source: eventSources.latestState,
+        time,
         partner: consent.partnerId,
         value: JSON.stringify(state),
       });
@@ -96,6 +98,8 @@ export class LatestStatePublisher implements OnModuleInit, OnApplicationBootstra
       key: deviceId,
       type: LATEST_STATE_TYPE,
       id: randomUUID(),
+      source: eventSources.latestState,
+      time: new Date().toISOString(),
       partner: partnerId,
       value: null,
     });

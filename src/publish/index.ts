@@ -1,6 +1,7 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
 export { jsonStringPrefix, recordBytes } from './event-publisher';
 export type { OutgoingEvent } from './event-publisher';
+export { eventSources, sessionSource } from './event-sources';
 export { OutboxRelay } from './outbox-relay';
 export { outboxInsert } from './outbox-writer';
 export { PublishBuffer } from './publish-buffer';

@@ -88,6 +88,8 @@ describe('outbox relay pass', () => {
     key: string;
     event_type: string;
     event_id: string;
+    source: string;
+    time: string;
     partner: string | null;
     payload: string;
   }
@@ -99,6 +101,8 @@ describe('outbox relay pass', () => {
       key: `device-${n}`,
       event_type: 'consent.granted.v1',
       event_id: `e${n}`,
+      source: 'urn:shelly-ingest:consent-callback',
+      time: '2025-03-02T10:15:00.000Z',
       partner: 'acme',
       payload,
     };

@@ -27,6 +27,8 @@ interface OutboxRow {
   key: string;
   event_type: string;
   event_id: string;
+  source: string;
+  time: string;
   partner: string | null;
   payload: string;
 }
@@ -90,7 +92,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       );
       if (!lock.rows[0].locked) return undefined;
       const { rows } = await db.query<OutboxRow>(
-        `SELECT id, topic, key, event_type, event_id, payload->>'partner' AS partner, payload::text AS payload
+        `SELECT id, topic, key, event_type, event_id, source, payload->>'time' AS time,
+                payload->>'partner' AS partner, payload::text AS payload
          FROM outbox_event ORDER BY id LIMIT $1`,
         [BATCH_SIZE],
       );
@@ -100,6 +103,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         key: row.key,
         type: row.event_type,
         id: row.event_id,
+        source: row.source,
+        time: row.time,
         partner: row.partner,
         value: row.payload,
       }));

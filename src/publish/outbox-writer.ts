@@ -1,10 +1,11 @@
 /**
- * An event's body as published: its `type`, `id` and `partner` (when not null) also travel as the
- * Kafka record's headers; the outbox relay reads `partner` back from the stored body.
+ * An event's body as published: its `type`, `id`, `time` and `partner` (when not null) also travel as
+ * the Kafka record's headers; the outbox relay reads `time` and `partner` back from the stored body.
  */
 export interface EventBody {
   type: string;
   id: string;
+  time: string;
   partner: string | null;
 }
 
@@ -12,6 +13,8 @@ export interface EventBody {
 export interface OutboxEvent {
   topic: string;
   key: string;
+  /** Its CloudEvents `source` (see `eventSources`), kept in the row: the body does not say it. */
+  source: string;
   event: EventBody;
 }
 
@@ -28,13 +31,13 @@ export interface SqlFragment {
  */
 export function outboxInsert(events: readonly OutboxEvent[], firstParameter: number): SqlFragment {
   const parameters: unknown[] = [];
-  const rows = events.map(({ topic, key, event }) => {
+  const rows = events.map(({ topic, key, source, event }) => {
     const n = firstParameter + parameters.length;
-    parameters.push(topic, key, event.type, event.id, JSON.stringify(event));
-    return `($${n}, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4})`;
+    parameters.push(topic, key, event.type, event.id, source, JSON.stringify(event));
+    return `($${n}, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5})`;
   });
   return {
-    sql: `INSERT INTO outbox_event (topic, key, event_type, event_id, payload)
+    sql: `INSERT INTO outbox_event (topic, key, event_type, event_id, source, payload)
           VALUES ${rows.join(', ')}
           RETURNING payload AS event`,
     parameters,

@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 import { type AppConfig, InjectConfig } from '../config';
 import { InjectRootLogger, Metrics } from '../observability';
 import { EventPublisher, jsonStringPrefix, OutgoingEvent, recordHeaders } from './event-publisher';
+import { eventSources } from './event-sources';
 import { kafkaRefusal, type KafkaRefusal, type RefusalReason } from './kafka-refusal';
 
 /**
@@ -63,6 +64,8 @@ export function parkedRecord(
     key: event.key,
     type: parked.type,
     id: parked.id,
+    source: eventSources.parking,
+    time: parked.time,
     partner: event.partner,
     value: JSON.stringify(parked),
   };

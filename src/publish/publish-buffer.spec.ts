@@ -52,6 +52,8 @@ function event(n: number, value = `{"n":${n}}`): OutgoingEvent {
     key: `device-${n % 3}`,
     type: 'device.status.v1',
     id: `e${n}`,
+    source: 'urn:shelly-ingest:integrator:shelly-103-eu.shelly.cloud',
+    time: '2025-03-02T10:15:00.000Z',
     partner: 'acme',
     value,
   };

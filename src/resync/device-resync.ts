@@ -6,6 +6,7 @@ import { type Consent, ConsentCache, RecordUpstreamChange, type UpstreamChange }
 import { IngestPipeline } from '../ingest';
 import type { JsonObject } from '../normalize';
 import { InjectRootLogger, Metrics } from '../observability';
+import { sessionSource } from '../publish';
 import { type ActionResponse, type ActionResult, hostMatcher, IntegratorActions } from '../shelly';
 import { decideVerification, resultLabel, unsettledForMs } from './verify-decision';
 
@@ -189,18 +190,23 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
       this.retryLater(host, seen.deviceId, unsettled);
       return;
     }
-    const applied = await this.record.execute(seen, change, {
-      source: 'resync',
-      answer: {
-        result: response.result,
-        deviceId: response.deviceId,
-        host: response.host,
-        accessGroups: response.accessGroups,
-        deviceType: response.deviceType,
-        deviceCode: response.deviceCode,
-        user: response.user,
+    const applied = await this.record.execute(
+      seen,
+      change,
+      {
+        source: 'resync',
+        answer: {
+          result: response.result,
+          deviceId: response.deviceId,
+          host: response.host,
+          accessGroups: response.accessGroups,
+          deviceType: response.deviceType,
+          deviceCode: response.deviceCode,
+          user: response.user,
+        },
       },
-    });
+      sessionSource('integrator', host),
+    );
     if (applied.change !== 'unchanged') {
       this.log.info(
         { deviceId: seen.deviceId, change: applied.change, result: response.result },

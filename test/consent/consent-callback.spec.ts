@@ -63,8 +63,12 @@ describe('consent callback on real Postgres and Kafka', () => {
     );
     const event = messages.find((m) => m.key === 'cc7b5c0c5d9d');
     expect(event?.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_source: 'urn:shelly-ingest:consent-callback',
+      ce_type: 'consent.granted.v1',
+      ce_subject: 'cc7b5c0c5d9d',
       'content-type': 'application/json',
-      'event-type': 'consent.granted.v1',
+      'partner-id': 'default',
     });
     expect(event?.value).toMatchObject({
       type: 'consent.granted.v1',
@@ -74,7 +78,8 @@ describe('consent callback on real Postgres and Kafka', () => {
       previousScope: null,
       host: 'shelly-103-eu.shelly.cloud',
     });
-    expect(event?.headers['event-id']).toBe((event?.value as { id: string }).id);
+    const { id, time } = event?.value as { id: string; time: string };
+    expect([event?.headers.ce_id, event?.headers.ce_time]).toEqual([id, time]);
   });
 
   it('re-adds with a changed scope, keeping when it was first granted, then removes, keeping the whole history', async () => {
@@ -110,9 +115,11 @@ describe('consent callback on real Postgres and Kafka', () => {
       service.config.kafka.topics.consent,
       (m) => m.filter((x) => x.key === 'cc7b5c0c5d9e').length >= 3,
     );
-    expect(
-      messages.filter((m) => m.key === 'cc7b5c0c5d9e').map((m) => m.headers['event-type']),
-    ).toEqual(['consent.granted.v1', 'consent.scope_changed.v1', 'consent.revoked.v1']);
+    expect(messages.filter((m) => m.key === 'cc7b5c0c5d9e').map((m) => m.headers.ce_type)).toEqual([
+      'consent.granted.v1',
+      'consent.scope_changed.v1',
+      'consent.revoked.v1',
+    ]);
   });
 
   it('answers a repeated delivery with 200 and changes nothing', async () => {

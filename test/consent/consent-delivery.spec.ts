@@ -47,7 +47,11 @@ describe('consent delivery guarantees', () => {
       );
       expect(messages[0]).toMatchObject({
         key: 'cc7b5c0c5d9c',
-        headers: { 'event-type': 'consent.granted.v1' },
+        headers: {
+          ce_type: 'consent.granted.v1',
+          ce_source: 'urn:shelly-ingest:consent-callback',
+          ce_subject: 'cc7b5c0c5d9c',
+        },
         value: { type: 'consent.granted.v1', device: { id: 'cc7b5c0c5d9c' }, scope: 'control' },
       });
       await eventually(async () => expect(await outboxSize(service!.databaseUrl)).toBe(0), 10_000);

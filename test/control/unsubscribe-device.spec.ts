@@ -1,6 +1,6 @@
 import { ConsentStore } from '../../src/consent/consent.store';
 import { ControlRig, startControlRig } from '../support/control';
-import { readTopic } from '../support/kafka-reader';
+import { ReadMessage, readTopic } from '../support/kafka-reader';
 import { requireServices } from '../support/services';
 
 const { kafkaBrokers } = requireServices();
@@ -33,13 +33,12 @@ describe('a partner unsubscribes a device', () => {
       change: 'revoked',
       verification: { source: 'unsubscribe', apiKeyId: rig.keyIds.control },
     });
-    await readTopic(kafkaBrokers, rig.topics.consent, (messages) =>
-      messages.some(
-        (m) =>
-          m.key === device.identity.id &&
-          (m.value as { type: string }).type === 'consent.revoked.v1',
-      ),
+    const isRevoke = (m: ReadMessage) =>
+      m.key === device.identity.id && (m.value as { type: string }).type === 'consent.revoked.v1';
+    const events = await readTopic(kafkaBrokers, rig.topics.consent, (messages) =>
+      messages.some(isRevoke),
     );
+    expect(events.find(isRevoke)?.headers.ce_source).toBe('urn:shelly-ingest:control-api');
   });
 
   it('needs the control scope: a read key changes nothing', async () => {

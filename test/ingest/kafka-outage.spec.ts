@@ -59,7 +59,7 @@ describe('Kafka outage while events flow', () => {
     const fromLoad = messages.filter((m) => seqOf(m) !== undefined);
     expect(new Set(fromLoad.map(seqOf)).size).toBe(report.framesSent);
     // A batch resent after a failed acknowledgement may repeat an event, always with its own id.
-    expect(new Set(fromLoad.map((m) => m.headers['event-id'])).size).toBe(report.framesSent);
+    expect(new Set(fromLoad.map((m) => m.headers.ce_id)).size).toBe(report.framesSent);
     expect(paused).toBe(true);
     expect(deepest).toBeLessThan(BUFFER_MAX_EVENTS * 1.5);
   }, 120_000);

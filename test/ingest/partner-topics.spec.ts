@@ -191,7 +191,7 @@ describe('with KAFKA_TOPIC_PER_PARTNER=true', () => {
     );
     expect(acmeStatesOfMoving.at(-1)?.value).toBeUndefined();
     const consentOf = async (partnerId: string) =>
-      (await readWhole(topicsOf(partnerId).consent)).map((r) => [r.key, r.headers['event-type']]);
+      (await readWhole(topicsOf(partnerId).consent)).map((r) => [r.key, r.headers.ce_type]);
     expect(await consentOf('acme')).toEqual(
       expect.arrayContaining([
         [ofAcme.identity.id, 'consent.granted.v1'],

@@ -135,13 +135,11 @@ describe('resync after a reconnect', () => {
       change: 'revoked',
       verification: { source: 'resync', answer: { result: 'UNAUTHORIZED' } },
     });
-    await consentEvents(r, (messages) =>
-      messages.some(
-        (m) =>
-          m.key === relay.identity.id &&
-          (m.value as { type: string }).type === 'consent.revoked.v1',
-      ),
-    );
+    const isRevoke = (m: ReadMessage) =>
+      m.key === relay.identity.id && (m.value as { type: string }).type === 'consent.revoked.v1';
+    const revoke = (await consentEvents(r, (messages) => messages.some(isRevoke))).find(isRevoke);
+    // The revoke came through the host's session, whose resync found it.
+    expect(revoke?.headers.ce_source).toBe(`urn:shelly-ingest:integrator:${HOST}`);
   });
 
   it('follows a tenant move: the device is served from its new host, events and commands alike', async () => {

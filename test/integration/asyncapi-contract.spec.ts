@@ -15,7 +15,8 @@ import {
 } from '../../src/normalize/measurement';
 import { FrameContext, normalizeFrame } from '../../src/normalize/normalize-frame';
 import { rejectReasons } from '../../src/normalize/reject-reason';
-import { OutgoingEvent } from '../../src/publish/event-publisher';
+import { OutgoingEvent, recordHeaders } from '../../src/publish/event-publisher';
+import { eventSources, sessionSource } from '../../src/publish/event-sources';
 import { ParkedRecord, parkedRecord } from '../../src/publish/poison-records';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { createKafka } from '../../src/publish/kafka.client';
@@ -161,6 +162,8 @@ function outgoing(topics: Topics, event: DeviceEvent): OutgoingEvent {
     key: event.device.id,
     type: event.type,
     id: event.id,
+    source: sessionSource(event.source.api, event.source.host),
+    time: event.time,
     partner: event.partner,
     value: JSON.stringify(event),
   };
@@ -172,19 +175,38 @@ function ofPartner<Event extends DeviceEvent>(event: Event, partner = 'acme-ener
   return event;
 }
 
-/** A record as a consumer reads it, with the headers the service derives, for checks that need no broker. */
-function record(key: string, value: Json, headers: Json = {}): ContractRecord {
-  return {
+/**
+ * The CloudEvents source the service gives an event: its session's when the body names one, else
+ * that of the input its type comes through (consent events here: callbacks).
+ */
+function sourceOf(value: Json): string {
+  const source = value.source as { api: string; host: string } | undefined;
+  if (source) return sessionSource(source.api, source.host);
+  if (value.type === parkedType) return eventSources.parking;
+  if (value.type === commandAuditType) return eventSources.controlApi;
+  return eventSources.consentCallback;
+}
+
+/**
+ * A record as a consumer reads it, with the headers the service's `recordHeaders` gives it, for
+ * checks that need no broker; `headers` replace some of them (undefined: leave it out).
+ */
+function record(
+  key: string,
+  value: Json,
+  headers: Record<string, string | undefined> = {},
+): ContractRecord {
+  const event: OutgoingEvent = {
+    topic: 'any',
     key,
-    headers: {
-      'content-type': 'application/json',
-      'event-type': value.type as string,
-      'event-id': value.id as string,
-      ...(typeof value.partner === 'string' ? { 'partner-id': value.partner } : {}),
-      ...headers,
-    },
+    type: value.type as string,
+    id: value.id as string,
+    source: sourceOf(value),
+    time: value.time as string,
+    partner: typeof value.partner === 'string' ? value.partner : null,
     value: JSON.stringify(value),
   };
+  return { key, headers: { ...recordHeaders(event), ...headers }, value: event.value };
 }
 
 /** The dead letter the ingest pipeline makes of a rejected frame, keyed by host as it does. */
@@ -396,6 +418,8 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       key: letter.key,
       type: deadLetterType,
       id: letter.value.id as string,
+      source: sessionSource('integrator', host),
+      time: letter.value.time as string,
       partner: null,
       value: JSON.stringify(letter.value),
     };
@@ -509,8 +533,11 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     );
     const event: Json = { ...ofPartner(status, 'acme') };
     const key = device.identity.id;
-    const check = (value: Json, headers: Json = {}, recordKey = key) =>
-      validateAgainstAsyncApi('deviceStatus', record(recordKey, value, headers));
+    const check = (
+      value: Json,
+      headers: Record<string, string | undefined> = {},
+      recordKey = key,
+    ) => validateAgainstAsyncApi('deviceStatus', record(recordKey, value, headers));
 
     expect(check(event)).toEqual([]);
     const { measurements: _measurements, ...withoutMeasurements } = event;
@@ -523,11 +550,34 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     expect(check(event, { 'content-type': 'text/plain' })).toEqual([
       'headers/content-type: must be equal to constant "application/json"',
     ]);
-    expect(check(event, { 'event-id': randomUUID() })).toEqual([
-      expect.stringMatching(/^payload: id ".*" differs from event-id header ".*"$/),
+    expect(check(event, { ce_id: randomUUID() })).toEqual([
+      expect.stringMatching(/^payload: id ".*" differs from ce_id header ".*"$/),
     ]);
-    expect(check(event, { 'event-id': undefined })).toEqual([
-      "headers: must have required property 'event-id'",
+    expect(check(event, { ce_id: undefined })).toEqual([
+      "headers: must have required property 'ce_id'",
+    ]);
+    expect(check(event, { ce_specversion: '0.3' })).toEqual([
+      'headers/ce_specversion: must be equal to constant "1.0"',
+    ]);
+    expect(check(event, { ce_time: '2025-03-02T11:15:00.000+01:00' })).toEqual([
+      'headers/ce_time: must match pattern "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"',
+      `payload: time "${String(event.time)}" differs from ce_time header "2025-03-02T11:15:00.000+01:00"`,
+    ]);
+    expect(check(event, { ce_time: '2025-03-02T10:15:01.000Z' })).toEqual([
+      `payload: time "${String(event.time)}" differs from ce_time header "2025-03-02T10:15:01.000Z"`,
+    ]);
+    expect(check(event, { ce_source: eventSources.controlApi })).toEqual([
+      'headers/ce_source: must match pattern "^urn:shelly-ingest:(integrator|rte):[A-Za-z0-9._~%-]+$"',
+      `headers: ce_source "${eventSources.controlApi}" is not "${sessionSource('integrator', device.host)}", the payload's source`,
+    ]);
+    expect(check(event, { ce_source: sessionSource('rte', device.host) })).toEqual([
+      `headers: ce_source "${sessionSource('rte', device.host)}" is not "${sessionSource('integrator', device.host)}", the payload's source`,
+    ]);
+    expect(check(event, { ce_subject: 'aabbccddeeff' })).toEqual([
+      `headers: ce_subject "aabbccddeeff" is not the key "${key}"`,
+    ]);
+    expect(check(event, { 'event-id': event.id as string })).toEqual([
+      'headers: must NOT have additional properties "event-id"',
     ]);
     expect(check(event, { 'partner-id': undefined })).toEqual([
       "headers: must have required property 'partner-id'",
@@ -547,10 +597,8 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     expect(check(event, { traceparent: '00-abc' })).toEqual([
       'headers: must NOT have additional properties "traceparent"',
     ]);
-    expect(
-      check({ ...event, type: 'device.online.v1' }, { 'event-type': 'device.online.v1' }),
-    ).toEqual([
-      'headers: event-type "device.online.v1" is not a message of channel deviceStatus ' +
+    expect(check({ ...event, type: 'device.online.v1' }, { ce_type: 'device.online.v1' })).toEqual([
+      'headers: ce_type "device.online.v1" is not a message of channel deviceStatus ' +
         '(expected one of device.status.v1); it belongs to channel deviceOnline',
     ]);
     expect(check(event, {}, key.toUpperCase())).toEqual([
@@ -656,7 +704,7 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
         const problems = validateAgainstAsyncApi(topic, message);
         if (problems.length > 0) failures.push({ topic, key: message.key, problems });
         expect(message.value).toEqual(
-          JSON.parse(JSON.stringify(sent.get(message.headers['event-id'] as string))),
+          JSON.parse(JSON.stringify(sent.get(message.headers.ce_id as string))),
         );
         read += 1;
       }
@@ -680,10 +728,10 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
     expect(messages.map((message) => validateAgainstAsyncApi('deviceStatus', message))).toEqual([
       ["payload: must have required property 'measurements'"],
       [
-        'headers: event-type "device.online.v1" is not a message of channel deviceStatus ' +
+        'headers: ce_type "device.online.v1" is not a message of channel deviceStatus ' +
           '(expected one of device.status.v1); it belongs to channel deviceOnline',
-        'payload: type "device.status.v1" differs from event-type header "device.online.v1"',
-        `payload: id "${event.id}" differs from event-id header "${messages[1].headers['event-id']}"`,
+        'payload: type "device.status.v1" differs from ce_type header "device.online.v1"',
+        `payload: id "${event.id}" differs from ce_id header "${messages[1].headers.ce_id}"`,
       ],
     ]);
   });
@@ -736,7 +784,7 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
         expect(
           messages
             .filter((message) => message.key === device.identity.id)
-            .map((message) => message.headers['event-type']),
+            .map((message) => message.headers.ce_type),
         ).toEqual(
           steps
             .filter(([stepDevice]) => stepDevice === device)
@@ -748,7 +796,7 @@ describe('records on a real Kafka broker against the AsyncAPI document', () => {
       expect(messages.map((message) => validateAgainstAsyncApi(topic, message))).toEqual(
         steps.map(() => []),
       );
-      expect(new Set(messages.map((message) => message.headers['event-type']))).toEqual(
+      expect(new Set(messages.map((message) => message.headers.ce_type))).toEqual(
         new Set(consentEventTypes),
       );
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { KafkaConfig } from '../../src/config/config';
-import { EventPublisher, OutgoingEvent } from '../../src/publish/event-publisher';
+import { EventPublisher, OutgoingEvent, recordHeaders } from '../../src/publish/event-publisher';
 import { KafkaEventPublisher } from '../../src/publish/kafka-event.publisher';
 import { kafkaRefusal } from '../../src/publish/kafka-refusal';
 import { PlatformaticKafkaPublisher } from '../../src/publish/platformatic-kafka.publisher';
@@ -22,6 +22,8 @@ type Publisher = EventPublisher & {
 };
 
 const silent = pino({ level: 'silent' });
+const SOURCE = 'urn:shelly-ingest:integrator:shelly-103-eu.shelly.cloud';
+const TIME = '2025-03-02T10:15:00.000Z';
 
 function kafkaFor(brokers: string): Kafka {
   return new Kafka({ clientId: 'it', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -70,6 +72,8 @@ function eventsFor(
           key,
           type: 'device.status.v1',
           id: randomUUID(),
+          source: SOURCE,
+          time: TIME,
           partner: null,
           value: JSON.stringify({ key, n, text: 'Küche ✓ "quoted"' }),
         });
@@ -140,12 +144,15 @@ describe('publishing to a real Kafka broker', () => {
       await ensureTopics(kafka, config, silent);
       const publisher = createPublisher(config);
       await publisher.onModuleInit();
-      const events = [1, 2, 3].map((n) => ({
+      const events = [1, 2, 3].map((n): OutgoingEvent => ({
         topic: topics.deviceStatus,
         key: 'cc7b5c0c5d9c',
         type: 'device.status.v1',
         id: randomUUID(),
-        partner: null,
+        source: SOURCE,
+        time: new Date(Date.UTC(2025, 2, 2, 10, 15, n)).toISOString(),
+        // Both shapes of the headers: with a partner and without.
+        partner: n === 2 ? null : 'acme-energy',
         value: JSON.stringify({ n, text: 'Küche ✓' }),
       }));
       try {
@@ -158,8 +165,8 @@ describe('publishing to a real Kafka broker', () => {
       expect(received).toEqual(
         events.map((e) => ({
           key: e.key,
-          value: JSON.parse(e.value),
-          headers: { 'content-type': 'application/json', 'event-type': e.type, 'event-id': e.id },
+          value: JSON.parse(e.value!),
+          headers: recordHeaders(e),
         })),
       );
     });
@@ -184,9 +191,9 @@ describe('publishing to a real Kafka broker', () => {
         await publisher.onApplicationShutdown();
       }
       const received = await readTopic(kafkaBrokers, topics.deviceOnline, (m) =>
-        m.some((message) => message.headers['event-id'] === next.id),
+        m.some((message) => message.headers.ce_id === next.id),
       );
-      expect(received.map((m) => m.headers['event-id'])).toEqual([accepted.id, next.id]);
+      expect(received.map((m) => m.headers.ce_id)).toEqual([accepted.id, next.id]);
     });
 
     it.each(['none', 'gzip'] as const)(
@@ -214,16 +221,12 @@ describe('publishing to a real Kafka broker', () => {
             (messages) => messages.length >= sent.length,
           );
           expect(received).toHaveLength(sent.length);
-          const byId = new Map(received.map((m) => [m.headers['event-id'], m]));
+          const byId = new Map(received.map((m) => [m.headers.ce_id, m]));
           for (const event of sent) {
             expect(byId.get(event.id)).toEqual({
               key: event.key,
               value: JSON.parse(event.value!),
-              headers: {
-                'content-type': 'application/json',
-                'event-type': event.type,
-                'event-id': event.id,
-              },
+              headers: recordHeaders(event),
             });
           }
           for (const key of keys) expect(numbersPerKey(received).get(key)).toEqual([0, 1, 2, 3, 4]);
@@ -299,7 +302,7 @@ describe('publishing to a real Kafka broker', () => {
 
         const sent = [...before, ...during, ...after];
         const received = await readTopic(broker.brokers, topic, (messages) => {
-          const ids = new Set(messages.map((m) => m.headers['event-id']));
+          const ids = new Set(messages.map((m) => m.headers.ce_id));
           return sent.every((e) => ids.has(e.id));
         });
         // A batch resent after a failed acknowledgement may repeat events; their first copies keep order.

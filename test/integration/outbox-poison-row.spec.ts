@@ -27,10 +27,12 @@ describe('a poison row in the outbox', () => {
     service = await startService();
     const { topics } = service.config.kafka;
     const eventIds = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const time = '2025-03-02T10:15:00.000Z';
     const payload = (id: string, extra = '') =>
-      `{"type":"consent.granted.v1","id":"${id}","partner":"default"${extra}}`;
+      `{"type":"consent.granted.v1","id":"${id}","time":"${time}","partner":"default"${extra}}`;
     // One statement, rows dated an hour back, so the gauges show the whole backlog at once; one
-    // device, so one partition, where the order shows.
+    // device, so one partition, where the order shows. Without a `source`, as a build from before
+    // the CloudEvents headers wrote them.
     await sql(
       service.databaseUrl,
       `INSERT INTO outbox_event (topic, key, event_type, event_id, payload, created_at)
@@ -55,7 +57,17 @@ describe('a poison row in the outbox', () => {
     }, 10_000);
 
     const relayed = await readTopic(kafkaBrokers, topics.consent, (read) => read.length >= 3);
-    expect(relayed.map((message) => message.headers['event-id'])).toEqual(eventIds.slice(1));
+    expect(relayed.map((message) => message.headers.ce_id)).toEqual(eventIds.slice(1));
+    expect(relayed[0].headers).toEqual({
+      ce_specversion: '1.0',
+      ce_id: eventIds[1],
+      ce_source: 'urn:shelly-ingest:outbox',
+      ce_type: 'consent.granted.v1',
+      ce_subject: 'cc7b5c0c5d9c',
+      ce_time: time,
+      'content-type': 'application/json',
+      'partner-id': 'default',
+    });
 
     const [parked] = await readTopic(kafkaBrokers, topics.parked, (read) => read.length >= 1);
     expect(validateAgainstAsyncApi(topics.parked, parked)).toEqual([]);

@@ -14,6 +14,8 @@ interface SinkRecord {
   headers: Record<string, string>;
   value: {
     type: string;
+    id: string;
+    time: string;
     device?: { id: string };
     measurements?: { component: string; channel: number; metric: string; value: unknown }[];
   };
@@ -181,9 +183,13 @@ describe('npm run demo', () => {
     );
     for (const record of records) {
       expect(record.headers).toEqual({
+        ce_specversion: '1.0',
+        ce_id: record.value.id,
+        ce_source: expect.stringMatching(/^urn:shelly-ingest:/) as string,
+        ce_type: record.value.type,
+        ce_subject: record.key,
+        ce_time: record.value.time,
         'content-type': 'application/json',
-        'event-type': record.value.type,
-        'event-id': expect.any(String),
         'partner-id': expect.stringMatching(/^(acme-energy|brightbuild)$/) as string,
       });
     }

@@ -96,7 +96,7 @@ describe('partner consent links', () => {
       messages.some(
         (m) =>
           m.key === device.identity.id &&
-          m.headers['event-type'] === 'consent.granted.v1' &&
+          m.headers.ce_type === 'consent.granted.v1' &&
           (m.value as { partner: string }).partner === 'acme',
       ),
     );

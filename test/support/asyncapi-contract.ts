@@ -56,11 +56,13 @@ export function asyncApiContract(): AsyncApiContract {
  * (`device-status`) or a full topic name with any prefix (`prod.device-status`,
  * `prod.partner.acme.device-status`).
  *
- * The message is chosen by the `event-type` header; then the headers, the JSON value and the key
+ * The message is chosen by the `ce_type` header; then the headers, the JSON value and the key
  * are validated against that message, and the key must be the payload's device id (dead letters
- * without a device: a device id or the payload's host; parked records: the refused record's key), `event-type` the payload's `type`,
- * `event-id` its `id` and `partner-id` its `partner` (absent when that is null or missing). On a
- * partner's topic the payload's `partner` must be the partner the topic name names.
+ * without a device: a device id or the payload's host; parked records: the refused record's key),
+ * `ce_subject` the key, `ce_type` the payload's `type`, `ce_id` its `id`, `ce_time` its `time`,
+ * `ce_source` the session URN of its `source` (when it has one) and `partner-id` its `partner`
+ * (absent when that is null or missing). On a partner's topic the payload's `partner` must be the
+ * partner the topic name names.
  */
 export function validateAgainstAsyncApi(channel: string, record: ContractRecord): string[] {
   const contract = asyncApiContract();
@@ -68,14 +70,14 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
   const problems: string[] = [];
 
   const headers = readHeaders(record.headers, problems);
-  const eventType = headers['event-type'];
+  const eventType = headers.ce_type;
   const message = eventType === undefined ? undefined : target.messages.get(eventType);
   if (eventType === undefined) {
-    problems.push('headers: no "event-type" header, so no message can be chosen');
+    problems.push('headers: no "ce_type" header, so no message can be chosen');
   } else if (message === undefined) {
     const elsewhere = [...contract.channels.values()].find((c) => c.messages.has(eventType));
     problems.push(
-      `headers: event-type "${eventType}" is not a message of channel ${target.id} ` +
+      `headers: ce_type "${eventType}" is not a message of channel ${target.id} ` +
         `(expected one of ${[...target.messages.keys()].join(', ')})` +
         (elsewhere ? `; it belongs to channel ${elsewhere.id}` : ''),
     );
@@ -98,13 +100,27 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
   const body = isObject(payload) ? payload : {};
   if (eventType !== undefined && body.type !== eventType) {
     problems.push(
-      `payload: type ${show(body.type)} differs from event-type header ${show(eventType)}`,
+      `payload: type ${show(body.type)} differs from ce_type header ${show(eventType)}`,
     );
   }
-  if (headers['event-id'] !== undefined && body.id !== headers['event-id']) {
-    problems.push(
-      `payload: id ${show(body.id)} differs from event-id header ${show(headers['event-id'])}`,
-    );
+  for (const [field, header] of [
+    ['id', 'ce_id'],
+    ['time', 'ce_time'],
+  ] as const) {
+    if (headers[header] !== undefined && body[field] !== headers[header]) {
+      problems.push(
+        `payload: ${field} ${show(body[field])} differs from ${header} header ${show(headers[header])}`,
+      );
+    }
+  }
+  const source = isObject(body.source) ? body.source : undefined;
+  if (source !== undefined && headers.ce_source !== undefined) {
+    const expected = `urn:shelly-ingest:${String(source.api)}:${String(source.host)}`;
+    if (headers.ce_source !== expected) {
+      problems.push(
+        `headers: ce_source ${show(headers.ce_source)} is not ${show(expected)}, the payload's source`,
+      );
+    }
   }
   if ((body.partner ?? undefined) !== headers['partner-id']) {
     problems.push(
@@ -123,6 +139,9 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
     return problems;
   }
   if (message && !message.key(key)) problems.push(...describe('key', message.key.errors));
+  if (headers.ce_subject !== undefined && headers.ce_subject !== key) {
+    problems.push(`headers: ce_subject ${show(headers.ce_subject)} is not the key ${show(key)}`);
+  }
   const device = isObject(body.device) ? body.device : undefined;
   const parked = isObject(body.record) ? body.record : undefined;
   if (parked !== undefined) {

@@ -18,12 +18,32 @@ function decode(message: KafkaMessage): ReadMessage {
 }
 
 /** Reads a topic from the beginning with a real consumer until `done` says enough, or fails after `timeoutMs`. */
-export async function readTopic(
+export function readTopic(
   brokers: string,
   topic: string,
   done: (messages: ReadMessage[]) => boolean,
   timeoutMs = 30_000,
 ): Promise<ReadMessage[]> {
+  return consume(brokers, topic, decode, done, timeoutMs);
+}
+
+/** Like `readTopic`, but answers the records as kafkajs hands them to a consumer: bytes, not JSON. */
+export function readRawTopic(
+  brokers: string,
+  topic: string,
+  done: (messages: KafkaMessage[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<KafkaMessage[]> {
+  return consume(brokers, topic, (message) => message, done, timeoutMs);
+}
+
+async function consume<Message>(
+  brokers: string,
+  topic: string,
+  read: (message: KafkaMessage) => Message,
+  done: (messages: Message[]) => boolean,
+  timeoutMs: number,
+): Promise<Message[]> {
   const kafka = new Kafka({
     clientId: 'test-reader',
     brokers: brokers.split(','),
@@ -32,7 +52,7 @@ export async function readTopic(
   const consumer = kafka.consumer({ groupId: uniqueName('test-reader') });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  const received: ReadMessage[] = [];
+  const received: Message[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -44,7 +64,7 @@ export async function readTopic(
       );
       void consumer.run({
         eachMessage: ({ message }) => {
-          received.push(decode(message));
+          received.push(read(message));
           if (done(received)) {
             clearTimeout(timer);
             resolve();
