@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LATEST_STATE_TYPE } from '../../src/latest-state/latest-state';
 import pino from 'pino';
 import { ConsentChange } from '../../src/consent/consent';
 import { ConsentEvent } from '../../src/consent/consent-event';
@@ -293,6 +294,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       [deadLetterType]: 'deadLetter',
       [parkedType]: 'parked',
       [commandAuditType]: 'commandAudit',
+      [LATEST_STATE_TYPE]: 'deviceState',
     };
     const documented = Object.fromEntries(
       Object.keys(topicNames('')).flatMap((channel) =>
