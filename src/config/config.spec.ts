@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig, readVariables } from './config';
 import { partnerTopicNames } from './topics';
 
@@ -27,6 +28,7 @@ describe('configuration', () => {
       port: 8080,
       managementPort: 9090,
       trustProxyHops: 0,
+      replicaUrl: `http://${hostname()}:8080`,
     });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092', 'kafka-2:9092']);
     expect(config.kafka.topicPrefix).toBe('shelly.');
@@ -34,11 +36,19 @@ describe('configuration', () => {
     expect(config.shelly.integratorTag).toBe('ITG_ACME');
   });
 
+  it('takes the address other replicas reach this one at from REPLICA_URL, without a trailing slash', () => {
+    expect(loadConfig({ ...complete, REPLICA_URL: 'http://10.1.2.3:8080/' }).http.replicaUrl).toBe(
+      'http://10.1.2.3:8080',
+    );
+    expect(problemsOf({ ...complete, REPLICA_URL: 'not a url' })[0]).toMatch(/^REPLICA_URL: /);
+  });
+
   it('works out every topic name from KAFKA_TOPIC_PREFIX', () => {
     expect(loadConfig({ ...complete, KAFKA_TOPIC_PREFIX: 'acme.' }).kafka.topics).toEqual({
       deviceStatus: 'acme.device-status',
       deviceOnline: 'acme.device-online',
       deviceSettings: 'acme.device-settings',
+      deviceState: 'acme.device-state',
       consent: 'acme.consent',
       commandAudit: 'acme.command-audit',
       deadLetter: 'acme.dead-letter',
@@ -51,6 +61,7 @@ describe('configuration', () => {
       deviceStatus: 'acme.partner.globex.device-status',
       deviceOnline: 'acme.partner.globex.device-online',
       deviceSettings: 'acme.partner.globex.device-settings',
+      deviceState: 'acme.partner.globex.device-state',
       consent: 'acme.partner.globex.consent',
       commandAudit: 'acme.partner.globex.command-audit',
     });

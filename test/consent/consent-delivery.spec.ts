@@ -28,7 +28,7 @@ describe('consent delivery guarantees', () => {
         SHELLY_CONSENT_PUBLIC_KEY: callbackPublicKeyPem,
         KAFKA_BROKERS: kafka.brokers,
       });
-      kafka.stop();
+      await kafka.stop();
 
       const answer = await sendCallback(
         `${service.url}/v1/shelly/consent`,
@@ -38,7 +38,7 @@ describe('consent delivery guarantees', () => {
       expect(answer).toEqual({ status: 200, body: { status: 'ok', change: 'granted' } });
       expect(await outboxSize(service.databaseUrl)).toBe(1);
 
-      kafka.start();
+      await kafka.start();
       const messages = await readTopic(
         kafka.brokers,
         service.config.kafka.topics.consent,
@@ -57,7 +57,7 @@ describe('consent delivery guarantees', () => {
       await eventually(async () => expect(await outboxSize(service!.databaseUrl)).toBe(0), 10_000);
     } finally {
       await service?.stop();
-      kafka.destroy();
+      await kafka.destroy();
     }
   }, 180_000);
 

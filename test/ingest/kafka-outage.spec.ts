@@ -16,7 +16,7 @@ describe('Kafka outage while events flow', () => {
 
   afterAll(async () => {
     await rig?.stop();
-    kafka?.destroy();
+    await kafka?.destroy();
   });
 
   it('holds events up to the bound, pauses the sockets, and delivers every event once the broker is back', async () => {
@@ -41,9 +41,9 @@ describe('Kafka outage while events flow', () => {
 
     const load = rig.sim.load({ eventsPerSecond: 300, durationMs: OUTAGE_MS + 6_000 });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    kafka.stop();
+    await kafka.stop();
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-    kafka.start();
+    await kafka.start();
     const report = await load;
     await rig.waitForBufferEmpty(60_000);
     clearInterval(sampler);

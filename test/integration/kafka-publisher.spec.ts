@@ -282,12 +282,12 @@ describe('publishing to a real Kafka broker', () => {
         try {
           await publisher.publish(before);
           const idBefore = producerId(publisher);
-          broker.stop();
+          await broker.stop();
           try {
             await expect(publisher.publish(during)).rejects.toThrow();
             expect(await publisher.health()).toBe('disconnected');
           } finally {
-            broker.start();
+            await broker.start();
           }
           // As the PublishBuffer does: the refused batch again, as a whole, until it is acknowledged.
           await eventually(() => publisher.publish(during), 60_000);

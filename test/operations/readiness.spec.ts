@@ -23,7 +23,7 @@ describe('readiness names what is degraded', () => {
 
   afterAll(async () => {
     await rig?.stop();
-    kafka?.destroy();
+    await kafka?.destroy();
   });
 
   it('is ready with the database, the producer and a session for every consented host', async () => {
@@ -60,14 +60,14 @@ describe('readiness names what is degraded', () => {
   });
 
   it('reports Kafka disconnected while the broker is stopped, and ready again after it restarts', async () => {
-    kafka!.stop();
+    await kafka!.stop();
     await eventually(async () => {
       expect(await ready(rig.service.managementUrl)).toMatchObject({
         status: 503,
         body: { status: 'degraded', checks: { database: 'ok', kafka: 'disconnected' } },
       });
     }, 15_000);
-    kafka!.start();
+    await kafka!.start();
     await eventually(
       async () => expect((await ready(rig.service.managementUrl)).status).toBe(200),
       30_000,
