@@ -12,11 +12,13 @@ import { serveOpenApi } from './api-document';
 /** Every JSON body this API takes (consent callbacks, commands) is far smaller. */
 const REQUEST_BODY_LIMIT = '16kb';
 
-/** Builds and starts the HTTP service; used by `main.ts` and by the end-to-end tests. */
+/**
+ * Builds and starts the HTTP service; used by `main.ts` and by the end-to-end tests. Signals are its
+ * caller's to handle: `main.ts` drains and closes it, the demo stops more than the app.
+ */
 export async function startApp(
   config: AppConfig,
   logger = createLogger(config.log, config.secrets),
-  options: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     bufferLogs: true,
@@ -31,9 +33,6 @@ export async function startApp(
   app.use(config.consent.callbackPath, limitCallbacksPerIp(config.consent.callbacksPerIp));
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   serveOpenApi(app);
-  // On a signal: close the app (refuse requests, close sockets, flush events), then exit 0. The
-  // demo handles signals itself, as it stops more than the app.
-  if (options.shutdownHooks !== false) app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.http.port, config.http.host);
   await management.listen();
   return app;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import './wasm-baseline-only';
 import { managementUrl, startApp } from './app';
 import { ShutdownState } from './shutdown';
@@ -20,19 +21,8 @@ const config = configOrExit();
 const logger = createLogger(config.log, config.secrets);
 startApp(config, logger)
   .then(async (app) => {
-    // Nest's shutdown hooks close the app on these signals; this bounds how long that may take.
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        app.get(ShutdownState).begin();
-        logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
-        setTimeout(() => {
-          logger.error(
-            { graceMs: config.shutdownGraceMs },
-            'shutdown took longer than SHUTDOWN_GRACE_MS; exiting now',
-          );
-          process.exit(1);
-        }, config.shutdownGraceMs).unref();
-      });
+      process.once(signal, () => void leave(app, signal));
     }
     logger.info(
       { url: await app.getUrl(), managementUrl: await managementUrl(app) },
@@ -43,3 +33,23 @@ startApp(config, logger)
     logger.fatal({ err: error }, 'shelly-ingest failed to start');
     process.exit(1);
   });
+
+/**
+ * Drains (not ready, sessions handed over, requests still answered), then closes the app (refuse
+ * requests, close sockets, flush events) within SHUTDOWN_GRACE_MS, and exits.
+ */
+async function leave(app: INestApplication, signal: NodeJS.Signals): Promise<void> {
+  const shutdown = app.get(ShutdownState);
+  logger.info({ signal, drainMs: config.shutdownDrainMs }, 'draining');
+  await shutdown.drain();
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+  setTimeout(() => {
+    logger.error(
+      { graceMs: config.shutdownGraceMs },
+      'shutdown took longer than SHUTDOWN_GRACE_MS; exiting now',
+    );
+    process.exit(1);
+  }, config.shutdownGraceMs).unref();
+  await app.close();
+  process.exit(0);
+}

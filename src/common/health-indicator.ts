@@ -10,5 +10,10 @@ export interface HealthReport {
  */
 export abstract class HealthIndicator {
   abstract readonly name: string;
+  /**
+   * Whether a failing check takes the instance out of the load balancer (`/health/ready` 503), or
+   * only shows as `degraded` in the answer: for what another replica could not do better either.
+   */
+  readonly gatesReadiness: boolean = true;
   abstract check(): Promise<HealthReport>;
 }

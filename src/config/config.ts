@@ -61,6 +61,7 @@ export interface AppConfig {
   control: ControlConfig;
   events: EventsConfig;
   shutdownGraceMs: number;
+  shutdownDrainMs: number;
   /** Values that must never reach a log line, an error body or a metric label. */
   secrets: string[];
 }
@@ -262,6 +263,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     events: { sink: v.EVENT_SINK, file: v.EVENT_FILE },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     secrets: secretValues(v),
   };
 }

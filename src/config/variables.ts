@@ -441,11 +441,17 @@ export const variables = {
     default: '20',
     doc: 'Failed API key authentications one client IP may make at once before `AUTH_FAILURE_RATE_PER_IP` applies.',
   }),
+  SHUTDOWN_DRAIN_MS: variable({
+    group: 'Shutdown',
+    schema: integer(0, 120000),
+    default: '5000',
+    doc: 'On SIGTERM or SIGINT, how long the instance goes on answering requests after it reports not ready and hands its sessions to other replicas: the time a load balancer takes to stop sending it requests. The shutdown proper follows.',
+  }),
   SHUTDOWN_GRACE_MS: variable({
     group: 'Shutdown',
     schema: integer(0, 600000),
     default: '20000',
-    doc: 'On SIGTERM or SIGINT, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
+    doc: 'After the drain, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
   }),
 } satisfies Record<string, Variable>;
 

@@ -103,9 +103,7 @@ async function main(): Promise<void> {
     CONSENT_CALLBACK_BASE_URL: url,
   });
   if (config.events.sink === 'file') writeFileSync(eventFile, '');
-  const app = await startApp(config, createLogger(config.log, config.secrets), {
-    shutdownHooks: false,
-  });
+  const app = await startApp(config, createLogger(config.log, config.secrets));
 
   // Half of the fleet to each partner; the last device only with read access, to show a 403.
   const half = Math.ceil(sim.devices.length / 2);

@@ -6,6 +6,7 @@ import { type AppConfig, InjectConfig } from '../config';
 import { ConsentSessionKeys } from '../consent';
 import { InjectRootLogger, Metrics } from '../observability';
 import { SessionKeySource } from '../shelly';
+import { ShutdownState } from '../shutdown';
 import { leaseTimes, type LeaseTimes, planLeases } from './lease-plan';
 import { LeaseStore } from './lease.store';
 
@@ -38,6 +39,7 @@ export class LeasedSessionKeys
   private again = false;
   private stopped = false;
   private stopWanting?: () => void;
+  private handingOver?: Promise<void>;
   private readonly log: Logger;
 
   constructor(
@@ -46,8 +48,10 @@ export class LeasedSessionKeys
     private readonly metrics: Metrics,
     @InjectConfig() config: AppConfig,
     @InjectRootLogger() logger: Logger,
+    shutdown: ShutdownState,
   ) {
     super();
+    shutdown.onDrain(() => this.handOver());
     this.times = leaseTimes(config.shelly.sessionLeaseTtlMs);
     this.address = config.http.replicaUrl;
     this.log = logger.child({ component: 'session-leases', replica: this.replica });
@@ -73,15 +77,26 @@ export class LeasedSessionKeys
     this.runRound();
   }
 
-  /** On shutdown the keys are handed over: each socket closed, then its lease given up. */
+  /** On draining, or on shutdown without a drain, the keys are handed over. */
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.stopWanting?.();
-    clearInterval(this.roundTimer);
-    clearTimeout(this.fenceTimer);
-    await this.running;
-    await Promise.all([...this.owned].map((key) => this.giveUp(key, 'shutdown')));
-    await this.store.leave(this.replica).catch(() => undefined);
+    await this.handOver();
+  }
+
+  /**
+   * Each socket closed, then its lease given up, and the replica leaves, so that the others share the
+   * keys without it from their next round.
+   */
+  private handOver(): Promise<void> {
+    this.handingOver ??= (async () => {
+      this.stopped = true;
+      this.stopWanting?.();
+      clearInterval(this.roundTimer);
+      clearTimeout(this.fenceTimer);
+      await this.running;
+      await Promise.all([...this.owned].map((key) => this.giveUp(key, 'shutdown')));
+      await this.store.leave(this.replica).catch(() => undefined);
+    })();
+    return this.handingOver;
   }
 
   /** One round at a time; a round asked for while one runs follows it. */

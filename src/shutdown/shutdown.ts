@@ -16,17 +16,41 @@ const AVAILABLE_DURING_SHUTDOWN = 'available-during-shutdown';
 export const AvailableDuringShutdown = () => SetMetadata(AVAILABLE_DURING_SHUTDOWN, true);
 
 /**
- * Whether the service is shutting down, and by when it must be gone. Shutdown starts with the signal
- * (or `app.close()`), before any module lets go of its connections.
+ * Whether the service is shutting down, and by when it must be gone. On a signal it first drains
+ * (`drain()`): it reports not ready and hands its sessions over while it still answers requests, for
+ * SHUTDOWN_DRAIN_MS, the time a load balancer takes to stop sending it any. Then shutdown proper
+ * (`begin()`, also the first step of `app.close()`) refuses requests before any module lets go of its
+ * connections.
  */
 @Injectable()
 export class ShutdownState {
   private startedAt?: number;
+  private draining?: Promise<void>;
+  private readonly drainListeners = new Set<() => Promise<void> | void>();
 
   constructor(@InjectConfig() private readonly config: AppConfig) {}
 
+  /** Draining or shutting down: not ready for new work. */
+  get isLeaving(): boolean {
+    return this.draining !== undefined || this.isShuttingDown;
+  }
+
   get isShuttingDown(): boolean {
     return this.startedAt !== undefined;
+  }
+
+  /** Called once when draining begins, for what must leave while requests are still answered. */
+  onDrain(listener: () => Promise<void> | void): void {
+    this.drainListeners.add(listener);
+  }
+
+  /** Resolves after SHUTDOWN_DRAIN_MS, and once every drain listener is done. */
+  drain(): Promise<void> {
+    this.draining ??= Promise.all([
+      new Promise((done) => setTimeout(done, this.config.shutdownDrainMs)),
+      ...[...this.drainListeners].map((listener) => listener()),
+    ]).then(() => undefined);
+    return this.draining;
   }
 
   begin(): void {

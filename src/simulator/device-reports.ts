@@ -31,7 +31,14 @@ export interface DeviceReportDependencies {
  * at a load rate.
  */
 export class DeviceReports {
+  private readonly statusDeliveries = new Map<SimulatedDevice, number>();
+
   constructor(private readonly deps: DeviceReportDependencies) {}
+
+  /** The device's status changes handed to open sockets since the start. */
+  statusFramesDelivered(device: SimulatedDevice): number {
+    return this.statusDeliveries.get(device) ?? 0;
+  }
 
   emitStatus(device: SimulatedDevice, partial?: boolean): number {
     if (!device.online) return 0;
@@ -117,9 +124,11 @@ export class DeviceReports {
     device.state.system.serial += 1;
     const status =
       parts === 'full' ? cloudStatus(device, now) : partialCloudStatus(device, parts, now);
-    return this.deps.connections.sendToConsenting(
+    const sent = this.deps.connections.sendToConsenting(
       device,
       statusFrame(device.identity.deviceId, status),
     );
+    this.statusDeliveries.set(device, this.statusFramesDelivered(device) + sent);
+    return sent;
   }
 }

@@ -209,6 +209,11 @@ export class ShellySimulator implements SimulatorControl {
     return this.integratorConnections.peakConnections(host);
   }
 
+  /** The device's status changes (emitted, or caused by commands) handed to open sockets; not load frames. */
+  statusFramesDelivered(ref: DeviceRef): number {
+    return this.deviceReports.statusFramesDelivered(this.device(ref));
+  }
+
   async grantConsent(
     ref: DeviceRef,
     grant: ConsentGrant,

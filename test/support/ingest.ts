@@ -30,6 +30,23 @@ export interface IngestRig {
   stop(): Promise<void>;
 }
 
+/** What the service needs to take the simulator for Shelly's cloud, with test-friendly timings. */
+export function simulatorEnv(sim: ShellySimulator): Record<string, string> {
+  return {
+    SHELLY_TOKEN_URL: sim.tokenUrl,
+    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
+    SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
+    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+    SHELLY_PING_INTERVAL_MS: '1000',
+    SHELLY_RECONNECT_MIN_MS: '50',
+    SHELLY_RECONNECT_MAX_MS: '500',
+    INGEST_INCLUDE_RAW_STATUS: 'true',
+    // A grant's verify often reaches the simulator before the callback's 200 that makes it apply
+    // the grant; its UNAUTHORIZED is asked again this long after the grant, not 30 s.
+    SHELLY_CONSENT_SETTLE_MS: '2000',
+  };
+}
+
 /**
  * The simulator and the service wired to each other: the service takes its token and sockets from the
  * simulator and trusts its key; the simulator sends consent callbacks to the service. `database`: a
@@ -54,17 +71,7 @@ export async function startIngestRig(
     HTTP_PORT: String(port),
     REPLICA_URL: `http://127.0.0.1:${port}`,
     CONSENT_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-    SHELLY_TOKEN_URL: sim.tokenUrl,
-    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
-    SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
-    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
-    SHELLY_PING_INTERVAL_MS: '1000',
-    SHELLY_RECONNECT_MIN_MS: '50',
-    SHELLY_RECONNECT_MAX_MS: '500',
-    INGEST_INCLUDE_RAW_STATUS: 'true',
-    // A grant's verify often reaches the simulator before the callback's 200 that makes it apply
-    // the grant; its UNAUTHORIZED is asked again this long after the grant, not 30 s.
-    SHELLY_CONSENT_SETTLE_MS: '2000',
+    ...simulatorEnv(sim),
     ...options.env,
   };
   const service = await startService(env, options.database).catch(async (error: unknown) => {
