@@ -8,6 +8,7 @@ import { SessionManager } from '../../src/shelly/session-manager';
 const HOSTS = ['shelly-101-eu.shelly.cloud', 'shelly-102-eu.shelly.cloud'];
 const PARTNER_BURST = 4;
 const AUTH_FAILURE_BURST = 4;
+const CALLBACK_BURST = 6;
 const on = { type: 'relay', channel: 0, action: 'on' };
 
 function hostsUp(replica: RunningService): string[] {
@@ -40,6 +41,10 @@ describe('rate limits shared by two replicas', () => {
         CONTROL_RATE_PER_DEVICE: '0',
         AUTH_FAILURE_RATE_PER_IP: '0.001',
         AUTH_FAILURE_BURST_PER_IP: String(AUTH_FAILURE_BURST),
+        CONSENT_CALLBACK_RATE_PER_IP: '0.001',
+        CONSENT_CALLBACK_BURST_PER_IP: String(CALLBACK_BURST),
+        // The consent callbacks below come from an address of their own, not the grants'.
+        TRUST_PROXY_HOPS: '1',
       },
     });
     replicas = [rig.service, await rig.startReplica()];
@@ -95,5 +100,20 @@ describe('rate limits shared by two replicas', () => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(AUTH_FAILURE_BURST);
     expect(statuses.filter((s) => s === 429)).toHaveLength(10 - AUTH_FAILURE_BURST);
     expect(statuses.slice(0, AUTH_FAILURE_BURST).every((s) => s === 401)).toBe(true);
+  });
+
+  it('lets at most the consent-callback burst of one address through in total, each replica its share', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(`${replicas[i % 2].url}/v1/shelly/consent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+        body: '{}',
+      });
+      statuses.push(response.status);
+    }
+
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10 - CALLBACK_BURST);
+    expect(statuses.slice(0, CALLBACK_BURST).every((s) => s !== 429)).toBe(true);
   });
 });
