@@ -41,7 +41,7 @@ export class AppModule implements OnModuleDestroy {
         MetricsModule,
         DatabaseModule,
         PublishModule,
-        PartnersModule,
+        PartnersModule.forRoot({ imports: [LeasesModule] }),
         ConsentModule,
         ConsentCallbackModule,
         IngestModule,

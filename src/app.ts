@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { DomainError, type RateLimit, RateLimiter } from './common';
+import { DomainError, LiveReplicas, RateLimiter } from './common';
 import type { AppConfig } from './config';
 import { ManagementServer } from './management-server';
 import { createLogger } from './observability';
@@ -30,7 +30,10 @@ export async function startApp(
   const management = app.get(ManagementServer);
   if (config.http.managementPort !== null) app.use(management.separatePorts);
   // Before the body parser: a refused callback costs no parsing.
-  app.use(config.consent.callbackPath, limitCallbacksPerIp(config.consent.callbacksPerIp));
+  app.use(
+    config.consent.callbackPath,
+    limitCallbacksPerIp(app.get(LiveReplicas).limiter(config.consent.callbacksPerIp)),
+  );
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   serveOpenApi(app);
   await app.listen(config.http.port, config.http.host);
@@ -39,8 +42,7 @@ export async function startApp(
 }
 
 /** Express middleware answering 429 `rate_limited` to a client IP over its callbacks' bucket. */
-function limitCallbacksPerIp(limit: RateLimit) {
-  const limiter = new RateLimiter(limit);
+function limitCallbacksPerIp(limiter: RateLimiter) {
   return (request: { ip?: string }, _response: unknown, next: (error?: unknown) => void) => {
     const waitMs = limiter.take(request.ip ?? '');
     if (waitMs === 0) return next();

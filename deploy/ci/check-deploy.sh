@@ -137,6 +137,15 @@ FULL=(
   --set replicaCount=0
 )
 EXISTING=(--set secret.existingSecret=shelly-ingest-secrets --set migrations.enabled=false)
+# One replica: a PDB that lets a drain evict it, and a zone spread with a selector of its own.
+ONE_REPLICA=(
+  --set replicaCount=1
+  --set podDisruptionBudget.minAvailable=null --set podDisruptionBudget.maxUnavailable=1
+  --set 'topologySpreadConstraints[0].maxSkew=1'
+  --set 'topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone'
+  --set 'topologySpreadConstraints[0].whenUnsatisfiable=DoNotSchedule'
+  --set 'topologySpreadConstraints[0].labelSelector.matchLabels.tier=ingest'
+)
 
 "$HELM" lint --strict "$CHART" >"$WORK/lint.log" 2>&1 || { cat "$WORK/lint.log"; fail "helm lint (defaults)"; }
 ok "helm lint --strict (default values)"
@@ -154,11 +163,12 @@ for kube in "${KUBE_VERSIONS[@]}"; do
   render defaults "$kube"
   render full "$kube" "${FULL[@]}"
   render existing-secret "$kube" "${EXISTING[@]}"
+  render one-replica "$kube" "${ONE_REPLICA[@]}"
 done
-ok "helm template: defaults, all values set, existingSecret without migrations"
+ok "helm template: defaults, all values set, existingSecret without migrations, one replica"
 
 # values.schema.json must refuse what the chart cannot do.
-for bad in "replicaCount=2" "config.DATABASE_URL=x" "config.HTTP_PORT=9090" "config.MANAGEMENT_PORT=8080" \
+for bad in "replicaCount=-1" "replicaCount=1.5" "topologySpreadConstraints[0].maxSkew=1" "config.DATABASE_URL=x" "config.HTTP_PORT=9090" "config.MANAGEMENT_PORT=8080" \
   "image.pullPolicy=Sometimes" \
   "metrics.serviceMonitor.enabeld=true"; do
   if "$HELM" template shelly-ingest "$CHART" --kube-version "${KUBE_VERSIONS[-1]}" --set "$bad" \
@@ -166,7 +176,52 @@ for bad in "replicaCount=2" "config.DATABASE_URL=x" "config.HTTP_PORT=9090" "con
     fail "values.schema.json accepted --set $bad"
   fi
 done
-ok "values.schema.json refuses replicaCount=2, secrets in config, HTTP_PORT, MANAGEMENT_PORT, bad enums, typos"
+ok "values.schema.json refuses a negative or fractional replicaCount, an incomplete spread constraint, secrets in config, HTTP_PORT, MANAGEMENT_PORT, bad enums, typos"
+
+# Several replicas by default: a rolling update that never lowers the serving pods, a PDB that
+# keeps one through a drain, a spread across nodes that still schedules on one node. The settings
+# of the one-replica rendering come through as given.
+"$PY" - "$WORK" "${KUBE_VERSIONS[@]}" <<'EOF'
+import os, sys
+import yaml
+
+work, versions = sys.argv[1], sys.argv[2:]
+problems = []
+
+def objects(name, version):
+    docs = [d for d in yaml.safe_load_all(open(os.path.join(work, f"{name}-{version}.yaml"))) if d]
+    return {d["kind"]: d for d in docs}
+
+for version in versions:
+    defaults = objects("defaults", version)
+    deployment, pdb = defaults["Deployment"], defaults.get("PodDisruptionBudget")
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    if deployment["spec"]["replicas"] != 2:
+        problems.append(f"defaults ({version}): replicas {deployment['spec']['replicas']} != 2")
+    if deployment["spec"]["strategy"] != {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}:
+        problems.append(f"defaults ({version}): strategy {deployment['spec']['strategy']}")
+    if not pdb or pdb["spec"] != {"minAvailable": 1, "selector": {"matchLabels": selector}}:
+        problems.append(f"defaults ({version}): PodDisruptionBudget {pdb and pdb['spec']}")
+    spread = deployment["spec"]["template"]["spec"].get("topologySpreadConstraints")
+    if spread != [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+                   "labelSelector": {"matchLabels": selector}}]:
+        problems.append(f"defaults ({version}): topologySpreadConstraints {spread}")
+
+    one = objects("one-replica", version)
+    if one["Deployment"]["spec"]["replicas"] != 1:
+        problems.append(f"one replica ({version}): replicas")
+    if one["PodDisruptionBudget"]["spec"].get("maxUnavailable") != 1 or "minAvailable" in one["PodDisruptionBudget"]["spec"]:
+        problems.append(f"one replica ({version}): PodDisruptionBudget {one['PodDisruptionBudget']['spec']}")
+    if one["Deployment"]["spec"]["template"]["spec"]["topologySpreadConstraints"] != [
+        {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+         "labelSelector": {"matchLabels": {"tier": "ingest"}}}
+    ]:
+        problems.append(f"one replica ({version}): topologySpreadConstraints")
+for p in problems:
+    print(f"  {p}", file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+ok "defaults: 2 replicas, RollingUpdate with maxSurge 1 and maxUnavailable 0, PDB minAvailable 1, spread across nodes (ScheduleAnyway) on the pods' labels; replicaCount 1 with maxUnavailable 1 and a spread of its own render as given"
 
 # Validates every rendered object against the Kubernetes JSON schema of each version (strict: no
 # unknown fields). The prometheus-operator CRDs (ServiceMonitor, PrometheusRule) have no schema
@@ -369,6 +424,16 @@ step "docker compose and Dockerfile"
 services="$("$COMPOSE_CHECK" deploy/docker-compose.yml 2>"$WORK/compose.log")" ||
   { cat "$WORK/compose.log"; fail "deploy/docker-compose.yml does not load"; }
 ok "deploy/docker-compose.yml parses and loads (compose-spec): services $services"
+"$PY" - deploy/docker-compose.yml <<'EOF' || fail "deploy/docker-compose.yml: the replicas"
+import sys, yaml
+services = yaml.safe_load(open(sys.argv[1]))["services"]
+replicas = {name: s for name, s in services.items() if "dist/main.js" in " ".join(s.get("command", []))}
+ports = [p.split(":")[1] for s in replicas.values() for p in s["ports"]]
+wrong = [n for n, s in replicas.items() if s["environment"].get("REPLICA_URL") != f"http://{n}:8080"]
+if len(replicas) != 2 or len(set(ports)) != len(ports) or wrong:
+    sys.exit(f"two replicas, each with host ports of its own and REPLICA_URL naming itself: {sorted(replicas)}, ports {ports}, wrong REPLICA_URL {wrong}")
+EOF
+ok "deploy/docker-compose.yml: two replicas (ingest, ingest-2), each with host ports of its own and REPLICA_URL naming itself"
 
 # Every local COPY source of the Dockerfile exists (the build context is the repository root).
 missing=()

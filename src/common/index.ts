@@ -13,6 +13,7 @@ export { HealthIndicator } from './health-indicator';
 export type { HealthReport } from './health-indicator';
 export { errorBody, HttpErrorFilter } from './http-error.filter';
 export type { ErrorBody } from './http-error.filter';
+export { LiveReplicas } from './live-replicas';
 export { RateLimiter } from './rate-limiter';
 export type { RateLimit } from './rate-limiter';
 export { backoffDelay, sleep } from './retry';

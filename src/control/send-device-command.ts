@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedKey } from '../partners';
-import { DomainError, type ErrorCode, RateLimiter } from '../common';
+import { DomainError, type ErrorCode, LiveReplicas, RateLimiter } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { DeviceStateStore } from '../device-state';
 import { CommandDispatcher, type CommandResult } from '../shelly';
@@ -93,10 +93,14 @@ export class SendDeviceCommand {
     private readonly dispatcher: CommandDispatcher,
     private readonly attempts: CommandAttempts,
     states: DeviceStateStore,
+    replicas: LiveReplicas,
     @InjectConfig() config: AppConfig,
   ) {
-    this.perKey = new RateLimiter(config.control.perKey);
-    this.perPartner = new RateLimiter(config.control.perPartner);
+    // A key's or a partner's commands run on the replicas that hold their devices' hosts, each of
+    // which enforces its share of their limits. A device's all run on the one replica that holds
+    // its host, which enforces the whole of the device's limit.
+    this.perKey = replicas.limiter(config.control.perKey);
+    this.perPartner = replicas.limiter(config.control.perPartner);
     this.perDevice = new RateLimiter(config.control.perDevice);
     this.timeoutMs = config.control.commandTimeoutMs;
     this.rpcSetMethods = config.control.rpcSetMethods;

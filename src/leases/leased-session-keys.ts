@@ -9,6 +9,7 @@ import { SessionKeySource } from '../shelly';
 import { ShutdownState } from '../shutdown';
 import { leaseTimes, type LeaseTimes, planLeases } from './lease-plan';
 import { LeaseStore } from './lease.store';
+import { LeasedReplicaCount } from './leased-replica-count';
 
 type KeyListener = (key: string, present: boolean) => Promise<void> | void;
 
@@ -45,6 +46,7 @@ export class LeasedSessionKeys
   constructor(
     private readonly wanted: ConsentSessionKeys,
     private readonly store: LeaseStore,
+    private readonly replicas: LeasedReplicaCount,
     private readonly metrics: Metrics,
     @InjectConfig() config: AppConfig,
     @InjectRootLogger() logger: Logger,
@@ -131,6 +133,7 @@ export class LeasedSessionKeys
     stopTimer();
     this.fenceAt(sentAt + this.times.durationMs - this.times.stopMarginMs);
     this.metrics.sessionKeysWithoutOwner.set(round.withoutOwner);
+    this.replicas.counted(round.replicas);
     // Keys renewed that this replica had let go of (fenced) or never knew: taken as held again.
     const renewed = new Set(round.owned);
     for (const key of [...this.owned]) if (!renewed.has(key)) void this.lose(key);

@@ -1,12 +1,22 @@
 import { Module } from '@nestjs/common';
+import { LiveReplicas } from '../common';
 import { ConsentModule } from '../consent';
+import { LeasedReplicaCount } from './leased-replica-count';
 import { LeaseStore } from './lease.store';
 import { LeasedSessionKeys } from './leased-session-keys';
 
-/** Shares the session keys among the replicas through leases in Postgres. */
+/**
+ * Shares the session keys among the replicas through leases in Postgres, and tells how many replicas
+ * are alive (`LiveReplicas`), for the rate limits they share.
+ */
 @Module({
   imports: [ConsentModule],
-  providers: [LeaseStore, LeasedSessionKeys],
-  exports: [LeasedSessionKeys],
+  providers: [
+    LeaseStore,
+    LeasedSessionKeys,
+    LeasedReplicaCount,
+    { provide: LiveReplicas, useExisting: LeasedReplicaCount },
+  ],
+  exports: [LeasedSessionKeys, LiveReplicas],
 })
 export class LeasesModule {}

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, type ErrorCode, RateLimiter } from '../common';
+import { DomainError, type ErrorCode, LiveReplicas, RateLimiter } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { Metrics } from '../observability';
 import { ApiKeyScope, grants } from './api-key';
@@ -27,16 +27,20 @@ export interface AuthenticatedRequest {
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  /** Failed authentications by client IP: a client guessing keys is refused before the database. */
+  /**
+   * Failed authentications by client IP: a client guessing keys is refused before the database.
+   * The load balancer spreads a client over the replicas, each of which counts its share.
+   */
   private readonly failuresPerIp: RateLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyStore,
     private readonly metrics: Metrics,
+    replicas: LiveReplicas,
     @InjectConfig() config: AppConfig,
   ) {
-    this.failuresPerIp = new RateLimiter(config.apiKeys.failuresPerIp);
+    this.failuresPerIp = replicas.limiter(config.apiKeys.failuresPerIp);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
