@@ -49,7 +49,9 @@ describe('the service process on SIGTERM', () => {
     const { code, output } = await exit;
     expect(code).toBe(0);
     expect(output).toContain('"msg":"draining"');
-    expect(output.indexOf('"msg":"draining"')).toBeLessThan(output.indexOf('"msg":"shutting down"'));
+    expect(output.indexOf('"msg":"draining"')).toBeLessThan(
+      output.indexOf('"msg":"shutting down"'),
+    );
   }, 40_000);
 
   it('exits 1 when closing takes longer than SHUTDOWN_GRACE_MS', async () => {
