@@ -14,6 +14,7 @@ import {
   requireServices,
   uniqueName,
 } from '../test/support/services';
+import { grantAll } from './grant-all';
 import { renderChart, renderTable } from './report';
 import { histogramPercentileMs, ServiceProcess, startProcess } from './service-process';
 import { summarize } from './stats';
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
     SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
     SHELLY_ALLOW_INSECURE: 'true',
     SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+    // Every device is granted from this one address at start.
+    CONSENT_CALLBACK_RATE_PER_IP: '0',
   };
   /** `BENCH_PROFILE_DIR=<dir>` writes a CPU profile of each service process there. */
   const serviceArgs = env.BENCH_PROFILE_DIR
@@ -213,12 +216,15 @@ async function main(): Promise<void> {
     log('consent and command benchmarks');
     const consent = runSiblingBench('consent-callbacks.bench.js', 'consent.json');
     const commands = runSiblingBench('commands.bench.js', 'commands.json');
+    log('replicas benchmark');
+    const replicas = runSiblingBench('replicas.bench.js', 'replicas.json');
     const latest = {
       measured_at: new Date().toISOString(),
       machine: machineSummary(),
       ingest,
       commands,
       consent,
+      replicas,
     };
     writeFileSync(resolve(results, 'latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
     writeFileSync(resolve(results, 'latest.md'), renderTable(latest));
@@ -231,17 +237,6 @@ async function main(): Promise<void> {
     await database.drop();
   }
   void databaseUrl;
-}
-
-async function grantAll(sim: ShellySimulator): Promise<void> {
-  const queue = [...sim.devices];
-  const worker = async () => {
-    for (let device = queue.pop(); device; device = queue.pop()) {
-      const result = await sim.grantConsent(device, { userId: 1000 + (queue.length % 500) });
-      if (!result.applied) throw new Error(`consent refused: ${result.status} ${result.body}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
 }
 
 async function measureThroughput(

@@ -43,6 +43,7 @@ export interface BenchResults {
   };
   commands: unknown;
   consent: unknown;
+  replicas: unknown;
 }
 
 const number = (n: number) => n.toLocaleString('en-US');

@@ -12,6 +12,8 @@ export interface ServiceProcess {
   /** Bucket counts of a histogram: `le` bound to cumulative count. */
   histogram(name: string): Promise<Map<number, number>>;
   stop(): Promise<void>;
+  /** SIGKILL: the process dies without a word, as on a node failure. */
+  kill(): Promise<void>;
 }
 
 /** Starts `node <script>` (the built service, or a baseline) as its own process and waits until it answers. */
@@ -67,6 +69,10 @@ export async function startProcess(
     },
     stop: async () => {
       child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
       await exited;
     },
   };

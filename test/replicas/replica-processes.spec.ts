@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { ShellySimulator } from '../../src/simulator/simulator.server';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
+import { createApiKeyWithCli } from '../support/api-key-cli';
 import { eventually } from '../support/eventually';
 import { simulatorEnv } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
@@ -161,7 +160,7 @@ describe('three service processes sharing eight hosts', () => {
     await Promise.all([startReplica(), startReplica(), startReplica()]);
     for (const device of sim.devices) if (!reserved.includes(device)) await grant(device);
     await expectBalanced(replicas);
-    const key = createControlKey(database.url);
+    const key = createApiKeyWithCli(database.url, testApiKeyPepper, 'read,control');
 
     let flowing = true;
     const granted = () => sim.devices.filter((d) => !reserved.includes(d));
@@ -237,27 +236,3 @@ describe('three service processes sharing eight hosts', () => {
     expect(ingested).toEqual(new Map([...delivered].filter(([, count]) => count > 0)));
   }, 240_000);
 });
-
-/** A partner key with the control scope, made as an operator would: with the command line. */
-function createControlKey(databaseUrl: string): string {
-  const result = spawnSync(
-    process.execPath,
-    [
-      resolve(__dirname, '../../dist/cli/main.js'),
-      'api-key',
-      'create',
-      '--name',
-      'rolling-restart',
-      '--scopes',
-      'read,control',
-      '--partner',
-      'default',
-    ],
-    {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, API_KEY_PEPPER: testApiKeyPepper },
-    },
-  );
-  if (result.status !== 0) throw new Error(`api-key create failed: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { key: string }).key;
-}
