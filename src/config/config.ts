@@ -61,6 +61,7 @@ export interface AppConfig {
   control: ControlConfig;
   events: EventsConfig;
   shutdownGraceMs: number;
+  tracing: TracingConfig;
   /** Values that must never reach a log line, an error body or a metric label. */
   secrets: string[];
 }
@@ -118,6 +119,15 @@ export interface ControlConfig {
   perKey: RateLimit;
   perPartner: RateLimit;
   perDevice: RateLimit;
+}
+
+export interface TracingConfig {
+  /** The OTLP/HTTP base URL, without `/v1/traces`; `null`: tracing is off. */
+  endpoint: string | null;
+  serviceName: string;
+  exportDelayMs: number;
+  /** Share of the frames read that get a span, from 0 to 1. */
+  frameSampleRatio: number;
 }
 
 /** Which EventPublisher driver carries the events. */
@@ -262,6 +272,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     events: { sink: v.EVENT_SINK, file: v.EVENT_FILE },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    tracing: {
+      endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT || null,
+      serviceName: v.OTEL_SERVICE_NAME,
+      exportDelayMs: v.OTEL_BSP_SCHEDULE_DELAY,
+      frameSampleRatio: v.TRACING_FRAME_SAMPLE_RATIO,
+    },
     secrets: secretValues(v),
   };
 }
