@@ -11,19 +11,10 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
-  type Tracer,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_SERVICE_INSTANCE_ID,
-  ATTR_SERVICE_NAME,
-} from '@opentelemetry/semantic-conventions';
 import { type AppConfig, InjectConfig } from '../config';
 import { FrameTrace } from './frame-trace';
+import type { OtlpExport } from './otlp-export';
 import { Replica } from './replica';
 
 export type { Attributes, Span };
@@ -46,38 +37,26 @@ const NOT_RECORDING = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 @Injectable()
 export class Tracing implements OnApplicationShutdown {
   readonly enabled: boolean;
-  private readonly provider?: TracerProvider;
-  private readonly tracer?: Tracer;
+  private readonly otlp?: OtlpExport;
   private readonly frameSampleRatio: number;
-  private readonly propagator = new W3CTraceContextPropagator();
   private readonly current = new AsyncLocalStorage<Context>();
 
   constructor(@InjectConfig() config: AppConfig, replica: Replica) {
-    const { endpoint, serviceName, exportDelayMs, frameSampleRatio } = config.tracing;
+    const { endpoint } = config.tracing;
     this.enabled = endpoint !== null;
-    this.frameSampleRatio = frameSampleRatio;
+    this.frameSampleRatio = config.tracing.frameSampleRatio;
     if (endpoint === null) return;
-    this.provider = new TracerProvider({
-      sampler: new AlwaysOnSampler(),
-      resource: resourceFromAttributes({
-        [ATTR_SERVICE_NAME]: serviceName,
-        [ATTR_SERVICE_INSTANCE_ID]: replica.id,
-      }),
-      spanProcessors: [
-        new BatchSpanProcessor({
-          exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }),
-          scheduledDelayMillis: exportDelayMs,
-        }),
-      ],
-    });
-    this.tracer = this.provider.getTracer('shelly-ingest');
+    // Loaded only when asked for: the SDK and the exporter take a while to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startOtlpExport } = require('./otlp-export') as typeof import('./otlp-export');
+    this.otlp = startOtlpExport({ ...config.tracing, endpoint }, replica.id);
   }
 
   /** A span for the frame just read, or undefined when tracing is off or the frame is not sampled. */
   frameTrace(host: string): FrameTrace | undefined {
-    if (!this.tracer || Math.random() >= this.frameSampleRatio) return undefined;
+    if (!this.otlp || Math.random() >= this.frameSampleRatio) return undefined;
     return new FrameTrace(
-      this.tracer.startSpan('ingest frame', {
+      this.otlp.tracer.startSpan('ingest frame', {
         kind: SpanKind.CONSUMER,
         attributes: { 'shelly.host': host },
       }),
@@ -94,9 +73,9 @@ export class Tracing implements OnApplicationShutdown {
     attributes: Attributes,
     handle: (span: Span) => T,
   ): T {
-    if (!this.tracer) return handle(NOT_RECORDING);
-    const parent = this.propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
-    const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    if (!this.otlp) return handle(NOT_RECORDING);
+    const parent = this.otlp.propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+    const span = this.otlp.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
     return this.current.run(trace.setSpan(parent, span), () => handle(span));
   }
 
@@ -106,19 +85,19 @@ export class Tracing implements OnApplicationShutdown {
    */
   startSpan(name: string, kind: SpanKind, attributes: Attributes): Span {
     const parent = this.current.getStore();
-    if (!this.tracer || parent === undefined) return NOT_RECORDING;
-    return this.tracer.startSpan(name, { kind, attributes }, parent);
+    if (!this.otlp || parent === undefined) return NOT_RECORDING;
+    return this.otlp.tracer.startSpan(name, { kind, attributes }, parent);
   }
 
   /** Adds `span`'s `traceparent` (and `tracestate`) to the headers of a request it makes. */
   inject(span: Span, headers: Record<string, string>): void {
-    if (!span.isRecording()) return;
-    this.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
+    if (!this.otlp || !span.isRecording()) return;
+    this.otlp.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
   }
 
   /** Spans still waiting for export leave now. */
   async onApplicationShutdown(): Promise<void> {
-    await this.provider?.shutdown();
+    await this.otlp?.shutdown();
   }
 }
 
@@ -126,7 +105,7 @@ export class Tracing implements OnApplicationShutdown {
 export function endSpan(span: Span, outcome: string, attributes: Attributes = {}): void {
   span.setAttributes({ ...attributes, 'shelly.outcome': outcome });
   if (outcome !== 'ok') {
-    span.setAttribute(ATTR_ERROR_TYPE, outcome);
+    span.setAttribute('error.type', outcome);
     span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
   }
   span.end();
