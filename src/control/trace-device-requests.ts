@@ -30,7 +30,7 @@ export class TraceDeviceRequests implements NestInterceptor {
     const attributes = {
       'http.request.method': request.method,
       'http.route': route,
-      'shelly.device.id': request.params.id ?? '',
+      'shelly.device.id': (request.params.id ?? '').slice(0, 64),
       ...(partner ? { 'shelly.partner.id': partner } : {}),
     };
     return this.tracing.serve(`${request.method} ${route}`, request.headers, attributes, (span) =>
