@@ -14,7 +14,7 @@ import { LatestStateModule } from './latest-state';
 import { LeasedSessionKeys, LeasesModule } from './leases';
 import { ManagementServer } from './management-server';
 import { MetricsController } from './metrics.controller';
-import { LoggingModule, MetricsModule, ROOT_LOGGER } from './observability';
+import { LoggingModule, MetricsModule, ROOT_LOGGER, TracingModule } from './observability';
 import { PublisherHealth, PublishModule } from './publish';
 import { ResyncModule } from './resync';
 import { SessionsHealth, ShellyModule } from './shelly';
@@ -39,6 +39,7 @@ export class AppModule implements OnModuleDestroy {
         LoggingModule.forRoot(logger),
         ShutdownModule,
         MetricsModule,
+        TracingModule,
         DatabaseModule,
         PublishModule,
         PartnersModule.forRoot({ imports: [LeasesModule] }),

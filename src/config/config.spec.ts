@@ -43,6 +43,29 @@ describe('configuration', () => {
     expect(problemsOf({ ...complete, REPLICA_URL: 'not a url' })[0]).toMatch(/^REPLICA_URL: /);
   });
 
+  it('traces only with an OTLP endpoint, which must be an http(s) URL', () => {
+    expect(loadConfig(complete).tracing).toEqual({
+      endpoint: null,
+      serviceName: 'shelly-ingest',
+      exportDelayMs: 5000,
+      frameSampleRatio: 0.001,
+    });
+    expect(
+      loadConfig({ ...complete, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318/' })
+        .tracing.endpoint,
+    ).toBe('http://otel-collector:4318');
+    expect(
+      problemsOf({
+        ...complete,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318',
+        TRACING_FRAME_SAMPLE_RATIO: '2',
+      }),
+    ).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT: expected an http(s) URL (got "otel-collector:4318")',
+      'TRACING_FRAME_SAMPLE_RATIO: expected a number from 0 to 1 (got "2")',
+    ]);
+  });
+
   it('works out every topic name from KAFKA_TOPIC_PREFIX', () => {
     expect(loadConfig({ ...complete, KAFKA_TOPIC_PREFIX: 'acme.' }).kafka.topics).toEqual({
       deviceStatus: 'acme.device-status',

@@ -62,6 +62,7 @@ export interface AppConfig {
   events: EventsConfig;
   shutdownGraceMs: number;
   shutdownDrainMs: number;
+  tracing: TracingConfig;
   /** Values that must never reach a log line, an error body or a metric label. */
   secrets: string[];
 }
@@ -119,6 +120,15 @@ export interface ControlConfig {
   perKey: RateLimit;
   perPartner: RateLimit;
   perDevice: RateLimit;
+}
+
+export interface TracingConfig {
+  /** The OTLP/HTTP base URL, without `/v1/traces`; `null`: tracing is off. */
+  endpoint: string | null;
+  serviceName: string;
+  exportDelayMs: number;
+  /** Share of the frames read that get a span, from 0 to 1. */
+  frameSampleRatio: number;
 }
 
 /** Which EventPublisher driver carries the events. */
@@ -264,6 +274,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     events: { sink: v.EVENT_SINK, file: v.EVENT_FILE },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
+    tracing: {
+      endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT || null,
+      serviceName: v.OTEL_SERVICE_NAME,
+      exportDelayMs: v.OTEL_BSP_SCHEDULE_DELAY,
+      frameSampleRatio: v.TRACING_FRAME_SAMPLE_RATIO,
+    },
     secrets: secretValues(v),
   };
 }

@@ -7,7 +7,14 @@ export {
   loadDotEnvFile,
   readVariables,
 } from './config';
-export type { AppConfig, DatabaseConfig, KafkaConfig, LogConfig, ShellyConfig } from './config';
+export type {
+  AppConfig,
+  DatabaseConfig,
+  KafkaConfig,
+  LogConfig,
+  ShellyConfig,
+  TracingConfig,
+} from './config';
 export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
 export { isLatestStateTopic, partnerTopicNames } from './topics';
 export type { PartnerTopics, Topics } from './topics';

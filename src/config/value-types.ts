@@ -21,6 +21,11 @@ export const rate = z.coerce
   .min(0, 'expected a number from 0 to 100000')
   .max(100000, 'expected a number from 0 to 100000');
 
+export const ratio = z.coerce
+  .number({ error: 'expected a number from 0 to 1' })
+  .min(0, 'expected a number from 0 to 1')
+  .max(1, 'expected a number from 0 to 1');
+
 export const nonEmpty = (what: string) => z.string().trim().min(1, `expected ${what}`);
 
 export const postgresUrl = z
@@ -42,6 +47,15 @@ export const httpUrl = z
   .string()
   .trim()
   .refine((value) => /^https?:\/\/[^/\s]+/.test(value), { error: 'expected an http(s) URL' });
+
+/** An http(s) URL without its trailing slashes, or empty for none. */
+export const optionalBaseUrl = z
+  .string()
+  .trim()
+  .refine((value) => value === '' || /^https?:\/\/[^/\s]+/.test(value), {
+    error: 'expected an http(s) URL',
+  })
+  .transform((url) => url.replace(/\/+$/, ''));
 
 export const socketUrlTemplate = z
   .string()

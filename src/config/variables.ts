@@ -6,9 +6,11 @@ import {
   httpUrl,
   integer,
   nonEmpty,
+  optionalBaseUrl,
   p384PublicKey,
   postgresUrl,
   rate,
+  ratio,
   rpcMethodList,
   socketUrlTemplate,
   hostUrlTemplate,
@@ -24,7 +26,8 @@ export type VariableGroup =
   | 'Consent'
   | 'Ingest'
   | 'Control API'
-  | 'Shutdown';
+  | 'Shutdown'
+  | 'Tracing';
 
 /**
  * Every environment variable the service reads, in one table: its group, the schema that validates
@@ -77,7 +80,7 @@ export const variables = {
   }),
   REPLICA_URL: variable({
     group: 'Service (HTTP, logs)',
-    schema: z.union([z.literal(''), httpUrl.transform((url) => url.replace(/\/+$/, ''))]),
+    schema: optionalBaseUrl,
     default: '',
     doc: "The URL at which the other replicas reach this one's REST port, for the commands, RPC calls and settings requests they pass on to the replica holding the device's host (the chart sets `http://$(POD_IP):8080`). Empty: `http://<hostname>:<HTTP_PORT>`.",
   }),
@@ -316,7 +319,7 @@ export const variables = {
   }),
   CONSENT_CALLBACK_BASE_URL: variable({
     group: 'Consent',
-    schema: z.union([z.literal(''), httpUrl.transform((url) => url.replace(/\/+$/, ''))]),
+    schema: optionalBaseUrl,
     default: '',
     doc: "Public URL at which Shelly reaches this service, without the path (e.g. `https://ingest.example.com`); partners' consent links put their signed callback under it. Unset, `POST /v1/partners/{id}/consent-links` answers 503 `consent_links_unconfigured`.",
   }),
@@ -452,6 +455,30 @@ export const variables = {
     schema: integer(0, 600000),
     default: '20000',
     doc: 'After the drain, the longest the shutdown may take: buffered events have until then, less one second, to reach Kafka; a shutdown that takes longer ends with exit code 1.',
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: variable({
+    group: 'Tracing',
+    schema: optionalBaseUrl,
+    default: '',
+    doc: 'Base URL of an OpenTelemetry collector\'s OTLP/HTTP receiver (e.g. `http://otel-collector:4318`): traces go to its `/v1/traces` as JSON. Empty: no tracing, at no cost. The exporter\'s other standard variables (`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_TIMEOUT`) apply. See "Tracing" in docs/operations.md.',
+  }),
+  OTEL_SERVICE_NAME: variable({
+    group: 'Tracing',
+    schema: nonEmpty('a service name'),
+    default: 'shelly-ingest',
+    doc: "The `service.name` of this service's spans; each replica's `service.instance.id` is its replica id.",
+  }),
+  OTEL_BSP_SCHEDULE_DELAY: variable({
+    group: 'Tracing',
+    schema: integer(10, 600_000),
+    default: '5000',
+    doc: 'Milliseconds between two exports of the finished spans, which leave in batches.',
+  }),
+  TRACING_FRAME_SAMPLE_RATIO: variable({
+    group: 'Tracing',
+    schema: ratio,
+    default: '0.001',
+    doc: "Share of the frames read from Shelly's sockets that get a trace, from 0 to 1 (the default traces one frame in a thousand). Commands, RPC calls and settings requests are always traced.",
   }),
 } satisfies Record<string, Variable>;
 

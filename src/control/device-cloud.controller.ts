@@ -1,4 +1,13 @@
-import { Controller, Delete, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedRequest, RequireScope } from '../partners';
 import { ApiErrors, ApiKeyAuth, schemaRef } from '../openapi';
@@ -6,6 +15,7 @@ import { deviceIdParam } from './devices.controller';
 import type { CommandHttpResponse } from './device-commands.controller';
 import { answerForwarded, type ForwardableRequest, ForwardToHolder } from './forward-to-holder';
 import { GetDeviceSettings } from './get-device-settings';
+import { TraceDeviceRequests } from './trace-device-requests';
 import { DeviceUnsubscribed, UnsubscribeDevice } from './unsubscribe-device';
 
 /**
@@ -24,6 +34,7 @@ export class DeviceCloudController {
 
   @Get(':id/settings')
   @RequireScope('read')
+  @UseInterceptors(TraceDeviceRequests)
   @ApiOperation({
     operationId: 'getDeviceSettings',
     summary: "A device's settings, asked of Shelly's cloud (`DeviceGetSettings`)",

@@ -11,6 +11,7 @@ import {
   Req,
   Res,
   UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiBody,
@@ -30,6 +31,7 @@ import { deviceIdParam } from './devices.controller';
 import { answerForwarded, type ForwardableRequest, ForwardToHolder } from './forward-to-holder';
 import { IdempotentCommands } from './idempotent-commands';
 import { CommandRequest, SendDeviceCommand, unauditable } from './send-device-command';
+import { TraceDeviceRequests } from './trace-device-requests';
 
 export const idempotencyErrors = [
   'invalid_idempotency_key',
@@ -128,6 +130,7 @@ export class CommandAttemptFilter extends HttpErrorFilter {
 @ApiKeyAuth()
 @Controller('v1/devices')
 @RequireScope('control')
+@UseInterceptors(TraceDeviceRequests)
 @UseFilters(CommandAttemptFilter)
 export class DeviceCommandsController {
   constructor(

@@ -9,6 +9,7 @@ import {
   Req,
   Res,
   UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../partners';
@@ -28,6 +29,7 @@ import { deviceIdParam } from './devices.controller';
 import { ForwardToHolder } from './forward-to-holder';
 import { IdempotentCommands } from './idempotent-commands';
 import { SendDeviceCommand } from './send-device-command';
+import { TraceDeviceRequests } from './trace-device-requests';
 
 /** Audits RPC calls of a key without the `control` scope, as `CommandAttemptFilter` does commands. */
 @Catch(DomainError)
@@ -39,6 +41,7 @@ export class RpcAttemptFilter extends CommandAttemptFilter {
 @ApiKeyAuth()
 @Controller('v1/devices')
 @RequireScope('control')
+@UseInterceptors(TraceDeviceRequests)
 @UseFilters(RpcAttemptFilter)
 export class DeviceRpcController {
   constructor(

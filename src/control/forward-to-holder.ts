@@ -2,17 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { LeasedSessionKeys } from '../leases';
+import { endSpan, SpanKind, Tracing } from '../observability';
 import { IntegratorActions } from '../shelly';
 import { DeviceDirectory, type Viewer } from './device-directory';
+import { answerOutcome } from './trace-device-requests';
 
 /** Marks a request one replica passed on to another, which never passes it on again. */
 export const FORWARDED_HEADER = 'shelly-ingest-forwarded';
 
+/** `traceparent` and `tracestate` are the hop's own while tracing is on, the caller's otherwise. */
 const FORWARDED_REQUEST_HEADERS = [
   'authorization',
   'content-type',
   'idempotency-key',
   'x-request-id',
+  'traceparent',
+  'tracestate',
 ];
 const FORWARDED_ANSWER_HEADERS = ['idempotent-replayed', 'retry-after'];
 /** Errors of a connection that never carried the request: nothing can have run. */
@@ -48,6 +53,7 @@ export class ForwardToHolder {
     private readonly directory: DeviceDirectory,
     private readonly actions: IntegratorActions,
     private readonly sessions: LeasedSessionKeys,
+    private readonly tracing: Tracing,
     @InjectConfig() config: AppConfig,
   ) {
     this.timeoutMs = config.control.commandTimeoutMs + HOP_MARGIN_MS;
@@ -77,9 +83,34 @@ export class ForwardToHolder {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
+    const url = `${address}${request.originalUrl}`;
+    const span = this.tracing.startSpan('forward to holder', SpanKind.CLIENT, {
+      'http.request.method': request.method,
+      'url.full': url,
+      'shelly.host': host,
+    });
+    this.tracing.inject(span, headers);
+    try {
+      const answer = await this.exchange(url, host, request, headers);
+      endSpan(span, answerOutcome(answer.status, answer.body), {
+        'http.response.status_code': answer.status,
+      });
+      return answer;
+    } catch (error) {
+      endSpan(span, (error as DomainError).code);
+      throw error;
+    }
+  }
+
+  private async exchange(
+    url: string,
+    host: string,
+    request: ForwardableRequest,
+    headers: Record<string, string>,
+  ): Promise<ForwardedAnswer> {
     let response: Response;
     try {
-      response = await fetch(`${address}${request.originalUrl}`, {
+      response = await fetch(url, {
         method: request.method,
         headers,
         body: request.method === 'GET' ? undefined : JSON.stringify(request.body),

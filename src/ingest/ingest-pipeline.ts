@@ -10,7 +10,7 @@ import {
   type ParsedFrame,
   type RejectedFrame,
 } from '../normalize';
-import { Metrics } from '../observability';
+import { type FrameTrace, Metrics, Tracing } from '../observability';
 import {
   type OutgoingEvent,
   PublishBuffer,
@@ -58,6 +58,7 @@ export class IngestPipeline extends FramePort {
     @InjectConfig() private readonly config: AppConfig,
     private readonly deviceStates: DeviceStateStore,
     private readonly topicRouter: TopicRouter,
+    private readonly tracing: Tracing,
   ) {
     super();
   }
@@ -66,8 +67,10 @@ export class IngestPipeline extends FramePort {
     this.buffer.onPressureChange(listener);
   }
 
+  /** Called in the socket's message handler, so a sampled frame's span starts as it is read. */
   accept(host: string, text: string, frame: ParsedFrame | RejectedFrame): void {
     const receivedAt = new Date();
+    const trace = this.tracing.frameTrace(host);
     const result = normalizeParsedFrame(frame, {
       host,
       api: 'integrator',
@@ -78,15 +81,16 @@ export class IngestPipeline extends FramePort {
     switch (result.kind) {
       case 'events':
         this.metrics.framesReceived.inc({ host, event: frameKinds[result.events[0].type] });
-        this.publishDeviceEvents(result.events, result.hexReading, text, host, receivedAt);
+        this.publishDeviceEvents(result.events, result.hexReading, text, host, receivedAt, trace);
         return;
       case 'rejected':
         this.metrics.framesReceived.inc({ host, event: 'invalid' });
-        this.deadLetter(result, text, host, receivedAt);
+        this.deadLetter(result, text, host, receivedAt, trace);
         return;
       case 'dropped':
         this.metrics.framesReceived.inc({ host, event: 'unknown' });
         this.metrics.framesDropped.inc({ reason: result.reason });
+        trace?.dropped(result.reason);
         return;
     }
   }
@@ -130,11 +134,13 @@ export class IngestPipeline extends FramePort {
     text: string,
     host: string,
     receivedAt: Date,
+    trace?: FrameTrace,
   ): void {
     if (hexReading !== undefined) this.takeConsentedReading(events, hexReading);
     const consent = this.consents.get(events[0].device.id);
     if (!consent) {
       this.metrics.framesDropped.inc({ reason: 'no_consent' });
+      trace?.dropped('no_consent', { 'shelly.device.id': events[0].device.id });
       return;
     }
     const topics = this.topicRouter.topicsOf(consent.partnerId);
@@ -161,12 +167,16 @@ export class IngestPipeline extends FramePort {
       )
     ) {
       const detail = `the event would exceed KAFKA_BATCH_MAX_BYTES (${this.config.kafka.batchMaxBytes})`;
-      this.deadLetter({ reason: 'frame_too_large', detail }, text, host, receivedAt);
+      this.deadLetter({ reason: 'frame_too_large', detail }, text, host, receivedAt, trace);
       return;
     }
     const at = receivedAt.getTime();
     for (const event of events) this.deviceStates.record(event, at);
-    for (const event of outgoing) this.buffer.push(event);
+    const settled = trace?.publishing('published', outgoing.length, {
+      'shelly.device.id': events[0].device.id,
+      'shelly.partner.id': consent.partnerId,
+    });
+    for (const event of outgoing) this.buffer.push(event, settled);
   }
 
   /** Events of this pipeline come from integrator sessions, like the dead letters of their frames. */
@@ -199,6 +209,7 @@ export class IngestPipeline extends FramePort {
     raw: string,
     host: string,
     receivedAt: Date,
+    trace?: FrameTrace,
   ): void {
     this.metrics.framesDeadLettered.inc({ reason: rejection.reason });
     const letter = deadLetter(
@@ -207,16 +218,19 @@ export class IngestPipeline extends FramePort {
       { id: randomUUID(), receivedAt, source: { api: 'integrator', host } },
       Math.min(MAX_DEAD_LETTER_BYTES, this.config.kafka.batchMaxBytes - KEY_AND_HEADERS_BYTES),
     );
-    this.buffer.push({
-      topic: this.config.kafka.topics.deadLetter,
-      key: host,
-      type: letter.type,
-      id: letter.id,
-      source: this.sourceOf(host),
-      time: letter.time,
-      // A frame that cannot be read may name no device, so dead letters belong to no partner.
-      partner: null,
-      value: JSON.stringify(letter),
-    });
+    this.buffer.push(
+      {
+        topic: this.config.kafka.topics.deadLetter,
+        key: host,
+        type: letter.type,
+        id: letter.id,
+        source: this.sourceOf(host),
+        time: letter.time,
+        // A frame that cannot be read may name no device, so dead letters belong to no partner.
+        partner: null,
+        value: JSON.stringify(letter),
+      },
+      trace?.publishing('dead_lettered', 1, { 'shelly.reason': rejection.reason }),
+    );
   }
 }

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
 import { type AppConfig, InjectConfig } from '../config';
 import { ConsentSessionKeys } from '../consent';
-import { InjectRootLogger, Metrics } from '../observability';
+import { InjectRootLogger, Metrics, Replica } from '../observability';
 import { SessionKeySource } from '../shelly';
 import { ShutdownState } from '../shutdown';
 import { leaseTimes, type LeaseTimes, planLeases } from './lease-plan';
@@ -29,7 +27,7 @@ export class LeasedSessionKeys
   extends SessionKeySource
   implements OnApplicationBootstrap, OnModuleDestroy
 {
-  readonly replica = `${hostname()}-${randomBytes(3).toString('hex')}`;
+  readonly replica: string;
   private readonly owned = new Set<string>();
   private readonly listeners = new Set<KeyListener>();
   private readonly times: LeaseTimes;
@@ -51,8 +49,10 @@ export class LeasedSessionKeys
     @InjectConfig() config: AppConfig,
     @InjectRootLogger() logger: Logger,
     shutdown: ShutdownState,
+    replica: Replica,
   ) {
     super();
+    this.replica = replica.id;
     shutdown.onDrain(() => this.handOver());
     this.times = leaseTimes(config.shelly.sessionLeaseTtlMs);
     this.address = config.http.replicaUrl;

@@ -198,4 +198,23 @@ describe('publish buffer', () => {
       values: [{ labels: { origin: 'buffer', reason: 'record_too_large' }, value: 1 }],
     });
   });
+
+  it('tells each event’s listener once Kafka acknowledged it, or that it was parked', async () => {
+    start({ capacity: 100, batchMaxEvents: 10 });
+    const settled: string[] = [];
+    const events = numbered(3);
+    events[1] = event(1, `{"note":"${'x'.repeat(20_000)}"}`);
+    publisher.hold = true;
+    events.forEach((e) => buffer.push(e, (how) => settled.push(`${e.id} ${how}`)));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(settled).toEqual([]);
+
+    for (let step = 0; step < 20 && buffer.depth > 0; step++) {
+      publisher.release();
+      await jest.advanceTimersByTimeAsync(0);
+    }
+
+    expect(buffer.depth).toBe(0);
+    expect(settled).toEqual(['e0 published', 'e1 parked', 'e2 published']);
+  });
 });

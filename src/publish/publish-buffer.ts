@@ -3,11 +3,13 @@ import { Logger } from 'pino';
 import { type AppConfig, InjectConfig } from '../config';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
 import { ShutdownState } from '../shutdown';
-import { InjectRootLogger, Metrics } from '../observability';
+import { InjectRootLogger, Metrics, type RecordSettlement } from '../observability';
 import { batchEnd, EventPublisher, OutgoingEvent } from './event-publisher';
 import { publishIsolatingRefusals, RecordParking } from './poison-records';
 
 export type PressureListener = (full: boolean) => void;
+/** Told how one pushed event ended: acknowledged by Kafka or parked. */
+export type SettlementListener = (settled: RecordSettlement) => void;
 
 const RETRY: BackoffPolicy = { minMs: 100, maxMs: 5_000, jitter: 0.1 };
 /** Below this share of the bound, a full buffer lets the sockets read again. */
@@ -26,6 +28,8 @@ export class PublishBuffer implements BeforeApplicationShutdown {
   private queue: OutgoingEvent[] = [];
   /** When each queued event arrived, in milliseconds of `performance.now()`; parallel to `queue`. */
   private arrivals: number[] = [];
+  /** Who waits for each queued event's end, if anyone; parallel to `queue`. */
+  private settlementListeners: (SettlementListener | undefined)[] = [];
   private head = 0;
   private draining = false;
   private full = false;
@@ -63,9 +67,10 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     return () => this.pressureListeners.delete(listener);
   }
 
-  push(event: OutgoingEvent): void {
+  push(event: OutgoingEvent, onSettled?: SettlementListener): void {
     this.queue.push(event);
     this.arrivals.push(performance.now());
+    this.settlementListeners.push(onSettled);
     this.metrics.bufferEvents.set(this.depth);
     if (!this.full && this.depth >= this.capacity) this.setFull(true);
     if (!this.draining) void this.drain();
@@ -119,6 +124,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
           (events) => this.published(events),
           async (event, refusal) => {
             await this.parking.park(event, refusal, 'buffer');
+            this.settlementListeners[this.head]?.('parked');
             this.release(1);
           },
         );
@@ -152,6 +158,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     const now = performance.now();
     for (let i = this.head; i < this.head + events.length; i++) {
       this.metrics.eventLatency.observe((now - this.arrivals[i]) / 1000);
+      this.settlementListeners[i]?.('published');
     }
     const perTopic = new Map<string, number>();
     for (const event of events) perTopic.set(event.topic, (perTopic.get(event.topic) ?? 0) + 1);
@@ -165,6 +172,7 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.arrivals = this.arrivals.slice(this.head);
+      this.settlementListeners = this.settlementListeners.slice(this.head);
       this.head = 0;
     }
     this.metrics.bufferEvents.set(this.depth);

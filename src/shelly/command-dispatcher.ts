@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { toDecimalDeviceId } from '../common';
+import { endSpan, SpanKind, Tracing } from '../observability';
 import { CommandCorrelator, CommandResult } from './command-correlator';
 import { requestFrame, ShellyRequest } from './outgoing-frames';
 import { SessionManager } from './session-manager';
@@ -20,6 +21,7 @@ export class CommandDispatcher {
   constructor(
     private readonly sessions: SessionManager,
     private readonly correlator: CommandCorrelator,
+    private readonly tracing: Tracing,
   ) {}
 
   /** Commands waiting for Shelly's answer. */
@@ -41,10 +43,31 @@ export class CommandDispatcher {
     const awaits = request.kind === 'command' ? 'command-response' : 'jrpc-response';
     const pending = this.correlator.begin(host, deviceId, timeoutMs, awaits);
     const frame = requestFrame(pending.trid, toDecimalDeviceId(deviceId) as string, request);
+    const span = this.tracing.startSpan(
+      request.kind === 'command' ? 'Shelly:CommandRequest' : 'Shelly:JrpcRequest',
+      SpanKind.CLIENT,
+      { 'shelly.host': host, 'shelly.device.id': deviceId, 'shelly.trid': pending.trid },
+    );
     if (!this.sessions.send(host, frame)) {
       pending.cancel();
+      endSpan(span, 'host_session_down');
       return undefined;
     }
+    void pending.result.then((result) => endSpan(span, resultOutcome(result)));
     return { trid: pending.trid, result: pending.result };
+  }
+}
+
+/** `ok`, or a word for how Shelly's answer fell short. */
+function resultOutcome(result: CommandResult): string {
+  switch (result.kind) {
+    case 'answered':
+      return result.answer.ok ? 'ok' : 'device_refused';
+    case 'rpc-answered':
+      return 'error' in result.outcome ? 'rpc_error' : 'ok';
+    case 'error-frame':
+      return 'error_frame';
+    case 'timeout':
+      return 'timeout';
   }
 }

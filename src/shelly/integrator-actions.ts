@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { toDecimalDeviceId } from '../common';
+import { endSpan, SpanKind, Tracing } from '../observability';
 import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
 import { actionRequestFrame, IntegratorAction } from './outgoing-frames';
@@ -28,6 +29,7 @@ export class IntegratorActions {
     private readonly sessions: SessionManager,
     private readonly commands: CommandCorrelator,
     private readonly actions: ActionCorrelator,
+    private readonly tracing: Tracing,
   ) {}
 
   isConnected(host: string): boolean {
@@ -61,9 +63,15 @@ export class IntegratorActions {
     );
     const stopWaiting = this.actions.wait(host, trid.trid, { deviceId, settle: answered });
     const frame = actionRequestFrame(trid.trid, action, toDecimalDeviceId(deviceId) as string);
+    const span = this.tracing.startSpan(`Integrator:ActionRequest ${action}`, SpanKind.CLIENT, {
+      'shelly.host': host,
+      'shelly.device.id': deviceId,
+      'shelly.trid': trid.trid,
+    });
     if (!this.sessions.send(host, frame)) {
       stopWaiting();
       trid.cancel();
+      endSpan(span, 'host_session_down');
       return undefined;
     }
     const timeout = trid.result.then((): ActionResult => ({ kind: 'timeout' }));
@@ -72,6 +80,8 @@ export class IntegratorActions {
         if (result.kind === 'answered' && result.response.result === 'WRONG_HOST') {
           for (const listener of this.wrongHostListeners) listener({ action, host, deviceId });
         }
+        const outcome = result.kind === 'timeout' ? 'timeout' : result.response.result;
+        endSpan(span, outcome === 'OK' ? 'ok' : outcome.slice(0, 64));
         return result;
       })
       .finally(() => {
