@@ -209,10 +209,16 @@ export async function answerCommand(
   idempotencyKey: string | undefined,
   response: CommandHttpResponse,
 ): Promise<unknown> {
-  const forwarded = await runners.holder.forward(request, command.deviceId, command.key.partnerId);
+  const forwarded = await runners.holder.forward(
+    request,
+    command.deviceId,
+    command.key.partnerId,
+    () => runners.commands.takeCallerLimits(command),
+  );
   if (forwarded) return answerForwarded(forwarded, response);
-  if (idempotencyKey === undefined) return runners.commands.execute(command);
-  const answer = await runners.idempotentCommands.execute(command, idempotencyKey);
+  const here = { ...command, passedOn: runners.holder.isPassedOn(request) };
+  if (idempotencyKey === undefined) return runners.commands.execute(here);
+  const answer = await runners.idempotentCommands.execute(here, idempotencyKey);
   if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
   response.status(answer.status);
   return answer.body;

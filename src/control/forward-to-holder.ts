@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
@@ -7,8 +8,12 @@ import { IntegratorActions } from '../shelly';
 import { DeviceDirectory, type Viewer } from './device-directory';
 import { answerOutcome } from './trace-device-requests';
 
-/** Marks a request one replica passed on to another, which never passes it on again. */
-export const FORWARDED_HEADER = 'shelly-ingest-forwarded';
+/**
+ * Marks a request one replica passed on to another, which never passes it on again and trusts that
+ * the caller's rate limits were taken. Its value is a secret the replicas derive from
+ * API_KEY_PEPPER, so that a caller cannot set it.
+ */
+const FORWARDED_HEADER = 'shelly-ingest-forwarded';
 
 /** `traceparent` and `tracestate` are the hop's own while tracing is on, the caller's otherwise. */
 const FORWARDED_REQUEST_HEADERS = [
@@ -41,13 +46,14 @@ export interface ForwardedAnswer {
 /**
  * A request that needs the session to the device's host (a command, an RPC call, a settings request)
  * and reaches a replica that does not hold it goes to the replica that does, once, with the caller's
- * key: the holder checks, rate-limits, audits and answers as if it had been asked itself, and its
- * answer goes back as it is. A request that may have reached the holder is never sent again: without
+ * key: the replica reached takes the key's and the partner's rate limits, the holder checks, takes
+ * the device's, audits and answers as if it had been asked itself, and its answer goes back as it is. A request that may have reached the holder is never sent again: without
  * its answer the caller gets 504 `command_timeout`.
  */
 @Injectable()
 export class ForwardToHolder {
   private readonly timeoutMs: number;
+  private readonly hopMark: Buffer;
 
   constructor(
     private readonly directory: DeviceDirectory,
@@ -57,20 +63,35 @@ export class ForwardToHolder {
     @InjectConfig() config: AppConfig,
   ) {
     this.timeoutMs = config.control.commandTimeoutMs + HOP_MARGIN_MS;
+    this.hopMark = createHmac('sha256', config.apiKeys.pepper).update('replica hop').digest();
   }
 
-  /** The holder's answer, or undefined when this replica answers (it holds the host, or nobody does). */
+  /** Whether another replica passed the request on; a forged mark counts for nothing. */
+  isPassedOn(request: Pick<ForwardableRequest, 'headers'>): boolean {
+    const mark = request.headers[FORWARDED_HEADER];
+    if (typeof mark !== 'string') return false;
+    const given = Buffer.from(mark, 'hex');
+    return given.length === this.hopMark.length && timingSafeEqual(given, this.hopMark);
+  }
+
+  /**
+   * The holder's answer, or undefined when this replica answers (it holds the host, or nobody does).
+   * `beforeSending` runs once the request is to go, and may refuse it by throwing.
+   */
   async forward(
     request: ForwardableRequest,
     id: string,
     viewer: Viewer,
+    beforeSending?: () => void,
   ): Promise<ForwardedAnswer | undefined> {
-    if (request.headers[FORWARDED_HEADER] !== undefined) return undefined;
+    if (this.isPassedOn(request)) return undefined;
     const deviceId = this.directory.readDeviceId(id, viewer);
     const consent = deviceId === undefined ? undefined : this.directory.consent(deviceId, viewer);
     if (!consent || this.actions.isConnected(consent.host)) return undefined;
     const address = await this.sessions.holderElsewhere(consent.host);
-    return address === undefined ? undefined : this.send(address, consent.host, request);
+    if (address === undefined) return undefined;
+    beforeSending?.();
+    return this.send(address, consent.host, request);
   }
 
   private async send(
@@ -78,7 +99,7 @@ export class ForwardToHolder {
     host: string,
     request: ForwardableRequest,
   ): Promise<ForwardedAnswer> {
-    const headers: Record<string, string> = { [FORWARDED_HEADER]: '1' };
+    const headers: Record<string, string> = { [FORWARDED_HEADER]: this.hopMark.toString('hex') };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;

@@ -33,6 +33,12 @@ export interface CommandRequest {
   key: AuthenticatedKey;
   /** `performance.now()` when the request arrived. */
   receivedAt: number;
+  /**
+   * Passed on by the replica the caller reached, which took the key's and the partner's rate limits
+   * already: the load balancer spreads a partner's requests over the replicas, where each takes its
+   * share, wherever the devices' sessions are held.
+   */
+  passedOn?: boolean;
 }
 
 export interface CommandSuccess {
@@ -141,7 +147,7 @@ export class SendDeviceCommand {
       request.body,
       request.receivedAt,
     );
-    const result = await this.run(attempt, parsed);
+    const result = await this.run(attempt, parsed, request.passedOn === true);
     if (isFailure(result)) {
       this.attempts.finish(attempt, result.decision, result.outcome, result.error.code);
       return { sent: attempt.trid !== null, error: result.error };
@@ -179,16 +185,47 @@ export class SendDeviceCommand {
     this.attempts.finish(attempt, 'denied', 'denied', rejected.code);
   }
 
-  private async run(attempt: Attempt, parsed: ParsedRequest): Promise<CommandSuccess | Failure> {
-    if (!this.attempts.recording) {
-      return { error: unauditable(), decision: 'allowed', outcome: 'error' };
-    }
+  /**
+   * Before a request goes to the replica that holds its device's session: takes the key's and the
+   * partner's rate limits here, and throws the refusal, audited, when they are over.
+   */
+  takeCallerLimits(request: CommandRequest): void {
+    const deviceId = this.deviceIdOf(request) as string;
+    const attempt = { keyId: request.key.id, partnerId: request.key.partnerId };
+    const refusal = this.callerLimits(attempt);
+    if (refusal === undefined) return;
+    const audited = this.attempts.open(
+      deviceId,
+      request.key,
+      request.kind,
+      parseRequest(request.kind, request.body),
+      request.body,
+      request.receivedAt,
+    );
+    this.attempts.finish(audited, refusal.decision, refusal.outcome, refusal.error.code);
+    throw refusal.error;
+  }
+
+  private callerLimits(attempt: { keyId: string; partnerId: string | null }): Failure | undefined {
     const keyWait = this.perKey.take(attempt.keyId);
     if (keyWait > 0) return rateLimited('this API key', keyWait);
     if (attempt.partnerId !== null) {
       const partnerWait = this.perPartner.take(attempt.partnerId);
       if (partnerWait > 0) return rateLimited(`partner ${attempt.partnerId}`, partnerWait);
     }
+    return undefined;
+  }
+
+  private async run(
+    attempt: Attempt,
+    parsed: ParsedRequest,
+    passedOn: boolean,
+  ): Promise<CommandSuccess | Failure> {
+    if (!this.attempts.recording) {
+      return { error: unauditable(), decision: 'allowed', outcome: 'error' };
+    }
+    const limited = passedOn ? undefined : this.callerLimits(attempt);
+    if (limited) return limited;
 
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

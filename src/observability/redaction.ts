@@ -7,6 +7,7 @@ export const redactedPaths = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.headers["scl-trust"]',
+  'req.headers["shelly-ingest-forwarded"]',
   'res.headers["set-cookie"]',
   '*.token',
   '*.password',
