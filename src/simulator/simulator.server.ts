@@ -296,8 +296,9 @@ export class ShellySimulator implements SimulatorControl {
    * changed the password); its sockets close with 4401 `Token-Broken`.
    */
   revokeAccessTokens(userId: number): void {
-    this.oauthTokens.revoke(this.account(userId).userId);
-    this.accountSockets.closeAll(userId);
+    const account = this.account(userId);
+    this.oauthTokens.revoke(account.userId);
+    this.accountSockets.closeAll(account.userId);
   }
 
   async grantConsent(

@@ -1,4 +1,4 @@
-import type { AccountSpec } from './accounts';
+import type { Account, AccountSpec } from './accounts';
 import type { FleetSpec } from './fleet';
 import type { CommandAnswer } from './frames';
 import type { Consent, JrpcAnswer } from './integrator-protocol';
@@ -208,12 +208,18 @@ export interface SimulatorControl {
   readonly commands: readonly RecordedCommand[];
   readonly actions: readonly RecordedAction[];
   readonly rpcCalls: readonly RecordedRpcCall[];
+  readonly accounts: readonly Account[];
+  readonly accountCommands: readonly RecordedAccountCommand[];
+  readonly cloudCalls: readonly RecordedCloudCall[];
   readonly faults: SimulatorFaults;
   device(ref: DeviceRef): SimulatedDevice;
   consents(): Consent[];
   connections(host?: string): ConnectionInfo[];
   /** The most sockets one integrator had open to `host` at once (the cloud allows one). */
   peakConnections(host: string): number;
+  accountConnections(userId?: number): AccountConnectionInfo[];
+  peakAccountConnections(userId: number): number;
+  revokeAccessTokens(userId: number): void;
   grantConsent(ref: DeviceRef, grant: ConsentGrant, options?: GrantOptions): Promise<ConsentResult>;
   revokeConsent(ref: DeviceRef, options?: RevokeOptions): Promise<ConsentResult>;
   emitStatus(ref: DeviceRef, options?: { partial?: boolean }): number;

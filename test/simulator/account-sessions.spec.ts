@@ -315,4 +315,29 @@ describe('accounts linked through OAuth and their Real Time Events sockets', () 
     await first.next((frame) => frame.event === 'Shelly:StatusOnChange');
     await second.next((frame) => frame.event === 'Shelly:StatusOnChange');
   });
+
+  it('refuses renewal and revokes tokens through the control endpoints', async () => {
+    const { code, accessToken } = await linkAccount(simulator, 6550, HOME);
+    const client = await connect(accessToken);
+    const control = (path: string, body: unknown) =>
+      fetch(`${simulator.url}/simulator/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    await control('faults', { fault: 'refuse-token-renewal', refuse: true });
+    const renewal = await oauthAuth(simulator, HOME, {
+      client_id: 'shelly-diy',
+      grant_type: 'code',
+      code,
+    });
+    const revoked = await control('accounts/6550/revoke-tokens', {});
+    const unknown = await control('accounts/9999/revoke-tokens', {});
+
+    expect(renewal.body).toEqual({ isok: false, errors: { invalid_grant: 'renewal refused' } });
+    expect(revoked.status).toBe(200);
+    expect(await client.closed).toEqual({ code: 4401, reason: 'Token-Broken' });
+    expect(unknown.status).toBe(404);
+  });
 });
