@@ -81,7 +81,7 @@ describe('simulate command', () => {
       ],
       'account 6550',
     );
-    const accounts = (await (await fetch(`${url}/simulator/accounts`)).json()) as unknown;
+    const accounts = await (await fetch(`${url}/simulator/accounts`)).json();
     const login = await fetch(
       `${url}/oauth_login.html?client_id=shelly-diy&redirect_uri=https%3A%2F%2Fexample.invalid%2Fcb`,
       { redirect: 'manual' },
