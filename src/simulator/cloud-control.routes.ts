@@ -55,7 +55,7 @@ export class CloudControlRoutes {
   constructor(private readonly deps: CloudControlDependencies) {}
 
   handles(path: string): boolean {
-    return v1Paths.includes(path) || path === V2_GET_PATH || path in v2Controls;
+    return v1Paths.includes(path) || path === V2_GET_PATH || Object.hasOwn(v2Controls, path);
   }
 
   async handle(
@@ -94,7 +94,7 @@ export class CloudControlRoutes {
     const call: Call = { account, request, answer };
     try {
       if (path === V2_GET_PATH) return await this.v2Get(call);
-      if (path in v2Controls) return await this.v2Set(call, v2Controls[path]);
+      if (Object.hasOwn(v2Controls, path)) return await this.v2Set(call, v2Controls[path]);
       return await this.v1(call, path);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError || error instanceof SyntaxError)) throw error;

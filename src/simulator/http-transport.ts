@@ -52,7 +52,7 @@ export class HttpTransport {
     });
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined);
-      void this.upgrade(request, socket, head);
+      this.upgrade(request, socket, head).catch(() => socket.destroy());
     });
   }
 

@@ -26,7 +26,6 @@ describe('OAuth codes and access tokens', () => {
       ok: true,
       userId: 6550,
       clientId: 'shelly-diy',
-      host: 'shelly-43-eu.shelly.cloud',
     });
   });
 

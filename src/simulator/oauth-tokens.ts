@@ -15,8 +15,7 @@ export interface AccessGrant {
 }
 
 export type CodeCheck =
-  | (AccessGrant & { ok: true; codeId: string; host: string })
-  | { ok: false; reason: 'invalid' | 'revoked' };
+  (AccessGrant & { ok: true; codeId: string }) | { ok: false; reason: 'invalid' | 'revoked' };
 
 export type AccessCheck =
   | (AccessGrant & { ok: true })
@@ -75,7 +74,6 @@ export class OAuthTokens {
         userId,
         clientId: payload.sub,
         codeId: payload.jti,
-        host: new URL(String(payload.user_api_url)).host,
       };
     } catch {
       return { ok: false, reason: 'invalid' };
@@ -127,6 +125,6 @@ export class OAuthTokens {
 }
 
 /** The account's home server as codes and tokens name it. */
-export function userApiUrl(host: string): string {
+function userApiUrl(host: string): string {
   return `https://${host}`;
 }
