@@ -37,6 +37,7 @@ describe('accounts linked through OAuth and their Real Time Events sockets', () 
         { userId: 6550, devices: [PLUG] },
         { userId: 7001, devices: [NEIGHBOURS_PLUG] },
       ],
+      oauthClients: [{ clientId: 'acme-home', redirectUriPattern: 'https://acme\\.example/cb' }],
       clock: () => now,
       seed: 4,
     });
@@ -83,6 +84,46 @@ describe('accounts linked through OAuth and their Real Time Events sockets', () 
 
     expect(status).toBe(400);
     expect(text).toBe('Wrong parameteres provided!');
+  });
+
+  it('lets a configured client redirect only where its pattern allows', async () => {
+    const login = (redirect: string) =>
+      logIn(simulator, { client_id: 'acme-home', redirect_uri: redirect, user_id: '6550' });
+
+    const allowed = await login('https://acme.example/cb');
+    const elsewhere = await login('https://acme.example/cb/../steal');
+
+    expect(allowed.status).toBe(302);
+    expect(allowed.location?.searchParams.get('code')).toBeTruthy();
+    expect(elsewhere).toMatchObject({ status: 400, text: 'Wrong parameteres provided!' });
+  });
+
+  it('refuses to exchange a code for a client other than the one it was issued to', async () => {
+    const { location } = await logIn(simulator, {
+      client_id: 'acme-home',
+      redirect_uri: 'https://acme.example/cb',
+      user_id: '6550',
+    });
+
+    const exchange = await oauthAuth(simulator, HOME, {
+      client_id: 'shelly-diy',
+      grant_type: 'code',
+      code: location?.searchParams.get('code') ?? '',
+    });
+
+    expect(exchange.body).toEqual({
+      isok: false,
+      errors: { invalid_grant: 'the code belongs to another client' },
+    });
+  });
+
+  it('names the new home server in codes once the account’s tenant moved', async () => {
+    simulator.moveDevice(PLUG, OTHER_HOST);
+
+    const code = await authorizationCode(simulator, 6550);
+
+    expect(decodeJwt(code).user_api_url).toBe(`https://${OTHER_HOST}`);
+    expect(simulator.accounts.find((account) => account.userId === 6550)?.host).toBe(OTHER_HOST);
   });
 
   it('asks which account signs in when there are several and none is named', async () => {
@@ -339,5 +380,23 @@ describe('accounts linked through OAuth and their Real Time Events sockets', () 
     expect(revoked.status).toBe(200);
     expect(await client.closed).toEqual({ code: 4401, reason: 'Token-Broken' });
     expect(unknown.status).toBe(404);
+  });
+
+  it('sends periodic updates of the account’s devices to its socket without any consent', async () => {
+    await simulator.stop();
+    simulator = await ShellySimulator.start({
+      integrators: [{ tag: 'ITG_ACME', token: 'secret' }],
+      hosts: [HOME],
+      fleet: { devices: [{ model: 'SNSW-001P16EU', id: PLUG }] },
+      accounts: [{ userId: 6550, devices: [PLUG] }],
+      updateIntervalMs: 20,
+      seed: 4,
+    });
+    const { accessToken } = await linkAccount(simulator, 6550, HOME);
+    const client = await connect(accessToken);
+
+    const frame = await client.next((received) => received.event === 'Shelly:StatusOnChange');
+
+    expect(frame.device.id).toBe(PLUG_DECIMAL);
   });
 });
