@@ -3,7 +3,6 @@ import type { Accounts } from './accounts';
 import type { ConsentRegistry } from './consent-registry';
 import { ChannelTimer, expireChannelTimer } from './device-commands';
 import { advanceDeviceState, StatePart } from './device-state';
-import { Status } from './gen1-status';
 import { onlineFrame, rteOnlineFrame, rteStatusFrame, settingsFrame, statusFrame } from './frames';
 import type { IntegratorConnections } from './integrator-connections';
 import { frameTemplate, LoadLane, LoadReport, runLoad } from './load-generator';
@@ -133,7 +132,7 @@ export class DeviceReports {
   private sendStatus(device: SimulatedDevice, parts: readonly StatePart[] | 'full'): number {
     const now = this.deps.clock();
     device.state.system.serial += 1;
-    const status: Status =
+    const status =
       parts === 'full' ? cloudStatus(device, now) : partialCloudStatus(device, parts, now);
     return this.broadcast(
       device,

@@ -107,7 +107,7 @@ export class HttpTransport {
     await connections.accept(hosted.host, token, request, socket, head);
   }
 
-  /** `/{host}/rest` for a simulated host. */
+  /** `/{host}/<path>`, split into a simulated host and the path on it. */
   private hostedPath(path: string): { host: string; path: string } | undefined {
     const match = HOSTED_PATH.exec(path);
     if (!match) return undefined;

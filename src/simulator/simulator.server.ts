@@ -92,6 +92,7 @@ export class ShellySimulator implements SimulatorControl {
       );
     }
     const clock = options.clock ?? Date.now;
+    const commandOptions = { acceptRollerUpDown: options.acceptRollerUpDown };
     this.seed = options.seed ?? randomBytes(4).readUInt32LE();
     const rng = seededRandom(this.seed);
     this.hosts = options.hosts ?? DEFAULT_HOSTS;
@@ -167,7 +168,7 @@ export class ShellySimulator implements SimulatorControl {
       faults: this.faults,
       timers: this.timers,
       clock,
-      commandOptions: { acceptRollerUpDown: options.acceptRollerUpDown },
+      commandOptions,
     });
     this.commands = this.commandHandler.commands;
     this.actions = this.commandHandler.actions;
@@ -179,7 +180,7 @@ export class ShellySimulator implements SimulatorControl {
       pacer: new RequestPacer(CLOUD_CONTROL_INTERVAL_MS),
       reports: this.deviceReports,
       clock,
-      commandOptions: { acceptRollerUpDown: options.acceptRollerUpDown },
+      commandOptions,
       cloudControlErrors: options.cloudControlErrors,
     });
     this.cloudCalls = cloudControl.calls;
