@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
+  type AccountSpec,
   deviceModels,
   type FleetSpec,
   IntegratorCredentials,
@@ -26,6 +27,9 @@ interface SimulateOptions {
   updateInterval: number;
   grantAll?: number;
   acceptRollerUpDown: boolean;
+  account?: AccountSpec[];
+  accessTokenLifetime: number;
+  cloudControlErrors: 'http-status' | 'isok-false';
 }
 
 export function registerSimulateCommand(program: Command): void {
@@ -33,7 +37,8 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .description(
       "run the Shelly cloud simulator: the Integrator API's token endpoint, WebSocket hosts, " +
-        'a device fleet, consent callbacks, faults and load, driven through /simulator/ endpoints',
+        'a device fleet, consent callbacks, OAuth accounts with their Real Time Events sockets ' +
+        'and Cloud Control API, faults and load, driven through /simulator/ endpoints',
     )
     .option('--port <number>', 'HTTP and WebSocket port (0 picks a free one)', port, 8090)
     .option('--listen <address>', 'interface to listen on', '127.0.0.1')
@@ -74,6 +79,23 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--grant-all <userId>', 'at start, grant every device to this user', positive)
     .option('--accept-roller-up-down', 'also accept go: up|down for roller commands', false)
+    .option(
+      '--account <userId=ids>',
+      'an account linked through OAuth that owns these devices (comma-separated hex or decimal ' +
+        'ids, all on one host; the same seed gives the same ids); repeatable',
+      account,
+    )
+    .option(
+      '--access-token-lifetime <seconds>',
+      'lifetime of issued OAuth access tokens',
+      positive,
+      43_200,
+    )
+    .addOption(
+      new Option('--cloud-control-errors <kind>', 'how the v2 Cloud Control API refuses a call')
+        .choices(['http-status', 'isok-false'])
+        .default('http-status'),
+    )
     .action(async (options: SimulateOptions) => runSimulator(options));
 
   simulate
@@ -119,6 +141,9 @@ async function runSimulator(options: SimulateOptions): Promise<void> {
     statusUpdates: options.statusUpdates,
     updateIntervalMs: options.updateInterval,
     acceptRollerUpDown: options.acceptRollerUpDown,
+    accounts: options.account,
+    accessTokenLifetimeSeconds: options.accessTokenLifetime,
+    cloudControlErrors: options.cloudControlErrors,
   });
   const stopRequested = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -131,6 +156,8 @@ async function runSimulator(options: SimulateOptions): Promise<void> {
   out(`  socket template: ${simulator.wsUrlTemplate}`);
   out(`  unsubscribe:     ${simulator.unsubscribeUrlTemplate}`);
   out(`  public key:      ${simulator.url}/simulator/public-key`);
+  out(`  OAuth login:     ${simulator.loginUrl}`);
+  out(`  host endpoints:  ${simulator.cloudUrlTemplate} (oauth/auth, Cloud Control API)`);
   out(`  integrators:     ${integrators.map((known) => known.tag).join(', ')}`);
   out(`  hosts:           ${simulator.hosts.join(', ')}`);
   out(`  devices (${simulator.devices.length}):`);
@@ -139,6 +166,10 @@ async function runSimulator(options: SimulateOptions): Promise<void> {
       `    ${device.identity.id.padEnd(12)}  ${device.identity.deviceId.padEnd(15)}  ` +
         `${device.model.code.padEnd(13)}  ${device.model.gen}  ${device.host}`,
     );
+  }
+  for (const linked of simulator.accounts) {
+    const owned = linked.devices.map((device) => device.identity.id).join(', ');
+    out(`  account ${linked.userId} on ${linked.host}: ${owned}`);
   }
   if (options.grantAll !== undefined) {
     let granted = 0;
@@ -173,6 +204,12 @@ function integrator(
     throw new InvalidArgumentError('expected <tag>=<token>');
   }
   return [...previous, { tag: value.slice(0, separator), token: value.slice(separator + 1) }];
+}
+
+function account(value: string, previous: AccountSpec[] = []): AccountSpec[] {
+  const match = /^(\d+)=(.+)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected <userId>=<id,id,...>');
+  return [...previous, { userId: Number(match[1]), devices: list(match[2]) }];
 }
 
 function list(value: string): string[] {

@@ -1,27 +1,36 @@
 import { WebSocket } from 'ws';
-import { ChannelTimer, CommandOptions, expireChannelTimer } from './device-commands';
+import type { AccountSocket } from './account-connections';
+import type { Accounts } from './accounts';
+import { CommandOptions } from './device-commands';
 import type { DeviceReports } from './device-reports';
+import { remember } from './records';
 import { actionResponseFrame, commandResponseFrame, errorFrame, jrpcResponseFrame } from './frames';
 import type { OpenConnection } from './integrator-connections';
 import {
   ClientFrame,
+  consentGrants,
   decideAction,
   decideCommand,
   decideJrpc,
   Directory,
+  GrantLookup,
   readClientFrame,
   socketDeviceId,
 } from './integrator-protocol';
-import type { SimulatedDevice } from './simulated-device';
 import type { SimulatorFaults } from './simulator-faults';
 import type { SimulatorTimers } from './simulator-timers';
-import type { Delivery, RecordedAction, RecordedCommand, RecordedRpcCall } from './simulator.types';
-
-/** The command and action records keep this many most recent entries. */
-const MAX_RECORDED = 10_000;
+import type {
+  CommandRecord,
+  Delivery,
+  RecordedAccountCommand,
+  RecordedAction,
+  RecordedCommand,
+  RecordedRpcCall,
+} from './simulator.types';
 
 export interface CommandHandlerDependencies {
   directory: Directory;
+  accounts: Accounts;
   reports: DeviceReports;
   faults: SimulatorFaults;
   timers: SimulatorTimers;
@@ -29,12 +38,15 @@ export interface CommandHandlerDependencies {
   commandOptions: CommandOptions;
 }
 
+type CommandFrame = Extract<ClientFrame, { kind: 'command' }>;
+
 /**
  * Answers what integrators send on their sockets, `Shelly:CommandRequest`, `Shelly:JrpcRequest` and
- * `Integrator:ActionRequest`, and records them.
+ * `Integrator:ActionRequest`, and the commands on accounts' Real Time Events sockets; records them.
  */
 export class CommandHandler {
   readonly commands: RecordedCommand[] = [];
+  readonly accountCommands: RecordedAccountCommand[] = [];
   readonly rpcCalls: RecordedRpcCall[] = [];
   readonly actions: RecordedAction[] = [];
 
@@ -47,26 +59,57 @@ export class CommandHandler {
     else if (frame.kind === 'action') this.onAction(connection, frame);
   }
 
-  private onCommand(
-    connection: OpenConnection,
-    frame: Extract<ClientFrame, { kind: 'command' }>,
-  ): void {
-    const now = this.deps.clock();
+  /**
+   * The RTE channel documents commands only: other frames are ignored. The owner has full control
+   * of the account's devices.
+   */
+  handleAccountFrame(connection: AccountSocket, text: string): void {
+    const frame = readClientFrame(text);
+    if (frame.kind !== 'command') return;
+    const record: RecordedAccountCommand = {
+      ...this.commandRecord(connection.host, frame),
+      userId: connection.userId,
+    };
+    remember(this.accountCommands, record);
+    this.runCommand(connection, frame, this.ownerGrants(connection.userId), record);
+  }
+
+  private onCommand(connection: OpenConnection, frame: CommandFrame): void {
+    const record: RecordedCommand = {
+      ...this.commandRecord(connection.host, frame),
+      integrator: connection.integrator,
+    };
+    remember(this.commands, record);
+    this.runCommand(
+      connection,
+      frame,
+      consentGrants(this.deps.directory, connection.integrator),
+      record,
+    );
+  }
+
+  private commandRecord(host: string, frame: CommandFrame): CommandRecord {
     const data = (typeof frame.data === 'object' && frame.data !== null ? frame.data : {}) as {
       cmd?: unknown;
       params?: unknown;
     };
-    const record: RecordedCommand = {
-      at: now,
-      integrator: connection.integrator,
-      host: connection.host,
+    return {
+      at: this.deps.clock(),
+      host,
       trid: frame.trid,
       deviceId: frame.deviceId,
       cmd: data.cmd,
       params: data.params,
       delivery: 'none',
     };
-    remember(this.commands, record);
+  }
+
+  private runCommand(
+    connection: Pick<OpenConnection, 'socket' | 'host'>,
+    frame: CommandFrame,
+    lookup: GrantLookup,
+    record: CommandRecord,
+  ): void {
     if (frame.trid === undefined) {
       record.detail = 'no trid: nothing to answer';
       return;
@@ -77,9 +120,9 @@ export class CommandHandler {
     }
     const decision = decideCommand(
       frame,
-      connection,
-      this.deps.directory,
-      now,
+      connection.host,
+      lookup,
+      record.at,
       this.deps.commandOptions,
     );
     record.answer = decision.answer;
@@ -91,10 +134,20 @@ export class CommandHandler {
       decision.answer,
     );
     this.respond(connection, response, (delivery) => (record.delivery = delivery));
-    if (decision.device && decision.changed.length > 0) {
-      this.deps.reports.sendChange(decision.device, decision.changed);
-    }
-    if (decision.device && decision.timer) this.scheduleFlipBack(decision.device, decision.timer);
+    if (decision.device)
+      this.deps.reports.applied(decision.device, decision.changed, decision.timer);
+  }
+
+  private ownerGrants(userId: number): GrantLookup {
+    const { directory, accounts } = this.deps;
+    return {
+      device: (deviceId) => directory.device(deviceId),
+      grant: (deviceId) => {
+        const device = directory.device(deviceId);
+        const owned = device !== undefined && accounts.ownerOf(device)?.userId === userId;
+        return owned ? { userId, accessGroups: '01' } : undefined;
+      },
+    };
   }
 
   private onJrpc(connection: OpenConnection, frame: Extract<ClientFrame, { kind: 'jrpc' }>): void {
@@ -128,15 +181,13 @@ export class CommandHandler {
       decision.answer,
     );
     this.respond(connection, response, (delivery) => (record.delivery = delivery));
-    if (decision.device && decision.changed.length > 0) {
-      this.deps.reports.sendChange(decision.device, decision.changed);
-    }
-    if (decision.device && decision.timer) this.scheduleFlipBack(decision.device, decision.timer);
+    if (decision.device)
+      this.deps.reports.applied(decision.device, decision.changed, decision.timer);
   }
 
   /** Sends a response now, later or never, as the faults say; tells how it went. */
   private respond(
-    connection: OpenConnection,
+    connection: Pick<OpenConnection, 'socket'>,
     response: string,
     delivered: (delivery: Delivery) => void,
   ): void {
@@ -156,16 +207,12 @@ export class CommandHandler {
     }
   }
 
-  private answerWithErrorFrame(connection: OpenConnection, trid: number | string): Delivery {
+  private answerWithErrorFrame(
+    connection: Pick<OpenConnection, 'socket'>,
+    trid: number | string,
+  ): Delivery {
     connection.socket.send(errorFrame(trid, this.deps.faults.errorFrameMessage ?? ''));
     return 'error-frame';
-  }
-
-  private scheduleFlipBack(device: SimulatedDevice, timer: ChannelTimer): void {
-    this.deps.timers.schedule(() => {
-      const changed = expireChannelTimer(device.state, timer, this.deps.clock());
-      if (changed.length > 0 && device.online) this.deps.reports.sendChange(device, changed);
-    }, timer.durationS * 1000);
   }
 
   private onAction(
@@ -184,9 +231,4 @@ export class CommandHandler {
     if (frame.trid === undefined || this.deps.faults.droppingResponses) return;
     connection.socket.send(actionResponseFrame(frame.trid, decision.user, decision.data));
   }
-}
-
-function remember<T>(record: T[], entry: T): void {
-  record.push(entry);
-  if (record.length > MAX_RECORDED) record.splice(0, record.length - MAX_RECORDED);
 }

@@ -60,6 +60,7 @@ const faultBody = z.discriminatedUnion('fault', [
   z.object({ fault: z.literal('drop-responses'), drop: z.boolean() }),
   z.object({ fault: z.literal('error-frames'), message: z.string().nullable() }),
   z.object({ fault: z.literal('malformed'), host: z.string(), kind: z.enum(malformedKinds) }),
+  z.object({ fault: z.literal('refuse-token-renewal'), refuse: z.boolean() }),
   z.object({ fault: z.literal('clear') }),
 ]);
 
@@ -71,6 +72,7 @@ const loadBody = z.object({
   integrator: z.string().optional(),
 });
 
+const revokeTokensPath = /^\/simulator\/accounts\/(\d+)\/revoke-tokens$/;
 const deviceAction = /^\/simulator\/devices\/([^/]+)(?:\/(consent|status|online|settings|move))?$/;
 
 export async function handleControlRequest(
@@ -90,7 +92,8 @@ export async function handleControlRequest(
         message: `${issue.path.join('.') || 'body'}: ${issue.message}`,
       });
     } else if (error instanceof SimulatorError) {
-      sendJson(response, error.code === 'UNKNOWN_DEVICE' ? 404 : 400, {
+      const unknown = error.code === 'UNKNOWN_DEVICE' || error.code === 'UNKNOWN_ACCOUNT';
+      sendJson(response, unknown ? 404 : 400, {
         error: error.code,
         message: error.message,
       });
@@ -134,6 +137,23 @@ async function route(
   if (method === 'GET' && path === '/simulator/commands') return simulator.commands;
   if (method === 'GET' && path === '/simulator/actions') return simulator.actions;
   if (method === 'GET' && path === '/simulator/rpc-calls') return simulator.rpcCalls;
+  if (method === 'GET' && path === '/simulator/accounts') {
+    return simulator.accounts.map(({ userId, host, devices }) => ({
+      userId,
+      host,
+      devices: devices.map((device) => device.identity.id),
+      connections: simulator.accountConnections(userId).length,
+    }));
+  }
+  if (method === 'GET' && path === '/simulator/account-commands') {
+    return simulator.accountCommands;
+  }
+  if (method === 'GET' && path === '/simulator/cloud-calls') return simulator.cloudCalls;
+  const revoke = revokeTokensPath.exec(path);
+  if (method === 'POST' && revoke) {
+    simulator.revokeAccessTokens(Number(revoke[1]));
+    return { revoked: true };
+  }
   if (method === 'POST' && path === '/simulator/consents') {
     const bulk = bulkConsentBody.parse(await body());
     const targets = bulk.devices?.map((id) => simulator.device(id)) ?? simulator.devices;
@@ -219,6 +239,9 @@ function applyFault(simulator: SimulatorControl, fault: z.infer<typeof faultBody
       return 0;
     case 'malformed':
       return faults.sendMalformed(fault.host, fault.kind);
+    case 'refuse-token-renewal':
+      faults.refuseTokenRenewal(fault.refuse);
+      return 0;
     case 'clear':
       faults.clear();
       return 0;
@@ -234,6 +257,7 @@ function describe(simulator: SimulatorControl, device: SimulatedDevice) {
     gen: device.model.gen,
     host: device.host,
     online: device.online,
+    owner: simulator.accounts.find((account) => account.devices.includes(device))?.userId ?? null,
     consents: simulator
       .consents()
       .filter((consent) => consent.deviceId === device.identity.deviceId)

@@ -1,6 +1,9 @@
+import type { AccountConnections } from './account-connections';
+import type { Accounts } from './accounts';
 import type { ConsentRegistry } from './consent-registry';
+import { ChannelTimer, expireChannelTimer } from './device-commands';
 import { advanceDeviceState, StatePart } from './device-state';
-import { onlineFrame, settingsFrame, statusFrame } from './frames';
+import { onlineFrame, rteOnlineFrame, rteStatusFrame, settingsFrame, statusFrame } from './frames';
 import type { IntegratorConnections } from './integrator-connections';
 import { frameTemplate, LoadLane, LoadReport, runLoad } from './load-generator';
 import type { Random } from './seeded-random';
@@ -18,6 +21,8 @@ import type { LoadOptions, SettingsChange } from './simulator.types';
 export interface DeviceReportDependencies {
   devices: readonly SimulatedDevice[];
   connections: IntegratorConnections;
+  accountConnections: AccountConnections;
+  accounts: Accounts;
   consents: ConsentRegistry;
   timers: SimulatorTimers;
   rng: Random;
@@ -28,7 +33,8 @@ export interface DeviceReportDependencies {
 
 /**
  * What devices send unasked: statuses, online changes and settings; one by one, periodically or
- * at a load rate.
+ * at a load rate. Statuses and online changes go to the consenting integrators' sockets and to the
+ * owner's Real Time Events sockets; settings only to the integrators (the RTE channel has none).
  */
 export class DeviceReports {
   private readonly statusDeliveries = new Map<SimulatedDevice, number>();
@@ -54,11 +60,22 @@ export class DeviceReports {
     return this.sendStatus(device, partial ? changed : 'full');
   }
 
+  /** A command ran on the device: its change goes out, and a `timeout` flips it back later. */
+  applied(device: SimulatedDevice, changed: readonly StatePart[], timer?: ChannelTimer): void {
+    if (changed.length > 0) this.sendChange(device, changed);
+    if (!timer) return;
+    this.deps.timers.schedule(() => {
+      const flipped = expireChannelTimer(device.state, timer, this.deps.clock());
+      if (flipped.length > 0 && device.online) this.sendChange(device, flipped);
+    }, timer.durationS * 1000);
+  }
+
   setOnline(device: SimulatedDevice, online: boolean): number {
     device.online = online;
-    const sent = this.deps.connections.sendToConsenting(
+    const sent = this.broadcast(
       device,
       onlineFrame(device.identity.deviceId, online),
+      rteOnlineFrame(device, online),
     );
     if (online) this.sendStatus(device, 'full');
     return sent;
@@ -77,7 +94,7 @@ export class DeviceReports {
   startPeriodicUpdates(intervalMs: number): void {
     const tick = () => {
       for (const device of this.deps.devices) {
-        if (device.online && this.deps.consents.hasConsent(device)) this.emitStatus(device);
+        if (device.online && this.isListenedTo(device)) this.emitStatus(device);
       }
       this.deps.timers.schedule(tick, intervalMs);
     };
@@ -124,11 +141,26 @@ export class DeviceReports {
     device.state.system.serial += 1;
     const status =
       parts === 'full' ? cloudStatus(device, now) : partialCloudStatus(device, parts, now);
-    const sent = this.deps.connections.sendToConsenting(
+    const sent = this.broadcast(
       device,
       statusFrame(device.identity.deviceId, status),
+      rteStatusFrame(device, status),
     );
     this.statusDeliveries.set(device, this.statusFramesDelivered(device) + sent);
     return sent;
+  }
+
+  /** The same event to the consenting integrators and to the owner, each in its channel's shape. */
+  private broadcast(device: SimulatedDevice, integratorFrame: string, rteFrame: string): number {
+    return (
+      this.deps.connections.sendToConsenting(device, integratorFrame) +
+      this.deps.accountConnections.sendToOwner(device, rteFrame)
+    );
+  }
+
+  private isListenedTo(device: SimulatedDevice): boolean {
+    return (
+      this.deps.consents.hasConsent(device) || this.deps.accounts.ownerOf(device) !== undefined
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Status } from './gen1-status';
+import type { SimulatedDevice } from './simulated-device';
 
-/** Frames the cloud sends on an Integrator socket. */
+/** Frames the cloud sends on an Integrator or a Real Time Events socket. */
 
 export function statusFrame(deviceId: string, status: Status): string {
   return JSON.stringify({ event: 'Shelly:StatusOnChange', deviceId, status });
@@ -8,6 +9,23 @@ export function statusFrame(deviceId: string, status: Status): string {
 
 export function onlineFrame(deviceId: string, online: boolean): string {
   return JSON.stringify({ event: 'Shelly:Online', deviceId, online: online ? 1 : 0 });
+}
+
+/** The Real Time Events channel names the device with an object, not a flat `deviceId` (protocol 4.3). */
+function rteDevice(device: SimulatedDevice): { id: string; code: string; gen: string } {
+  return { id: device.identity.deviceId, code: device.model.code, gen: device.model.gen };
+}
+
+export function rteStatusFrame(device: SimulatedDevice, status: Status): string {
+  return JSON.stringify({ event: 'Shelly:StatusOnChange', device: rteDevice(device), status });
+}
+
+export function rteOnlineFrame(device: SimulatedDevice, online: boolean): string {
+  return JSON.stringify({
+    event: 'Shelly:Online',
+    device: rteDevice(device),
+    online: online ? 1 : 0,
+  });
 }
 
 export function settingsFrame(deviceId: string, settings: Status): string {

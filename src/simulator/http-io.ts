@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 
 export class BodyTooLargeError extends Error {}
 
@@ -26,6 +27,11 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+/** The cloud's refusal envelope (protocol 1.4): `{isok: false, errors: {<code>: <text>}}`. */
+export function refuse(response: ServerResponse, status: number, code: string, text: string): void {
+  sendJson(response, status, { isok: false, errors: { [code]: text } });
+}
+
 const reasonPhrases: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
@@ -41,4 +47,15 @@ export function refuseUpgrade(socket: Duplex, status: number, error: string): vo
       'Connection: close\r\nContent-Type: application/json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+/** The WebSocket side of the simulator's sockets; handshakes arrive through the HTTP server. */
+export function createSocketServer(): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+    maxPayload: 1024 * 1024,
+    autoPong: false,
+  });
 }

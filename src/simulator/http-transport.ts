@@ -1,15 +1,22 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { AccountConnections } from './account-connections';
+import type { CloudControlRoutes } from './cloud-control.routes';
 import type { ConsentRegistry } from './consent-registry';
 import { handleControlRequest } from './control.routes';
-import { readBody, sendJson } from './http-io';
+import { readBody, refuse, refuseUpgrade, sendJson } from './http-io';
 import type { IntegratorConnections } from './integrator-connections';
 import { Directory, socketDeviceId } from './integrator-protocol';
 import type { IntegratorTokens } from './integrator-token';
+import { LOGIN_PATH, OAUTH_AUTH_PATH, OAuthRoutes } from './oauth.routes';
+import type { SimulatorFaults } from './simulator-faults';
 import type { IntegratorCredentials, SimulatorControl } from './simulator.types';
 
 export const TOKEN_PATH = '/integrator/get_access_token';
-const UNSUBSCRIBE_PATH = /^\/([^/]+)\/integrator\/unsubscribe_device$/;
+const UNSUBSCRIBE_PATH = '/integrator/unsubscribe_device';
+const SOCKET_PATH = '/shelly/wss/hk_sock';
+/** A cloud host's own paths, `/{host}/…`. */
+const HOSTED_PATH = /^\/([^/]+)(\/.*)$/;
 const FORM_LIMIT_BYTES = 16 * 1024;
 
 export interface HttpTransportDependencies {
@@ -19,12 +26,18 @@ export interface HttpTransportDependencies {
   directory: Directory;
   consents: ConsentRegistry;
   connections: IntegratorConnections;
+  accountConnections: AccountConnections;
+  oauth: OAuthRoutes;
+  cloudControl: CloudControlRoutes;
+  faults: SimulatorFaults;
   control: SimulatorControl;
 }
 
 /**
- * The simulator's one HTTP port: the Integrator API's token and unsubscribe endpoints, the
- * `/simulator/` control endpoints, and the WebSocket handshakes the integrator connections take.
+ * The simulator's one HTTP port: the Integrator API's token and unsubscribe endpoints, the OAuth
+ * login and token endpoints, the Cloud Control API, the `/simulator/` control endpoints, and the
+ * WebSocket handshakes of integrator and account sockets. A cloud host's endpoints sit under
+ * `/{host}/`.
  */
 export class HttpTransport {
   private readonly server = createServer();
@@ -39,7 +52,7 @@ export class HttpTransport {
     });
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined);
-      void deps.connections.accept(request, socket, head);
+      this.upgrade(request, socket, head).catch(() => socket.destroy());
     });
   }
 
@@ -60,14 +73,46 @@ export class HttpTransport {
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://simulator').pathname;
     if (path === TOKEN_PATH) return this.onTokenRequest(request, response);
+    if (path === LOGIN_PATH) return this.deps.oauth.login(request, response);
     if (path.startsWith('/simulator/')) {
       return handleControlRequest(this.deps.control, request, response, path);
     }
-    const unsubscribe = UNSUBSCRIBE_PATH.exec(path);
-    if (unsubscribe && this.deps.hosts.includes(decodeURIComponent(unsubscribe[1]))) {
-      return this.onUnsubscribe(decodeURIComponent(unsubscribe[1]), request, response);
+    const hosted = this.hostedPath(path);
+    if (hosted?.path === UNSUBSCRIBE_PATH) {
+      return this.onUnsubscribe(hosted.host, request, response);
+    }
+    if (hosted?.path === OAUTH_AUTH_PATH) {
+      return this.deps.oauth.exchange(hosted.host, request, response);
+    }
+    if (hosted && this.deps.cloudControl.handles(hosted.path)) {
+      return this.deps.cloudControl.handle(hosted.host, hosted.path, request, response);
     }
     sendJson(response, 404, { error: 'NOT_FOUND' });
+  }
+
+  /**
+   * Both socket kinds share host, port and path (protocol 4.3): an OAuth access token in `t` makes
+   * it an account's Real Time Events socket, anything else is the integrator's handshake.
+   */
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    const hosted = this.hostedPath(url.pathname);
+    if (hosted?.path !== SOCKET_PATH) return refuseUpgrade(socket, 404, 'UNKNOWN_HOST');
+    if (this.deps.faults.isRefusing(hosted.host)) {
+      return refuseUpgrade(socket, 503, 'HOST_UNAVAILABLE');
+    }
+    const token = url.searchParams.get('t');
+    const { accountConnections, connections } = this.deps;
+    if (await accountConnections.accept(hosted.host, token, request, socket, head)) return;
+    await connections.accept(hosted.host, token, request, socket, head);
+  }
+
+  /** `/{host}/<path>`, split into a simulated host and the path on it. */
+  private hostedPath(path: string): { host: string; path: string } | undefined {
+    const match = HOSTED_PATH.exec(path);
+    if (!match) return undefined;
+    const host = decodeURIComponent(match[1]);
+    return this.deps.hosts.includes(host) ? { host, path: match[2] } : undefined;
   }
 
   private async onTokenRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -110,9 +155,4 @@ export class HttpTransport {
     consents.remove(check.tag, device.identity.deviceId);
     sendJson(response, 200, { isok: true });
   }
-}
-
-/** The Integrator API's refusal: `{isok: false, errors: {<code>: <text>}}`. */
-function refuse(response: ServerResponse, status: number, code: string, text: string): void {
-  sendJson(response, status, { isok: false, errors: { [code]: text } });
 }

@@ -1,17 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import type { ConsentRegistry } from './consent-registry';
-import { refuseUpgrade } from './http-io';
+import { createSocketServer, refuseUpgrade } from './http-io';
 import type { Connection } from './integrator-protocol';
 import type { IntegratorTokens } from './integrator-token';
 import type { SimulatedDevice } from './simulated-device';
-import type { SimulatorFaults } from './simulator-faults';
+import { SocketTally } from './socket-tally';
 import type { ConnectionInfo, SimulatorOptions } from './simulator.types';
 
 export const REPLACED_CLOSE_CODE = 4000;
 export const TOKEN_BROKEN_CLOSE_CODE = 4401;
-const SOCKET_PATH = /^\/([^/]+)\/shelly\/wss\/hk_sock$/;
 
 export interface OpenConnection extends Connection {
   socket: WebSocket;
@@ -23,10 +22,8 @@ export interface IntegratorConnectionDependencies extends Pick<
   SimulatorOptions,
   'expiredTokenHandling' | 'connectionPolicy'
 > {
-  hosts: readonly string[];
   tokens: IntegratorTokens;
   consents: ConsentRegistry;
-  faults: SimulatorFaults;
   /** A text frame from the integrator, unless the connection is frozen. */
   onFrame(connection: OpenConnection, text: string): void;
 }
@@ -34,16 +31,8 @@ export interface IntegratorConnectionDependencies extends Pick<
 /** The integrators' WebSockets, one per integrator and host: the handshake, and frames out. */
 export class IntegratorConnections {
   private readonly open = new Map<string, OpenConnection>();
-  /** Sockets open at once per integrator and host, now and at most so far. */
-  private readonly live = new Map<string, number>();
-  private readonly peaks = new Map<string, number>();
-  private readonly wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    clientTracking: false,
-    maxPayload: 1024 * 1024,
-    autoPong: false,
-  });
+  private readonly tally = new SocketTally();
+  private readonly wss = createSocketServer();
 
   constructor(private readonly deps: IntegratorConnectionDependencies) {}
 
@@ -64,10 +53,7 @@ export class IntegratorConnections {
 
   /** The most sockets one integrator had open to `host` at the same time, since the start. */
   peakConnections(host: string): number {
-    let peak = 0;
-    for (const [key, count] of this.peaks)
-      if (key.endsWith(`|${host}`)) peak = Math.max(peak, count);
-    return peak;
+    return this.tally.highestPeak((key) => key.endsWith(`|${host}`));
   }
 
   socketOf(integrator: string, host: string): WebSocket | undefined {
@@ -92,20 +78,15 @@ export class IntegratorConnections {
     this.open.clear();
   }
 
-  async accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const { hosts, faults, tokens } = this.deps;
-    const url = new URL(request.url ?? '/', 'http://simulator');
-    const match = SOCKET_PATH.exec(url.pathname);
-    const host = match ? decodeURIComponent(match[1]) : undefined;
-    if (host === undefined || !hosts.includes(host)) {
-      refuseUpgrade(socket, 404, 'UNKNOWN_HOST');
-      return;
-    }
-    if (faults.isRefusing(host)) {
-      refuseUpgrade(socket, 503, 'HOST_UNAVAILABLE');
-      return;
-    }
-    const check = await tokens.check(url.searchParams.get('t'));
+  /** A handshake to a simulated host that is taking connections. */
+  async accept(
+    host: string,
+    token: string | null,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<void> {
+    const check = await this.deps.tokens.check(token);
     if (!check.ok) {
       if (check.reason === 'expired' && this.deps.expiredTokenHandling === 'close-4401') {
         this.wss.handleUpgrade(request, socket, head, (ws) =>
@@ -131,9 +112,7 @@ export class IntegratorConnections {
         frozen: false,
       };
       this.open.set(key, connection);
-      const live = (this.live.get(key) ?? 0) + 1;
-      this.live.set(key, live);
-      this.peaks.set(key, Math.max(live, this.peaks.get(key) ?? 0));
+      this.tally.opened(key);
       older?.socket.close(REPLACED_CLOSE_CODE, 'replaced by a newer connection');
       ws.on('message', (data, isBinary) => {
         if (!isBinary && !connection.frozen) {
@@ -144,7 +123,7 @@ export class IntegratorConnections {
         if (!connection.frozen) ws.pong(data);
       });
       ws.on('close', () => {
-        this.live.set(key, (this.live.get(key) ?? 1) - 1);
+        this.tally.closed(key);
         if (this.open.get(key) === connection) this.open.delete(key);
       });
       ws.on('error', () => undefined);

@@ -31,6 +31,27 @@ export interface Connection {
   host: string;
 }
 
+/** Who may command a device over one socket, and as which user: a consent, or the owner's right. */
+export interface Grant {
+  userId: number;
+  /** Hex permission byte: "00" read-only, "01" read + control. */
+  accessGroups: string;
+}
+
+/** What a socket's commands may reach: the devices, and the grant the socket holds on each. */
+export interface GrantLookup {
+  device(deviceId: string): SimulatedDevice | undefined;
+  grant(deviceId: string): Grant | undefined;
+}
+
+/** The integrator's consents, as the grants of its sockets. */
+export function consentGrants(directory: Directory, integrator: string): GrantLookup {
+  return {
+    device: (deviceId) => directory.device(deviceId),
+    grant: (deviceId) => directory.consent(integrator, deviceId),
+  };
+}
+
 export type ClientFrame =
   | { kind: 'command'; trid: number | string | undefined; deviceId: unknown; data: unknown }
   | { kind: 'action'; trid: number | string | undefined; data: unknown }
@@ -96,10 +117,11 @@ export interface CommandDecision {
   timer?: ChannelTimer;
 }
 
+/** `host`: the host the socket is connected to. */
 export function decideCommand(
   frame: Extract<ClientFrame, { kind: 'command' }>,
-  connection: Connection,
-  directory: Directory,
+  host: string,
+  lookup: GrantLookup,
   now: number,
   options: CommandOptions,
 ): CommandDecision {
@@ -116,19 +138,19 @@ export function decideCommand(
   if (!isObject(frame.data)) {
     return refuse(commandRefusals.malformed, 'data must be an object', { deviceId });
   }
-  const device = directory.device(deviceId);
-  const consent = directory.consent(connection.integrator, deviceId);
-  if (!device || !consent) {
+  const device = lookup.device(deviceId);
+  const grant = lookup.grant(deviceId);
+  if (!device || !grant) {
     return refuse(commandRefusals.unauthorized, 'no consent for this device', { deviceId });
   }
-  const user = consent.userId;
-  if (device.host !== connection.host) {
+  const user = grant.userId;
+  if (device.host !== host) {
     return refuse(commandRefusals.wrongHost, `the device lives on ${device.host}`, {
       deviceId,
       user,
     });
   }
-  if (!canControl(consent.accessGroups)) {
+  if (!canControl(grant.accessGroups)) {
     return refuse(commandRefusals.unauthorized, 'the consent is read-only', { deviceId, user });
   }
   if (!device.online) {

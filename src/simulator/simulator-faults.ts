@@ -13,6 +13,7 @@ export class SimulatorFaults {
   private delayMs = 0;
   private dropping = false;
   private errorMessage: string | null = null;
+  private refusingRenewal = false;
 
   constructor(private readonly target: FaultTarget) {}
 
@@ -78,6 +79,18 @@ export class SimulatorFaults {
     return this.errorMessage;
   }
 
+  /**
+   * `/oauth/auth` refuses renewals, both a second exchange of an authorization code and the
+   * `refresh_token` grant; a code's first exchange still works.
+   */
+  refuseTokenRenewal(refuse: boolean): void {
+    this.refusingRenewal = refuse;
+  }
+
+  get refusingTokenRenewal(): boolean {
+    return this.refusingRenewal;
+  }
+
   sendMalformed(host: string, kind: MalformedKind): number {
     const frame = malformedFrame(kind, this.target.exampleDeviceId(host));
     const connections = this.target.connectionsOf(host).filter((connection) => !connection.frozen);
@@ -90,6 +103,7 @@ export class SimulatorFaults {
   /** Back to normal: no refusals, delays, drops or Error frames. Frozen or dropped sockets stay as they are. */
   clear(): void {
     this.refusedUntil.clear();
+    this.refusingRenewal = false;
     this.delayMs = 0;
     this.dropping = false;
     this.errorMessage = null;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { AccountConnections } from './account-connections';
+import { Account, Accounts } from './accounts';
+import { CloudControlRoutes } from './cloud-control.routes';
 import { CommandHandler } from './command-handler';
 import { ConsentCallback } from './consent-callback';
 import { ConsentRegistry } from './consent-registry';
@@ -10,19 +13,25 @@ import { IntegratorConnections } from './integrator-connections';
 import type { Consent, Directory } from './integrator-protocol';
 import { IntegratorTokens } from './integrator-token';
 import type { LoadReport } from './load-generator';
+import { OAuthTokens } from './oauth-tokens';
+import { LOGIN_PATH, OAuthRoutes } from './oauth.routes';
+import { RequestPacer } from './request-pacer';
 import { seededRandom } from './seeded-random';
 import type { SimulatedDevice } from './simulated-device';
 import { SimulatorError } from './simulator-error';
 import { SimulatorFaults } from './simulator-faults';
 import { SimulatorTimers } from './simulator-timers';
 import type {
+  AccountConnectionInfo,
   ConnectionInfo,
   ConsentGrant,
   ConsentResult,
   DeviceRef,
   GrantOptions,
   LoadOptions,
+  RecordedAccountCommand,
   RecordedAction,
+  RecordedCloudCall,
   RecordedCommand,
   RecordedRpcCall,
   RevokeOptions,
@@ -36,11 +45,16 @@ export { REPLACED_CLOSE_CODE, TOKEN_BROKEN_CLOSE_CODE } from './integrator-conne
 export type { IntegratorCredentials, SimulatorOptions } from './simulator.types';
 
 const DEFAULT_HOSTS = ['shelly-103-eu.shelly.cloud', 'shelly-77-eu.shelly.cloud'];
+/** Access-token lifetime observed on `shelly-diy` tokens (protocol 4.2). */
+const ACCESS_TOKEN_LIFETIME_S = 12 * 3600;
+/** The Cloud Control API's one request per second and account (protocol 3.2). */
+const CLOUD_CONTROL_INTERVAL_MS = 1000;
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
 /**
- * A protocol-faithful stand-in for the Integrator side of Shelly's cloud: token endpoint, one
- * WebSocket per simulated host, a fleet of devices, consent callbacks, faults and load, on one
+ * A protocol-faithful stand-in for Shelly's cloud: the Integrator side (token endpoint, one
+ * WebSocket per simulated host, consent callbacks) and the account side (OAuth, Real Time Events
+ * sockets, the Cloud Control HTTP API), over one fleet of devices, with faults and load, on one
  * HTTP port. Control endpoints under `/simulator/` drive it from outside the process.
  */
 export class ShellySimulator implements SimulatorControl {
@@ -51,6 +65,9 @@ export class ShellySimulator implements SimulatorControl {
   readonly commands: RecordedCommand[];
   readonly actions: RecordedAction[];
   readonly rpcCalls: RecordedRpcCall[];
+  readonly accounts: readonly Account[];
+  readonly accountCommands: RecordedAccountCommand[];
+  readonly cloudCalls: RecordedCloudCall[];
   readonly faults: SimulatorFaults;
 
   private readonly byDeviceId = new Map<string, SimulatedDevice>();
@@ -59,6 +76,9 @@ export class ShellySimulator implements SimulatorControl {
   private readonly tokens: IntegratorTokens;
   private readonly consentRegistry: ConsentRegistry;
   private readonly integratorConnections: IntegratorConnections;
+  private readonly accountRegistry: Accounts;
+  private readonly oauthTokens: OAuthTokens;
+  private readonly accountSockets: AccountConnections;
   private readonly deviceReports: DeviceReports;
   private readonly commandHandler: CommandHandler;
   private readonly transport: HttpTransport;
@@ -72,6 +92,7 @@ export class ShellySimulator implements SimulatorControl {
       );
     }
     const clock = options.clock ?? Date.now;
+    const commandOptions = { acceptRollerUpDown: options.acceptRollerUpDown };
     this.seed = options.seed ?? randomBytes(4).readUInt32LE();
     const rng = seededRandom(this.seed);
     this.hosts = options.hosts ?? DEFAULT_HOSTS;
@@ -109,11 +130,22 @@ export class ShellySimulator implements SimulatorControl {
       connectionsOf: (host) => this.integratorConnections.list(host),
       exampleDeviceId: (host) => this.exampleDeviceId(host),
     });
+    this.accountRegistry = new Accounts(options.accounts ?? [], this.hosts, (ref) =>
+      this.device(ref),
+    );
+    this.accounts = this.accountRegistry.all();
+    this.oauthTokens = new OAuthTokens(
+      options.accessTokenLifetimeSeconds ?? ACCESS_TOKEN_LIFETIME_S,
+      clock,
+    );
+    this.accountSockets = new AccountConnections({
+      tokens: this.oauthTokens,
+      accounts: this.accountRegistry,
+      onFrame: (connection, text) => this.commandHandler.handleAccountFrame(connection, text),
+    });
     this.integratorConnections = new IntegratorConnections({
-      hosts: this.hosts,
       tokens: this.tokens,
       consents: this.consentRegistry,
-      faults: this.faults,
       expiredTokenHandling: options.expiredTokenHandling,
       connectionPolicy: options.connectionPolicy,
       onFrame: (connection, text) => this.commandHandler.handleFrame(connection, text),
@@ -121,6 +153,8 @@ export class ShellySimulator implements SimulatorControl {
     this.deviceReports = new DeviceReports({
       devices: this.devices,
       connections: this.integratorConnections,
+      accountConnections: this.accountSockets,
+      accounts: this.accountRegistry,
       consents: this.consentRegistry,
       timers: this.timers,
       rng,
@@ -129,15 +163,27 @@ export class ShellySimulator implements SimulatorControl {
     });
     this.commandHandler = new CommandHandler({
       directory,
+      accounts: this.accountRegistry,
       reports: this.deviceReports,
       faults: this.faults,
       timers: this.timers,
       clock,
-      commandOptions: { acceptRollerUpDown: options.acceptRollerUpDown },
+      commandOptions,
     });
     this.commands = this.commandHandler.commands;
     this.actions = this.commandHandler.actions;
     this.rpcCalls = this.commandHandler.rpcCalls;
+    this.accountCommands = this.commandHandler.accountCommands;
+    const cloudControl = new CloudControlRoutes({
+      accounts: this.accountRegistry,
+      tokens: this.oauthTokens,
+      pacer: new RequestPacer(CLOUD_CONTROL_INTERVAL_MS),
+      reports: this.deviceReports,
+      clock,
+      commandOptions,
+      cloudControlErrors: options.cloudControlErrors,
+    });
+    this.cloudCalls = cloudControl.calls;
     this.transport = new HttpTransport({
       integrators: options.integrators,
       hosts: this.hosts,
@@ -145,6 +191,15 @@ export class ShellySimulator implements SimulatorControl {
       directory,
       consents: this.consentRegistry,
       connections: this.integratorConnections,
+      accountConnections: this.accountSockets,
+      oauth: new OAuthRoutes({
+        accounts: this.accountRegistry,
+        tokens: this.oauthTokens,
+        faults: this.faults,
+        clients: options.oauthClients ?? [],
+      }),
+      cloudControl,
+      faults: this.faults,
       control: this,
     });
   }
@@ -180,6 +235,24 @@ export class ShellySimulator implements SimulatorControl {
     return `${this.url}/{host}/integrator/unsubscribe_device`;
   }
 
+  /** Shelly's OAuth login page, `https://my.shelly.cloud/oauth_login.html` in the real cloud. */
+  get loginUrl(): string {
+    return `${this.url}${LOGIN_PATH}`;
+  }
+
+  /**
+   * `http://127.0.0.1:<port>/{host}`: where a host's HTTP endpoints (`/oauth/auth`, the Cloud
+   * Control API) are; a code's `user_api_url` `https://<host>` stands for it.
+   */
+  get cloudUrlTemplate(): string {
+    return `${this.url}/{host}`;
+  }
+
+  cloudUrl(host: string): string {
+    return this.cloudUrlTemplate.replace('{host}', host);
+  }
+
+  /** Integrator and Real Time Events sockets share this URL; the token tells them apart. */
   wsUrl(host: string, token: string): string {
     return this.wsUrlTemplate.replace('{host}', host).replace('{token}', encodeURIComponent(token));
   }
@@ -212,6 +285,26 @@ export class ShellySimulator implements SimulatorControl {
   /** The device's status changes (emitted, or caused by commands) handed to open sockets; not load frames. */
   statusFramesDelivered(ref: DeviceRef): number {
     return this.deviceReports.statusFramesDelivered(this.device(ref));
+  }
+
+  /** Open Real Time Events sockets, of one account or of all. */
+  accountConnections(userId?: number): AccountConnectionInfo[] {
+    return this.accountSockets.info(userId);
+  }
+
+  /** The most Real Time Events sockets the account had open at once since the start. */
+  peakAccountConnections(userId: number): number {
+    return this.accountSockets.peakConnections(userId);
+  }
+
+  /**
+   * The account's codes and access tokens stop working (the user revoked the app's access or
+   * changed the password); its sockets close with 4401 `Token-Broken`.
+   */
+  revokeAccessTokens(userId: number): void {
+    const account = this.account(userId);
+    this.oauthTokens.revoke(account.userId);
+    this.accountSockets.closeAll(account.userId);
   }
 
   async grantConsent(
@@ -261,10 +354,17 @@ export class ShellySimulator implements SimulatorControl {
     return this.deviceReports.emitSettings(this.device(ref), change);
   }
 
-  /** The owner's account moved to another cloud host (tenant rebalancing); no callback is sent. */
+  /**
+   * The owner's account moved to another cloud host (tenant rebalancing); no callback is sent. A
+   * device of a simulated account moves with the whole account: its codes and tokens then name
+   * the new host.
+   */
   moveDevice(ref: DeviceRef, host: string): void {
     this.requireHost(host);
-    this.device(ref).host = host;
+    const device = this.device(ref);
+    const owner = this.accountRegistry.ownerOf(device);
+    if (owner) this.accountRegistry.move(owner, host);
+    else device.host = host;
   }
 
   /** Sends status frames at a rate for a while; see `runLoad`. Only consented devices take part. */
@@ -281,6 +381,7 @@ export class ShellySimulator implements SimulatorControl {
   async stop(): Promise<void> {
     this.timers.clear();
     this.integratorConnections.terminateAll();
+    this.accountSockets.terminateAll();
     await this.transport.close();
   }
 
@@ -290,6 +391,12 @@ export class ShellySimulator implements SimulatorControl {
       throw new SimulatorError('UNKNOWN_INTEGRATOR', `"${chosen}" is not a configured integrator`);
     }
     return chosen;
+  }
+
+  private account(userId: number): Account {
+    const account = this.accountRegistry.get(userId);
+    if (!account) throw new SimulatorError('UNKNOWN_ACCOUNT', `no simulated account ${userId}`);
+    return account;
   }
 
   private requireHost(host: string): void {

@@ -1,3 +1,4 @@
+import type { Account, AccountSpec } from './accounts';
 import type { FleetSpec } from './fleet';
 import type { CommandAnswer } from './frames';
 import type { Consent, JrpcAnswer } from './integrator-protocol';
@@ -39,8 +40,28 @@ export interface SimulatorOptions {
   updateIntervalMs?: number;
   /** Also accept `go: up|down` for `roller`. */
   acceptRollerUpDown?: boolean;
-  /** Time source of statuses and tokens; faults and load use real time. */
+  /**
+   * Shelly accounts that link through OAuth, each owning fleet devices on its home host; they use
+   * the Real Time Events sockets and the Cloud Control API. Default none.
+   */
+  accounts?: AccountSpec[];
+  /** OAuth clients besides `shelly-diy`, which may redirect anywhere. */
+  oauthClients?: OAuthClientSpec[];
+  /** Lifetime of issued OAuth access tokens; default 43200 (12 h, as observed). */
+  accessTokenLifetimeSeconds?: number;
+  /**
+   * How the Cloud Control v2 API refuses a call: `http-status` (default) as documented, HTTP
+   * 400/404 with `{error, data: {messages}}`; `isok-false` as observed, HTTP 200 `{"isok":false}`.
+   */
+  cloudControlErrors?: 'http-status' | 'isok-false';
+  /** Time source of statuses, tokens and the Cloud Control rate limit; faults and load use real time. */
   clock?: () => number;
+}
+
+export interface OAuthClientSpec {
+  clientId: string;
+  /** A regular expression the whole `redirect_uri` must match. */
+  redirectUriPattern: string;
 }
 
 export interface ConsentGrant {
@@ -93,9 +114,8 @@ export interface SettingsChange {
 }
 
 /** One `Shelly:CommandRequest` as received, with what was answered. */
-export interface RecordedCommand {
+export interface CommandRecord {
   at: number;
-  integrator: string;
   host: string;
   trid: number | string | undefined;
   deviceId: unknown;
@@ -105,6 +125,27 @@ export interface RecordedCommand {
   detail?: string;
   /** `none`: no trid, nothing to answer; `error-frame`: answered with an `Error` frame, not run. */
   delivery: Delivery;
+}
+
+/** A command on an integrator socket. */
+export interface RecordedCommand extends CommandRecord {
+  integrator: string;
+}
+
+/** A command on an account's Real Time Events socket. */
+export interface RecordedAccountCommand extends CommandRecord {
+  userId: number;
+}
+
+/** One call of the Cloud Control HTTP API, with the HTTP status it was answered with. */
+export interface RecordedCloudCall {
+  at: number;
+  host: string;
+  method: string;
+  path: string;
+  status: number;
+  /** The account of a valid access token. */
+  userId?: number;
 }
 
 export type Delivery = 'sent' | 'delayed' | 'dropped' | 'error-frame' | 'none';
@@ -138,6 +179,13 @@ export interface ConnectionInfo {
   frozen: boolean;
 }
 
+/** An open Real Time Events socket. */
+export interface AccountConnectionInfo {
+  userId: number;
+  host: string;
+  openedAt: number;
+}
+
 export interface LoadOptions {
   eventsPerSecond: number;
   durationMs: number;
@@ -160,12 +208,18 @@ export interface SimulatorControl {
   readonly commands: readonly RecordedCommand[];
   readonly actions: readonly RecordedAction[];
   readonly rpcCalls: readonly RecordedRpcCall[];
+  readonly accounts: readonly Account[];
+  readonly accountCommands: readonly RecordedAccountCommand[];
+  readonly cloudCalls: readonly RecordedCloudCall[];
   readonly faults: SimulatorFaults;
   device(ref: DeviceRef): SimulatedDevice;
   consents(): Consent[];
   connections(host?: string): ConnectionInfo[];
   /** The most sockets one integrator had open to `host` at once (the cloud allows one). */
   peakConnections(host: string): number;
+  accountConnections(userId?: number): AccountConnectionInfo[];
+  peakAccountConnections(userId: number): number;
+  revokeAccessTokens(userId: number): void;
   grantConsent(ref: DeviceRef, grant: ConsentGrant, options?: GrantOptions): Promise<ConsentResult>;
   revokeConsent(ref: DeviceRef, options?: RevokeOptions): Promise<ConsentResult>;
   emitStatus(ref: DeviceRef, options?: { partial?: boolean }): number;

@@ -63,6 +63,44 @@ describe('simulate command', () => {
     expect(await exited).toEqual([0, null]);
   });
 
+  it('links an account to the devices named by --account and serves its OAuth login', async () => {
+    const { child, url, output } = await startSimulate(
+      [
+        '--integrator',
+        'ITG_ACME=secret',
+        '--models',
+        'SNSW-001P16EU',
+        '--hosts',
+        'shelly-43-eu.shelly.cloud',
+        '--seed',
+        '6',
+        '--account',
+        '6550=485519002343',
+        '--update-interval',
+        '0',
+      ],
+      'account 6550',
+    );
+    const accounts = await (await fetch(`${url}/simulator/accounts`)).json();
+    const login = await fetch(
+      `${url}/oauth_login.html?client_id=shelly-diy&redirect_uri=https%3A%2F%2Fexample.invalid%2Fcb`,
+      { redirect: 'manual' },
+    );
+    child.kill('SIGTERM');
+
+    expect(output()).toContain('account 6550 on shelly-43-eu.shelly.cloud: 485519002343');
+    expect(accounts).toEqual([
+      {
+        userId: 6550,
+        host: 'shelly-43-eu.shelly.cloud',
+        devices: ['485519002343'],
+        connections: 0,
+      },
+    ]);
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toMatch(/^https:\/\/example\.invalid\/cb\?code=/);
+  });
+
   it('refuses to start without an integrator and says how to give one', () => {
     const run = spawnSync(process.execPath, [cli, 'simulate', '--port', '0'], {
       env: environment,
@@ -77,6 +115,8 @@ describe('simulate command', () => {
     [['--integrator', 'no-separator'], 'expected <tag>=<token>'],
     [['--integrator', 'A=b', '--models', 'SHXX-1'], 'unknown model "SHXX-1"'],
     [['--integrator', 'A=b', '--port', '70000'], 'expected a port number up to 65535'],
+    [['--integrator', 'A=b', '--account', '6550'], 'expected <userId>=<id,id,...>'],
+    [['--integrator', 'A=b', '--account', '6550=ffffffffffff'], 'no simulated device'],
   ])('refuses bad options %p', (args, message) => {
     const run = spawnSync(process.execPath, [cli, 'simulate', '--port', '0', ...args], {
       env: environment,
