@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from 'pino';
+import { type AppConfig, InjectConfig, isLatestStateTopic } from '../config';
+import { ConsentCache } from '../consent';
+import { DeviceStateStore } from '../device-state';
+import { InjectRootLogger, Metrics } from '../observability';
+import { createKafka } from '../publish';
+import { readLatestState } from './latest-state';
+import { LatestStateReader, type StateRecord } from './latest-state.reader';
+
+type Outcome = 'applied' | 'unchanged' | 'forgotten' | 'malformed' | 'unsupported';
+
+/**
+ * Makes every replica know the state of every device, not only of those whose session it holds: it
+ * reads the latest-state topics the replicas publish, from the beginning and then as they grow, into
+ * the device state store. A record changes only what it has a later report of, so this replica's
+ * own sessions stay the authority for their devices, and the store never marks what it adopts as
+ * changed, so no replica publishes another's records again. A tombstone forgets a device that has no
+ * consent. Off with `EVENT_SINK=file`: there is no topic.
+ */
+@Injectable()
+export class DeviceStateFeed implements OnApplicationBootstrap, OnModuleDestroy {
+  private reader?: LatestStateReader;
+  private readonly unsupportedTypes = new Set<string>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly states: DeviceStateStore,
+    private readonly consents: ConsentCache,
+    private readonly metrics: Metrics,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectRootLogger() logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'device-state-feed' });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.events.sink !== 'kafka') return;
+    const { kafka } = this.config;
+    this.reader = new LatestStateReader(
+      createKafka(kafka, this.log),
+      {
+        groupId: `${kafka.clientId}.device-state.${hostname()}-${randomBytes(3).toString('hex')}`,
+        selectTopics: (existing) =>
+          kafka.topicPerPartner
+            ? existing.filter(
+                (topic) =>
+                  topic !== kafka.topics.deviceState &&
+                  isLatestStateTopic(kafka.topicPrefix, topic),
+              )
+            : existing.filter((topic) => topic === kafka.topics.deviceState),
+        onRecord: (record) =>
+          this.metrics.deviceStateFeedRecords.inc({ outcome: this.apply(record) }),
+        onProgress: ({ lag, caughtUp }) => {
+          this.metrics.deviceStateFeedLag.set(lag);
+          this.metrics.deviceStateFeedCaughtUp.set(caughtUp ? 1 : 0);
+        },
+      },
+      this.log,
+    );
+    this.reader.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.reader?.stop();
+  }
+
+  private apply(record: StateRecord): Outcome {
+    const deviceId = record.key;
+    if (deviceId === undefined) return this.malformed(record, 'no key');
+    if (record.value === null) return this.tombstone(deviceId);
+    const read = readLatestState(record.value.toString());
+    if (read.kind === 'malformed') return this.malformed(record, read.problem);
+    if (read.kind === 'unsupported') {
+      if (!this.unsupportedTypes.has(read.type)) {
+        this.unsupportedTypes.add(read.type);
+        this.log.warn(
+          { type: read.type },
+          'skipping latest-state records of a later version: a newer release publishes them',
+        );
+      }
+      return 'unsupported';
+    }
+    if (read.state.device.id !== deviceId) return this.malformed(record, 'key is not device.id');
+    return this.states.adopt(deviceId, read.state) ? 'applied' : 'unchanged';
+  }
+
+  /**
+   * A tombstone of a device with a consent is older than that consent (granted again, or moved to
+   * another partner's topic), or its revoke has not reached this replica yet, whose consent cache then
+   * forgets the state itself.
+   */
+  private tombstone(deviceId: string): Outcome {
+    if (this.consents.get(deviceId)) return 'unchanged';
+    this.states.forget(deviceId);
+    return 'forgotten';
+  }
+
+  private malformed(record: StateRecord, problem: string): Outcome {
+    this.log.warn(
+      { topic: record.topic, partition: record.partition, offset: record.offset, problem },
+      'skipping a malformed latest-state record',
+    );
+    return 'malformed';
+  }
+}
