@@ -35,7 +35,8 @@ const TOPIC_CHECK_MS = 30_000;
 /**
  * Reads latest-state topics from the beginning and follows them, with kafkajs whichever client
  * produces. Each replica reads everything, so the consumer group is the reader's own; it commits no
- * offsets, so a start reads the topics whole again and the broker drops the group once it is left.
+ * offsets, so a start reads the topics whole again, and a group left behind is empty and without
+ * offsets, which the broker deletes at its next offsets clean-up (every 10 minutes by default).
  * A broker out of reach at start, or a consumer that crashed for good, is retried with backoff for
  * as long as the reader runs; nothing of it blocks the service. A topic that appears later (a new
  * partner's) makes the reader start over with it, from the beginning of every topic.

@@ -4,11 +4,13 @@ import { eventually, waitFor } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { readRawTopic } from '../support/kafka-reader';
 import { metricValue } from '../support/metrics-scrape';
+import { grantThrough } from '../support/partner-grants';
 import { requireServices } from '../support/services';
 import type { OutgoingEvent } from '../../src/publish/event-publisher';
 import { DeviceStateStore } from '../../src/device-state/device-state.store';
 import { LatestStatePublisher } from '../../src/latest-state/latest-state.publisher';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
+import { PartnerStore } from '../../src/partners/partner.store';
 import { PublishBuffer } from '../../src/publish/publish-buffer';
 import { SessionManager } from '../../src/shelly/session-manager';
 
@@ -28,10 +30,9 @@ function holdsHost(replica: RunningService): boolean {
     .some((s) => s.up && s.host === HOST);
 }
 
-async function readKey(replica: RunningService): Promise<string> {
-  const { key } = await replica.app
-    .get(ApiKeyStore)
-    .create('reader', ['read'], { partnerId: 'default' });
+/** An admin key: it sees the devices of every partner. */
+async function adminKey(replica: RunningService): Promise<string> {
+  const { key } = await replica.app.get(ApiKeyStore).create('ops', ['admin']);
   return key;
 }
 
@@ -77,7 +78,7 @@ describe('device state shared by the replicas through the latest-state topic', (
     const holder = replicas.findIndex(holdsHost);
     const otherIndex = 1 - holder;
     const other = replicas[otherIndex];
-    const key = await readKey(rig.service);
+    const key = await adminKey(rig.service);
     const [device] = rig.sim.devices;
     const deviceId = device.identity.id;
 
@@ -149,7 +150,7 @@ describe('device state shared by the replicas through the latest-state topic', (
         await metricValue(late.managementUrl, 'shelly_ingest_device_state_feed_caught_up'),
       ).toBe(1);
     }, 30_000);
-    const key = await readKey(rig.service);
+    const key = await adminKey(rig.service);
     await eventually(async () => {
       const held = await deviceOn(rig!.service, key, kept.identity.id);
       expect(held.online).toBe(true);
@@ -164,5 +165,38 @@ describe('device state shared by the replicas through the latest-state topic', (
         'outcome="malformed"',
       ),
     ).toBe(1);
+  });
+
+  it('with topics per partner, follows each partner’s topic, also that of a partner created while it runs', async () => {
+    rig = await startIngestRig({
+      simulator: {
+        hosts: [HOST],
+        fleet: {
+          devices: [
+            { model: 'SHSW-1', host: HOST },
+            { model: 'SHSW-1', host: HOST },
+          ],
+        },
+      },
+      env: { INGEST_LATEST_STATE_INTERVAL_MS: '200', KAFKA_TOPIC_PER_PARTNER: 'true' },
+    });
+    const replicas = [rig.service, await rig.startReplica()];
+    const [ofDefault, ofAcme] = rig.sim.devices;
+    await grantThrough(rig, ofDefault, null);
+    await rig.service.app.get(PartnerStore).create('acme', 'Acme');
+    await grantThrough(rig, ofAcme, 'acme');
+    await waitFor(() => replicas.filter(holdsHost).length === 1, 20_000);
+    const holder = replicas.find(holdsHost)!;
+    const other = replicas.find((replica) => !holdsHost(replica))!;
+    const key = await adminKey(rig.service);
+
+    for (const device of [ofDefault, ofAcme]) expect(rig.sim.emitStatus(device)).toBe(1);
+    for (const device of [ofDefault, ofAcme]) {
+      await eventually(async () => {
+        const held = await deviceOn(holder, key, device.identity.id);
+        expect(held.online).toBe(true);
+        expect(await deviceOn(other, key, device.identity.id)).toEqual(held);
+      }, 60_000);
+    }
   });
 });
