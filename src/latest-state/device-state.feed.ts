@@ -31,7 +31,7 @@ export class DeviceStateFeed implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly consents: ConsentCache,
     private readonly metrics: Metrics,
     @InjectConfig() private readonly config: AppConfig,
-    @InjectRootLogger() logger: Logger,
+    @InjectRootLogger() private readonly logger: Logger,
   ) {
     this.log = logger.child({ component: 'device-state-feed' });
   }
@@ -40,7 +40,7 @@ export class DeviceStateFeed implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.config.events.sink !== 'kafka') return;
     const { kafka } = this.config;
     this.reader = new LatestStateReader(
-      createKafka(kafka, this.log),
+      createKafka(kafka, this.logger),
       {
         groupId: `${kafka.clientId}.device-state.${hostname()}-${randomBytes(3).toString('hex')}`,
         selectTopics: (existing) =>

@@ -1,5 +1,6 @@
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { RunningService } from '../support/app';
+import { DedicatedKafka, startDedicatedKafka } from '../support/dedicated-kafka';
 import { eventually, waitFor } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { readRawTopic } from '../support/kafka-reader';
@@ -52,9 +53,13 @@ async function deviceOn(
 describe('device state shared by the replicas through the latest-state topic', () => {
   let rig: IngestRig | undefined;
 
+  let kafka: DedicatedKafka | undefined;
+
   afterEach(async () => {
     await rig?.stop();
+    await kafka?.destroy();
     rig = undefined;
+    kafka = undefined;
   });
 
   it('shows a device on a replica that does not hold its host as its holder sees it, and never publishes it there', async () => {
@@ -199,4 +204,37 @@ describe('device state shared by the replicas through the latest-state topic', (
       }, 60_000);
     }
   });
+
+  it('follows the topic again once the broker is back after an outage', async () => {
+    kafka = await startDedicatedKafka();
+    rig = await startIngestRig({
+      simulator: { hosts: [HOST], fleet: { devices: [{ model: 'SNSW-001P16EU', host: HOST }] } },
+      env: { KAFKA_BROKERS: kafka.brokers, INGEST_LATEST_STATE_INTERVAL_MS: '200' },
+    });
+    const replicas = [rig.service, await rig.startReplica()];
+    await rig.grantAll();
+    await waitFor(() => replicas.filter(holdsHost).length === 1, 20_000);
+    const holder = replicas.find(holdsHost)!;
+    const other = replicas.find((replica) => !holdsHost(replica))!;
+    const key = await adminKey(rig.service);
+    const [device] = rig.sim.devices;
+    const sameOnBoth = async () => {
+      const held = await deviceOn(holder, key, device.identity.id);
+      expect(held.online).toBe(true);
+      expect(await deviceOn(other, key, device.identity.id)).toEqual(held);
+      return held.lastSeenAt!;
+    };
+    rig.sim.emitStatus(device);
+    let before = '';
+    await eventually(async () => {
+      before = await sameOnBoth();
+    }, 30_000);
+
+    await kafka.stop();
+    await kafka.start();
+    await eventually(async () => {
+      rig!.sim.emitStatus(device);
+      expect((await sameOnBoth()) > before).toBe(true);
+    }, 90_000);
+  }, 180_000);
 });
