@@ -10,8 +10,6 @@ import { createKafka } from '../publish';
 import { readLatestState } from './latest-state';
 import { LatestStateReader, type StateRecord } from './latest-state.reader';
 
-type Outcome = 'applied' | 'unchanged' | 'forgotten' | 'malformed' | 'unsupported';
-
 /**
  * Makes every replica know the state of every device, not only of those whose session it holds: it
  * reads the latest-state topics the replicas publish, from the beginning and then as they grow, into
@@ -67,42 +65,61 @@ export class DeviceStateFeed implements OnApplicationBootstrap, OnModuleDestroy 
     await this.reader?.stop();
   }
 
-  private apply(record: StateRecord): Outcome {
-    const deviceId = record.key;
-    if (deviceId === undefined) return this.malformed(record, 'no key');
-    if (record.value === null) return this.tombstone(deviceId);
-    const read = readLatestState(record.value.toString());
-    if (read.kind === 'malformed') return this.malformed(record, read.problem);
-    if (read.kind === 'unsupported') {
-      if (!this.unsupportedTypes.has(read.type)) {
-        this.unsupportedTypes.add(read.type);
-        this.log.warn(
-          { type: read.type },
-          'skipping latest-state records of a later version: a newer release publishes them',
-        );
-      }
-      return 'unsupported';
-    }
-    if (read.state.device.id !== deviceId) return this.malformed(record, 'key is not device.id');
-    return this.states.adopt(deviceId, read.state) ? 'applied' : 'unchanged';
-  }
-
-  /**
-   * A tombstone of a device with a consent is older than that consent (granted again, or moved to
-   * another partner's topic), or its revoke has not reached this replica yet, whose consent cache then
-   * forgets the state itself.
-   */
-  private tombstone(deviceId: string): Outcome {
-    if (this.consents.get(deviceId)) return 'unchanged';
-    this.states.forget(deviceId);
-    return 'forgotten';
-  }
-
-  private malformed(record: StateRecord, problem: string): Outcome {
-    this.log.warn(
-      { topic: record.topic, partition: record.partition, offset: record.offset, problem },
-      'skipping a malformed latest-state record',
+  private apply(record: StateRecord): ApplyOutcome['outcome'] {
+    const applied = applyStateRecord(
+      this.states,
+      (id) => this.consents.get(id) !== undefined,
+      record,
     );
-    return 'malformed';
+    if (applied.outcome === 'malformed') {
+      this.log.warn(
+        {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          problem: applied.problem,
+        },
+        'skipping a malformed latest-state record',
+      );
+    } else if (applied.outcome === 'unsupported' && !this.unsupportedTypes.has(applied.type)) {
+      this.unsupportedTypes.add(applied.type);
+      this.log.warn(
+        { type: applied.type },
+        'skipping latest-state records of a later version: a newer release publishes them',
+      );
+    }
+    return applied.outcome;
   }
+}
+
+export type ApplyOutcome =
+  | { outcome: 'applied' | 'unchanged' | 'forgotten' }
+  | { outcome: 'malformed'; problem: string }
+  | { outcome: 'unsupported'; type: string };
+
+/**
+ * What one record of a latest-state topic does to this replica's device state. A tombstone of a
+ * device with a consent is older than that consent (granted again, or moved to another partner's
+ * topic), or its revoke has not reached this replica yet, whose consent cache then forgets the state
+ * itself: it forgets only a device without one.
+ */
+export function applyStateRecord(
+  states: DeviceStateStore,
+  hasConsent: (deviceId: string) => boolean,
+  record: Pick<StateRecord, 'key' | 'value'>,
+): ApplyOutcome {
+  const deviceId = record.key;
+  if (deviceId === undefined) return { outcome: 'malformed', problem: 'no key' };
+  if (record.value === null) {
+    if (hasConsent(deviceId)) return { outcome: 'unchanged' };
+    states.forget(deviceId);
+    return { outcome: 'forgotten' };
+  }
+  const read = readLatestState(record.value.toString());
+  if (read.kind === 'malformed') return { outcome: 'malformed', problem: read.problem };
+  if (read.kind === 'unsupported') return { outcome: 'unsupported', type: read.type };
+  if (read.state.device.id !== deviceId) {
+    return { outcome: 'malformed', problem: 'the key is not device.id' };
+  }
+  return { outcome: states.adopt(deviceId, read.state) ? 'applied' : 'unchanged' };
 }
