@@ -31,8 +31,9 @@ const unknown: DeviceStateView = { online: null, lastSeenAt: null, measurements:
 
 /**
  * The last known state of every device seen on the ingest stream since start, or adopted from what
- * another replica published: online flag and measurements. Statuses may be partial (protocol 2.5), so a reading stays until the device reports
- * that same reading again; a component missing from a status is never read as gone or off.
+ * another replica published: online flag and measurements. Statuses may be partial (protocol 2.5),
+ * so a reading stays until the device reports that same reading again; a component missing from a
+ * status is never read as gone or off.
  *
  * Recording runs on the ingest hot path. Devices mostly repeat a status of the same shape, which
  * only swaps one array reference; merging by key happens when the shape changes or on read.

@@ -2,9 +2,9 @@
 export { jsonStringPrefix, recordBytes } from './event-publisher';
 export type { OutgoingEvent } from './event-publisher';
 export { eventSources, sessionSource } from './event-sources';
+export { createKafka } from './kafka.client';
 export { OutboxRelay } from './outbox-relay';
 export { outboxInsert } from './outbox-writer';
-export { createKafka } from './kafka.client';
 export { PublishBuffer } from './publish-buffer';
 export { PublishModule } from './publish.module';
 export { PublisherHealth } from './publisher.health';
