@@ -39,7 +39,7 @@ const device = z.object({
   updatedAt: dateTime,
   online: z.boolean().nullable().meta({
     description:
-      'From the ingest stream; null until the device has reported since this instance started.',
+      'From the ingest stream, the same on every replica; null until the device has reported.',
   }),
   lastSeenAt: dateTime.nullable(),
   measurements: z.array(measurement).meta({

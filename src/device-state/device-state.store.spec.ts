@@ -1,6 +1,10 @@
 import { DeviceEvent } from '../normalize/device-event';
 import { Measurement } from '../normalize/measurement';
-import { DeviceStateStore } from './device-state.store';
+import {
+  DeviceStateStore,
+  type DeviceStateView,
+  type KnownMeasurement,
+} from './device-state.store';
 
 const device = { id: 'aabbccddeeff', gen: null, model: null, owner: null };
 const source = { api: 'integrator' as const, host: 'h' };
@@ -99,5 +103,80 @@ describe('device state from the ingest stream', () => {
     store.record(online(false), at(3));
     expect(store.get('aabbccddeeff')).toMatchObject({ online: false, lastSeenAt: iso(3) });
     expect(store.get('aabbccddeeff').measurements).toHaveLength(1);
+  });
+});
+
+describe('device state another replica published', () => {
+  const at = (second: number) => Date.UTC(2026, 0, 1, 0, 0, second);
+  const iso = (second: number) => new Date(at(second)).toISOString();
+  const published = (
+    second: number,
+    measurements: KnownMeasurement[],
+    online: boolean | null = true,
+  ): DeviceStateView => ({ online, lastSeenAt: iso(second), measurements });
+
+  it('is taken as it is by an instance that knows nothing of the device', () => {
+    const store = new DeviceStateStore();
+    const state = published(5, [
+      { ...output(true), time: iso(5) },
+      { ...temperature(20), time: iso(2) },
+    ]);
+    expect(store.adopt('aabbccddeeff', state)).toBe(true);
+    expect(store.get('aabbccddeeff')).toEqual(state);
+  });
+
+  it('is never marked changed, so the latest-state publisher leaves it to its own replica', () => {
+    const store = new DeviceStateStore();
+    store.adopt('aabbccddeeff', published(5, [{ ...output(true), time: iso(5) }]));
+    expect(store.takeChanged()).toEqual([]);
+  });
+
+  it('changes only the readings it has a later report of, whatever order records come in', () => {
+    const store = new DeviceStateStore();
+    store.record(status([output(false), power(0)]), at(4));
+    const late = published(3, [{ ...output(true), time: iso(3) }], false);
+    const newer = published(6, [
+      { ...power(30), time: iso(6) },
+      { ...temperature(22), time: iso(1) },
+    ]);
+
+    expect(store.adopt('aabbccddeeff', late)).toBe(false);
+    expect(store.adopt('aabbccddeeff', newer)).toBe(true);
+    expect(store.adopt('aabbccddeeff', newer)).toBe(false);
+
+    expect(store.get('aabbccddeeff')).toEqual({
+      online: true,
+      lastSeenAt: iso(6),
+      measurements: [
+        { ...output(false), time: iso(4) },
+        { ...power(30), time: iso(6) },
+        { ...temperature(22), time: iso(1) },
+      ],
+    });
+  });
+
+  it('is the starting point of a device whose session moves here: its own reports merge over it', () => {
+    const store = new DeviceStateStore();
+    store.adopt(
+      'aabbccddeeff',
+      published(2, [
+        { ...output(false), time: iso(2) },
+        { ...temperature(19), time: iso(2) },
+      ]),
+    );
+    store.record(status([output(true)]), at(3));
+    expect(store.get('aabbccddeeff').measurements).toEqual([
+      { ...output(true), time: iso(3) },
+      { ...temperature(19), time: iso(2) },
+    ]);
+    expect(store.takeChanged()).toEqual(['aabbccddeeff']);
+  });
+
+  it('is nothing when it says the device never reported', () => {
+    const store = new DeviceStateStore();
+    expect(store.adopt('aabbccddeeff', { online: null, lastSeenAt: null, measurements: [] })).toBe(
+      false,
+    );
+    expect(store.get('aabbccddeeff').lastSeenAt).toBeNull();
   });
 });

@@ -5,17 +5,23 @@ import type { DeviceEvent, Measurement } from '../normalize';
 export type KnownMeasurement = Measurement & { time: string };
 
 export interface DeviceStateView {
-  /** `null` until the device has reported since this instance started. */
+  /** `null` until the device has reported since this instance started, here or on another replica. */
   online: boolean | null;
   lastSeenAt: string | null;
   measurements: KnownMeasurement[];
+}
+
+/** A reading and when the device reported it. */
+interface Reading {
+  measurement: Measurement;
+  at: number;
 }
 
 interface DeviceEntry {
   online: boolean | null;
   lastSeenAt: number;
   /** Everything reported before `latest`, one entry per component, channel, phase and metric. */
-  merged?: Map<string, { measurement: Measurement; at: number }>;
+  merged?: Map<string, Reading>;
   /** The most recent status, kept as received until a status of another shape arrives. */
   latest?: Measurement[];
   latestAt: number;
@@ -24,9 +30,10 @@ interface DeviceEntry {
 const unknown: DeviceStateView = { online: null, lastSeenAt: null, measurements: [] };
 
 /**
- * The last known state of every device seen on the ingest stream since start: online flag and
- * measurements. Statuses may be partial (protocol 2.5), so a reading stays until the device reports
- * that same reading again; a component missing from a status is never read as gone or off.
+ * The last known state of every device seen on the ingest stream since start, or adopted from what
+ * another replica published: online flag and measurements. Statuses may be partial (protocol 2.5),
+ * so a reading stays until the device reports that same reading again; a component missing from a
+ * status is never read as gone or off.
  *
  * Recording runs on the ingest hot path. Devices mostly repeat a status of the same shape, which
  * only swaps one array reference; merging by key happens when the shape changes or on read.
@@ -67,6 +74,36 @@ export class DeviceStateStore {
     return this.devices.get(deviceId)?.online ?? null;
   }
 
+  /**
+   * Takes a state another replica published (the latest-state topic) reading by reading: of each
+   * reading, and of the online flag, the later one wins. So a record that arrives late, twice or out
+   * of order changes nothing, and never undoes what this instance's own sessions reported since.
+   * Never marked changed: it is the other replica's to publish, and publishing it here again would
+   * send it round the replicas for ever. Answers whether anything was new.
+   */
+  adopt(deviceId: string, state: DeviceStateView): boolean {
+    if (state.lastSeenAt === null) return false;
+    const seenAt = Date.parse(state.lastSeenAt);
+    let entry = this.devices.get(deviceId);
+    let changed = false;
+    if (!entry) {
+      entry = { online: state.online, lastSeenAt: seenAt, latestAt: seenAt };
+      this.devices.set(deviceId, entry);
+      changed = true;
+    } else if (seenAt > entry.lastSeenAt) {
+      entry.online = state.online;
+      entry.lastSeenAt = seenAt;
+      changed = true;
+    }
+    for (const { time, ...measurement } of state.measurements) {
+      const at = Date.parse(time);
+      if (at <= (readingTime(entry, measurement) ?? -Infinity)) continue;
+      foldLatest(entry).set(keyOf(measurement), { measurement, at });
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Drops what is known of a device, e.g. once its consent is revoked. */
   forget(deviceId: string): void {
     this.devices.delete(deviceId);
@@ -90,6 +127,23 @@ function recordStatus(entry: DeviceEntry, measurements: Measurement[], at: numbe
   }
   entry.latest = measurements;
   entry.latestAt = at;
+}
+
+/** When the device last reported this reading, as far as `entry` knows. */
+function readingTime(entry: DeviceEntry, measurement: Measurement): number | undefined {
+  const key = keyOf(measurement);
+  if (entry.latest?.some((m) => keyOf(m) === key)) return entry.latestAt;
+  return entry.merged?.get(key)?.at;
+}
+
+/** Moves the latest status into the merged readings, for them to be changed one by one. */
+function foldLatest(entry: DeviceEntry): Map<string, Reading> {
+  const merged = (entry.merged ??= new Map<string, Reading>());
+  for (const measurement of entry.latest ?? []) {
+    merged.set(keyOf(measurement), { measurement, at: entry.latestAt });
+  }
+  entry.latest = undefined;
+  return merged;
 }
 
 function knownMeasurements(entry: DeviceEntry): KnownMeasurement[] {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Consent } from '../consent';
 import type { DeviceStateView, KnownMeasurement } from '../device-state';
 
@@ -13,7 +14,7 @@ export interface LatestState {
   time: string;
   partner: string;
   device: { id: string; model: string | null; owner: number; host: string };
-  /** `null` until the device has reported since this instance started. */
+  /** `null` until the device has reported. */
   online: boolean | null;
   lastSeenAt: string | null;
   measurements: KnownMeasurement[];
@@ -41,4 +42,61 @@ export function latestState(
     lastSeenAt: view.lastSeenAt,
     measurements: view.measurements,
   };
+}
+
+const VERSIONED_TYPE = /^device\.state\.v(\d+)$/;
+
+const isoTime = z.iso.datetime({ offset: true });
+
+const latestStateSchema = z.object({
+  type: z.literal(LATEST_STATE_TYPE),
+  id: z.string(),
+  time: isoTime,
+  partner: z.string(),
+  device: z.object({
+    id: z.string(),
+    model: z.string().nullable(),
+    owner: z.number(),
+    host: z.string(),
+  }),
+  online: z.boolean().nullable(),
+  lastSeenAt: isoTime.nullable(),
+  // Components and metrics are open: a newer release may report one this one does not know yet.
+  measurements: z.array(
+    z.object({
+      component: z.string(),
+      channel: z.number().int(),
+      phase: z.string().optional(),
+      metric: z.string(),
+      unit: z.string().optional(),
+      value: z.union([z.number(), z.boolean(), z.string()]),
+      time: isoTime,
+    }),
+  ),
+});
+
+export type ReadLatestState =
+  | { kind: 'state'; state: LatestState }
+  /** A record of a later version of the type, from a newer release during a rolling upgrade. */
+  | { kind: 'unsupported'; type: string }
+  | { kind: 'malformed'; problem: string };
+
+/** A record's value read back: a `device.state.v1`, a later version of it, or what is not one. */
+export function readLatestState(value: string): ReadLatestState {
+  let body: unknown;
+  try {
+    body = JSON.parse(value);
+  } catch {
+    return { kind: 'malformed', problem: 'not JSON' };
+  }
+  const type = (body as { type?: unknown } | null)?.type;
+  const version = typeof type === 'string' ? VERSIONED_TYPE.exec(type)?.[1] : undefined;
+  if (version !== undefined && Number(version) > 1)
+    return { kind: 'unsupported', type: type as string };
+  const parsed = latestStateSchema.safeParse(body);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    return { kind: 'malformed', problem: `${issue.path.join('.') || 'value'}: ${issue.message}` };
+  }
+  return { kind: 'state', state: parsed.data as LatestState };
 }

@@ -157,6 +157,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly deviceStateFeedRecords = new Counter({
+    name: `${prefix}device_state_feed_records_total`,
+    help: 'Latest-state records read back from the device-state topics, by what they did to this replica’s device state.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deviceStateFeedLag = new Gauge({
+    name: `${prefix}device_state_feed_lag_records`,
+    help: 'Latest-state records on the device-state topics this replica has not read yet.',
+    registers: [this.registry],
+  });
+
+  readonly deviceStateFeedCaughtUp = new Gauge({
+    name: `${prefix}device_state_feed_caught_up`,
+    help: '1 once this replica has read the device-state topics to where they ended when its reader started.',
+    registers: [this.registry],
+  });
+
   readonly resyncVerifiesSent = new Counter({
     name: `${prefix}resync_verifies_sent_total`,
     help: 'DeviceVerify requests sent by resyncs, by host.',

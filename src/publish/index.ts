@@ -2,6 +2,7 @@
 export { jsonStringPrefix, recordBytes } from './event-publisher';
 export type { OutgoingEvent } from './event-publisher';
 export { eventSources, sessionSource } from './event-sources';
+export { createKafka } from './kafka.client';
 export { OutboxRelay } from './outbox-relay';
 export { outboxInsert } from './outbox-writer';
 export { PublishBuffer } from './publish-buffer';

@@ -1,21 +1,19 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { partnerTopicNames, PartnerTopics } from '../../src/config/topics';
-import { ConsentCache } from '../../src/consent/consent-cache';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
-import { ConsentLinkSigner, partnerConsentLink } from '../../src/partners/consent-link';
 import { DEFAULT_PARTNER_ID } from '../../src/partners/partner';
 import { PartnerStore } from '../../src/partners/partner.store';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
 import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
-import { eventually, waitFor } from '../support/eventually';
+import { eventually } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
+import { grantThrough } from '../support/partner-grants';
 import { ReadMessage, readTopic, topicMessageCount } from '../support/kafka-reader';
 import { createMigratedDatabase, requireServices } from '../support/services';
 import { sql } from '../support/sql';
 
 const { kafkaBrokers } = requireServices();
 const HOST = 'shelly-103-eu.shelly.cloud';
-const OWNER = 48213;
 const toggle = { type: 'relay', channel: 0, action: 'toggle' };
 
 type DeviceTopicCounts = Pick<PartnerTopics, 'deviceStatus' | 'deviceOnline' | 'deviceSettings'>;
@@ -30,27 +28,6 @@ function startRig(env: Record<string, string>, database?: { url: string }): Prom
     env: { CONTROL_RATE_PER_KEY: '0', CONTROL_RATE_PER_DEVICE: '0', ...env },
     database,
   });
-}
-
-/** The user grants through the partner's consent link, or the plain callback path (`default`). */
-async function grantThrough(
-  rig: IngestRig,
-  device: SimulatedDevice,
-  partnerId: string | null,
-): Promise<void> {
-  const { app, url, config } = rig.service;
-  const link =
-    partnerId === null
-      ? undefined
-      : partnerConsentLink(partnerId, app.get(ConsentLinkSigner), {
-          integratorTag: config.shelly.integratorTag,
-          callbackBaseUrl: url,
-          callbackPath: config.consent.callbackPath,
-        }).url;
-  const result = await rig.sim.grantConsent(device, { userId: OWNER, accessGroups: '01', link });
-  if (!result.applied) throw new Error(`consent not applied: ${result.status} ${result.body}`);
-  const expected = partnerId ?? DEFAULT_PARTNER_ID;
-  await waitFor(() => app.get(ConsentCache).get(device.identity.id)?.partnerId === expected, 5_000);
 }
 
 async function controlKey(rig: IngestRig, partnerId: string): Promise<string> {
