@@ -7,8 +7,8 @@ export interface AssignmentFigures {
   spread: { min: number; max: number; bound: number };
   /** Rounds of every replica until nothing changed, from no lease at all. */
   rounds_to_settle: number;
-  /** A 21st replica joins: keys that changed holder, and the fewest that could. */
-  join: { moved: number; least_possible: number; rounds_to_settle: number };
+  /** A 21st replica joins: keys that changed holder (all to it), and the spread after. */
+  join: { moved: number; spread: { min: number; max: number }; rounds_to_settle: number };
   /** One of the 20 leaves: its keys, and no other, change holder. */
   leave: { moved: number; least_possible: number; rounds_to_settle: number };
 }
@@ -30,6 +30,7 @@ export function simulateAssignment(keys: number, replicas: number): AssignmentFi
   const joined = [...members, `replica-${replicas}`];
   const joinRounds = settle(holders, joined, wanted);
   const joinMoved = changed(beforeJoin, holders);
+  const joinedCounts = perReplica(holders, joined);
 
   const beforeLeave = new Map(holders);
   const leaving = joined[0];
@@ -50,7 +51,7 @@ export function simulateAssignment(keys: number, replicas: number): AssignmentFi
     rounds_to_settle: start,
     join: {
       moved: joinMoved,
-      least_possible: Math.floor(keys / joined.length),
+      spread: { min: Math.min(...joinedCounts), max: Math.max(...joinedCounts) },
       rounds_to_settle: joinRounds,
     },
     leave: {

@@ -6,7 +6,8 @@ export function createApiKeyWithCli(databaseUrl: string, pepper: string, scopes:
   const result = spawnSync(
     process.execPath,
     [
-      resolve(__dirname, '../../dist/cli/main.js'),
+      // From the repository's root, where tests and benchmarks run, compiled or not.
+      resolve(process.cwd(), 'dist/cli/main.js'),
       'api-key',
       'create',
       '--name',
