@@ -43,6 +43,10 @@ const TOPIC_CHECK_MS = 30_000;
  */
 export class LatestStateReader {
   private consumer?: Consumer;
+  /** The admin client of a topic listing under way, disconnected on stop so that it ends at once. */
+  private admin?: Admin;
+  /** The attempt under way to (re)start reading, which stop waits for. */
+  private attempt?: Promise<void>;
   /** The topics the consumer reads. */
   private reading: readonly string[] = [];
   private stopped = false;
@@ -59,14 +63,18 @@ export class LatestStateReader {
   ) {}
 
   start(): void {
-    void this.keepReading(0);
+    this.attempt = this.keepReading(0);
     this.topicCheck = setInterval(() => void this.checkTopics(), TOPIC_CHECK_MS);
   }
 
+  /** Ends an attempt under way, then the consumer it may have started. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake.abort();
     clearInterval(this.topicCheck);
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.attempt;
     await this.consumer?.disconnect().catch(() => undefined);
   }
 
@@ -77,6 +85,7 @@ export class LatestStateReader {
     } catch (error) {
       await this.consumer?.disconnect().catch(() => undefined);
       this.consumer = undefined;
+      if (this.stopped) return;
       const delay = backoffDelay(attempt, RETRY);
       this.log.warn(
         { problem: (error as Error).message, retryInMs: delay },
@@ -93,14 +102,18 @@ export class LatestStateReader {
     if (!consumer || this.stopped) return;
     this.consumer = undefined;
     await consumer.disconnect().catch(() => undefined);
-    await this.keepReading(attempt);
+    this.attempt = this.keepReading(attempt);
+    await this.attempt;
   }
 
   private async read(): Promise<void> {
     const topics = await this.ends();
+    if (this.stopped) return;
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
+      // A consumer that crashed while it was being stopped must not start itself again.
+      retry: { restartOnFailure: () => Promise.resolve(!this.stopped) },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -108,9 +121,16 @@ export class LatestStateReader {
       this.log.warn({ problem: payload.error.message }, 'latest-state reader crashed');
       void this.startOver(1);
     });
+    // `run` returns before the consumer joined its group; a stop must wait for that, or the join
+    // goes on after the disconnect.
+    const started = new Promise<void>((settled) => {
+      for (const event of [consumer.events.GROUP_JOIN, consumer.events.CRASH, consumer.events.STOP])
+        consumer.on(event, () => settled());
+    });
     await consumer.connect();
     if (this.stopped) return consumer.disconnect();
     await consumer.subscribe({ topics, fromBeginning: true });
+    if (this.stopped) return consumer.disconnect();
     this.reading = topics;
     await consumer.run({
       autoCommit: false,
@@ -134,6 +154,7 @@ export class LatestStateReader {
         await payload.heartbeat();
       },
     });
+    await started;
     this.report();
   }
 
@@ -172,10 +193,12 @@ export class LatestStateReader {
 
   private async withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = this.kafka.admin();
-    await admin.connect();
+    this.admin = admin;
     try {
+      await admin.connect();
       return await use(admin);
     } finally {
+      this.admin = undefined;
       await admin.disconnect();
     }
   }

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { HttpErrorFilter } from '../../src/common';
 import { APP_CONFIG, type AppConfig } from '../../src/config';
 import { ApiKeyGuard, Public, RequireScope } from '../../src/partners/api-key.guard';
+import { LiveReplicas } from '../../src/common/live-replicas';
 import { Metrics } from '../../src/observability/metrics';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 
@@ -32,6 +33,12 @@ class MarkedController {
 }
 
 /** The API-key guard on a real HTTP server, with routes of each kind and every key valid. */
+class OneReplica extends LiveReplicas {
+  count(): number {
+    return 1;
+  }
+}
+
 describe('routes are refused unless they declare a scope or public access', () => {
   let app: INestApplication;
   let url: string;
@@ -47,6 +54,7 @@ describe('routes are refused unless they declare a scope or public access', () =
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyStore, useValue: anyKeyReads },
         Metrics,
+        { provide: LiveReplicas, useClass: OneReplica },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useValue: new HttpErrorFilter(pino({ level: 'silent' })) },
       ],

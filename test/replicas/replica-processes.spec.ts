@@ -1,11 +1,12 @@
 import { ShellySimulator } from '../../src/simulator/simulator.server';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
 import { createApiKeyWithCli } from '../support/api-key-cli';
-import { eventually } from '../support/eventually';
+import { eventually, waitFor } from '../support/eventually';
 import { simulatorEnv } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
 import { LoadBalancer, startLoadBalancer } from '../support/load-balancer';
 import { metricValue } from '../support/metrics-scrape';
+import { OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import {
   createMigratedDatabase,
@@ -42,9 +43,11 @@ describe('three service processes sharing eight hosts', () => {
   let balancer: LoadBalancer;
   let topicPrefix: string;
   let replicas: ServiceProcess[];
+  let traces: OtlpReceiver;
 
   beforeEach(async () => {
     database = await createMigratedDatabase();
+    traces = await startOtlpReceiver();
     balancer = await startLoadBalancer();
     sim = await ShellySimulator.start({
       integrators: [{ tag: 'ITG_TEST', token: testIntegratorToken }],
@@ -62,6 +65,7 @@ describe('three service processes sharing eight hosts', () => {
   afterEach(async () => {
     await Promise.all(replicas.map((replica) => replica.signal('SIGKILL')));
     await balancer.close();
+    await traces.close();
     await sim.stop();
     await database.drop();
   });
@@ -81,9 +85,12 @@ describe('three service processes sharing eight hosts', () => {
       // Four processes and the simulator on two cores: a pong late by a second must not replace a
       // socket, which loses what was in flight on it; only handoffs are under test here.
       SHELLY_PING_INTERVAL_MS: '5000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
     });
     balancer.add(replica);
     replicas.push(replica);
+    await waitFor(() => balancer.inRotation(replica), 30_000);
     return replica;
   }
 
@@ -119,10 +126,31 @@ describe('three service processes sharing eight hosts', () => {
     return testConfig(database.url, { KAFKA_TOPIC_PREFIX: topicPrefix }).kafka.topics[name];
   }
 
-  it('balances the hosts, and after one is killed with SIGKILL the others take its hosts over and ingest them', async () => {
+  it('balances the hosts, passes a command on to the holder as one trace, and after one is killed with SIGKILL the others take its hosts over and ingest them', async () => {
     await Promise.all([startReplica(), startReplica(), startReplica()]);
     for (const device of sim.devices) await grant(device);
     await expectBalanced(replicas);
+
+    const [asked] = replicas;
+    const heldHere = await hostsUp(asked);
+    const elsewhere = sim.devices.find((d) => !heldHere.includes(d.host)) as SimulatedDevice;
+    const key = createApiKeyWithCli(database.url, testApiKeyPepper, 'control');
+    const answer = await fetch(`${asked.url}/v1/devices/${elsewhere.identity.id}/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'relay', channel: 0, action: 'on' }),
+    });
+    expect(answer.status).toBe(200);
+    await eventually(() => {
+      const served = traces.spans.filter(
+        (span) =>
+          span.name === 'POST /v1/devices/:id/commands' &&
+          span.attributes['shelly.device.id'] === elsewhere.identity.id,
+      );
+      expect(served).toHaveLength(2);
+      expect(served[0].traceId).toBe(served[1].traceId);
+      expect(new Set(served.map((span) => span.resource['service.instance.id'])).size).toBe(2);
+    }, 10_000);
 
     const victim = replicas[1];
     const orphaned = await hostsUp(victim);
@@ -189,11 +217,7 @@ describe('three service processes sharing eight hosts', () => {
 
     const old = [...replicas];
     for (const [index, leaving] of old.entries()) {
-      const fresh = await startReplica();
-      await eventually(
-        async () => expect((await fetch(`${fresh.managementUrl}/health/ready`)).status).toBe(200),
-        30_000,
-      );
+      await startReplica();
       const exit = leaving.signal('SIGTERM');
       await eventually(
         async () => expect((await fetch(`${leaving.managementUrl}/health/ready`)).status).toBe(503),

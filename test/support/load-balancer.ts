@@ -19,6 +19,8 @@ export interface LoadBalancer {
   url: string;
   add(backend: Backend): void;
   remove(backend: Backend): void;
+  /** Whether the last probe found the backend ready, so that requests reach it. */
+  inRotation(backend: Backend): boolean;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startLoadBalancer(): Promise<LoadBalancer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     add: (backend) => backends.set(backend.url, { backend, ready: false }),
     remove: (backend) => backends.delete(backend.url),
+    inRotation: (backend) => backends.get(backend.url)?.ready === true,
     close: async () => {
       clearInterval(prober);
       server.closeAllConnections();
