@@ -85,24 +85,19 @@ export class AccountRequestQueue {
     request: () => Promise<T>,
     retryWhen: (value: T) => boolean = () => false,
   ): Promise<T> {
-    let lane = this.lanes.get(accountId);
-    if (lane && lane.waiting.length >= this.policy.maxWaiting) {
+    const lane = this.lanes.get(accountId) ?? this.openLane(accountId);
+    if (lane.waiting.length >= this.policy.maxWaiting) {
       return Promise.reject(new QueueFullError(this.policy.maxWaiting));
     }
-    if (!lane) {
-      lane = { waiting: [], running: false, nextAt: this.scheduler.now() };
-      this.lanes.set(accountId, lane);
-    }
-    const added = lane;
     return new Promise<T>((resolve, reject) => {
-      added.waiting.push({
+      lane.waiting.push({
         run: request,
         retryWhen: retryWhen as (value: unknown) => boolean,
         attempts: 0,
         resolve: resolve as (value: unknown) => void,
         reject,
       });
-      this.pump(accountId, added);
+      this.pump(accountId, lane);
     });
   }
 
@@ -113,6 +108,12 @@ export class AccountRequestQueue {
     this.lanes.delete(accountId);
     lane.cancelTimer?.();
     for (const job of lane.waiting.splice(0)) job.reject(new AccountForgottenError());
+  }
+
+  private openLane(accountId: string): Lane {
+    const lane: Lane = { waiting: [], running: false, nextAt: this.scheduler.now() };
+    this.lanes.set(accountId, lane);
+    return lane;
   }
 
   private pump(accountId: string, lane: Lane): void {

@@ -188,6 +188,26 @@ describe('Cloud Control client against the simulated cloud', () => {
       ]).toEqual([1, 1]);
     });
 
+    it('refuses a call beyond the account’s waiting bound and cancels the waiting ones of a forgotten account', async () => {
+      const { account } = await linked(ACCOUNT);
+      const calls = Array.from({ length: 51 }, (_, index) =>
+        client.setSwitch(account, { id: PLUGS[index % PLUGS.length], on: true }),
+      );
+
+      const oneTooMany = await client.listDevices(account);
+      client.forget(account.id);
+      const results = await Promise.all(calls);
+
+      expect(oneTooMany).toMatchObject({ ok: false, error: 'queue_full' });
+      expect(results[0]).toEqual({ ok: true, value: undefined });
+      expect(results.slice(1).every((result) => !result.ok && result.error === 'cancelled')).toBe(
+        true,
+      );
+      expect(callsOf(ACCOUNT)).toHaveLength(1);
+      expect(await counted('set_switch', 'cancelled')).toBe(50);
+      expect((await metrics.cloudControlRequestsPending.get()).values[0].value).toBe(0);
+    });
+
     it('answers invalid_request to a channel the device does not have', async () => {
       const { account } = await linked(ACCOUNT);
 
