@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { isJsonObject } from '../normalize';
 
 /**
- * Why a Cloud Control call failed. `unauthorized`: the access token was refused, the caller must
- * renew it; `rate_limited`: still refused for the rate after the retries; `refused`: Shelly said no
+ * Why a Cloud Control call failed. `unauthorized`: the access token was refused, or the account
+ * moved to another host (`wrong_host`); the caller must renew the token, which names the home host;
+ * `rate_limited`: still refused for the rate after the retries; `refused`: Shelly said no
  * without a reason (`isok:false`) or the device failed the command; `unavailable`: no answer, a
  * timeout or a server error; `bad_answer`: an answer of an unexpected shape; `queue_full` and
  * `cancelled`: never sent, the account had too many requests waiting or was removed.
@@ -75,7 +76,6 @@ const deviceState = z.looseObject({
   gen: z.string().optional(),
   online: z.union([z.literal(0), z.literal(1), z.boolean()]).transform((flag) => Boolean(flag)),
   status: z.record(z.string(), z.unknown()).optional(),
-  settings: z.record(z.string(), z.unknown()).optional(),
 });
 export type DeviceState = z.infer<typeof deviceState>;
 
