@@ -99,7 +99,7 @@ export class CloudControlClient {
   }
 
   /** The account's devices, by hex id (v1 `/interface/device/get_all_lists`). */
-  async listDevices(
+  listDevices(
     account: CloudControlAccount,
   ): Promise<CloudControlResult<Record<string, ListedDevice>>> {
     return this.call(account, 'device_list', {}, readDeviceList);
