@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 import { PartnersModule } from './partners';
 import { HealthIndicator, HttpErrorFilter } from './common';
 import { ShutdownGuard, ShutdownModule, ShutdownState } from './shutdown';
+import { CloudControlModule } from './cloud-control';
 import { type AppConfig, ConfigModule } from './config';
 import { ConsentCallbackModule, ConsentModule } from './consent';
 import { ControlModule } from './control';
@@ -52,6 +53,7 @@ export class AppModule implements OnModuleDestroy {
           sessionKeys: LeasedSessionKeys,
         }),
         ControlModule,
+        CloudControlModule,
         ResyncModule,
         LatestStateModule,
         RouterModule.register([

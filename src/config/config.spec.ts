@@ -112,6 +112,17 @@ describe('configuration', () => {
     expect(problem).not.toContain('short-pepper');
   });
 
+  it('paces Cloud Control requests 1200 ms apart by default and refuses less than Shelly’s second', () => {
+    expect(loadConfig(complete).shelly.cloudControlIntervalMs).toBe(1200);
+    expect(
+      loadConfig({ ...complete, SHELLY_CLOUD_CONTROL_INTERVAL_MS: '2000' }).shelly
+        .cloudControlIntervalMs,
+    ).toBe(2000);
+    expect(problemsOf({ ...complete, SHELLY_CLOUD_CONTROL_INTERVAL_MS: '500' })).toEqual([
+      'SHELLY_CLOUD_CONTROL_INTERVAL_MS: expected an integer between 1000 and 60000 (got "500")',
+    ]);
+  });
+
   it('rejects a database URL that is not a Postgres URL', () => {
     const [problem] = problemsOf({ ...complete, DATABASE_URL: 'mysql://x@y/z' });
     expect(problem).toMatch(/^DATABASE_URL: expected a URL like postgresql:/);

@@ -94,6 +94,7 @@ export interface ShellyConfig {
   resyncVerifiesPerSecond: number;
   consentSettleMs: number;
   sessionLeaseTtlMs: number;
+  cloudControlIntervalMs: number;
 }
 
 export interface IngestConfig {
@@ -239,6 +240,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       resyncVerifiesPerSecond: v.SHELLY_RESYNC_VERIFIES_PER_SECOND,
       consentSettleMs: v.SHELLY_CONSENT_SETTLE_MS,
       sessionLeaseTtlMs: v.SESSION_LEASE_TTL_MS,
+      cloudControlIntervalMs: v.SHELLY_CLOUD_CONTROL_INTERVAL_MS,
     },
     ingest: {
       bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,

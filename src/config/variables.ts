@@ -311,6 +311,12 @@ export const variables = {
     default: '30000',
     doc: "Shelly applies a consent change only once the callback's 200 reaches it: a `DeviceVerify` answer that contradicts a consent changed less than this long ago is asked again this long after the change instead of applied.",
   }),
+  SHELLY_CLOUD_CONTROL_INTERVAL_MS: variable({
+    group: 'Shelly cloud',
+    schema: integer(1000, 60_000),
+    default: '1200',
+    doc: 'Least time between two Cloud Control HTTP requests of one linked account, from the end of one to the start of the next. Shelly allows one request per second and account and answers faster ones with 429.',
+  }),
   CONSENT_CALLBACK_PATH: variable({
     group: 'Consent',
     schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),

@@ -197,6 +197,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly cloudControlRequests = new Counter({
+    name: `${prefix}cloud_control_requests_total`,
+    help: 'Cloud Control HTTP requests of linked accounts, by endpoint and outcome (ok or the error kind); each attempt counts.',
+    labelNames: ['endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cloudControlRequestsPending = new Gauge({
+    name: `${prefix}cloud_control_requests_pending`,
+    help: 'Cloud Control requests accepted and not answered yet: waiting for their account’s turn, sent, or waiting for a retry.',
+    registers: [this.registry],
+  });
+
   readonly consentCallbacks = new Counter({
     name: `${prefix}consent_callbacks_total`,
     help: 'Consent callbacks handled, by outcome: the change (granted, scope_changed, updated, revoked, unchanged) or the error code.',
