@@ -17,7 +17,7 @@ function rteEventOf(fixture: string) {
   return statusEventOf(normalizeFrame(frameText(fixture), rteContext()));
 }
 
-describe('frames of an account’s real-time events socket', () => {
+describe("frames of a linked account's real-time events socket", () => {
   const device = { id: '79530338915136', code: 'SNSW-102P16EU', gen: 'G2' };
 
   it('reads a Gen1 status with the device object, the stated generation and model', () => {
@@ -63,7 +63,7 @@ describe('frames of an account’s real-time events socket', () => {
     });
   });
 
-  it('reads a BLU TRV in the status of its Gen3 gateway, under the gateway’s id', () => {
+  it("reads a BLU TRV in the status of its Gen3 gateway, under the gateway's id", () => {
     const event = rteEventOf('rte-gen3-blu-gateway-trv-status');
 
     expect(event.device).toEqual({
