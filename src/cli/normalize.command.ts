@@ -13,6 +13,7 @@ import { readResponse, type ShellyResponse } from '../shelly';
 interface NormalizeOptions {
   host: string;
   api: ShellyApi;
+  account?: string;
   raw: boolean;
 }
 
@@ -29,8 +30,17 @@ export function registerNormalizeCommand(program: Command): void {
         .choices(['integrator', 'rte'])
         .default('integrator'),
     )
+    .addOption(
+      new Option(
+        '--account <id>',
+        'Shelly user id of the linked account whose RTE socket read the frames',
+      ).implies({ api: 'rte' }),
+    )
     .option('--raw', 'include the raw status object in status events', false)
-    .action(async (options: NormalizeOptions) => {
+    .action(async (options: NormalizeOptions, command: Command) => {
+      if (options.account !== undefined && options.api !== 'rte') {
+        command.error("error: --account names an RTE socket's account; it needs --api rte");
+      }
       await normalizeLines(process.stdin, process.stdout, options);
     });
 }
@@ -94,6 +104,7 @@ function answer(line: string, options: NormalizeOptions): string {
     normalizeParsedFrame(parsed, {
       host: options.host,
       api: options.api,
+      account: options.account,
       receivedAt: new Date(),
       newEventId: randomUUID,
       includeRawStatus: options.raw,

@@ -6,6 +6,11 @@ export type ShellyApi = 'integrator' | 'rte';
 export interface EventSource {
   api: ShellyApi;
   host: string;
+  /**
+   * The linked account whose RTE socket read the frame: its Shelly user id, as the account's OAuth
+   * token states it (`user_id`). Absent on Integrator events.
+   */
+  account?: string;
   /** Set when the event comes from the cloud's answer to a resync's `DeviceVerify`, not a frame. */
   resync?: true;
 }

@@ -12,6 +12,12 @@ export interface RejectedFrame {
 /** Device ids are MAC addresses: 48 bits. */
 const maxDeviceNumber = 2 ** 48 - 1;
 
+/** The generations the cloud states (protocol 1.2). Another is refused rather than guessed at. */
+const knownGenerations: ReadonlySet<string> = new Set(['G1', 'G2', 'G3', 'G4', 'GBLE', 'V1']);
+
+/** Model codes are short identifiers (`SNSW-102P16EU`); a longer text would be copied into every event. */
+const maxModelCodeLength = 64;
+
 export interface StatedDevice {
   id: string;
   /**
@@ -35,8 +41,12 @@ export function readDevice(frame: JsonObject): StatedDevice | RejectedFrame {
   if (device !== undefined) {
     if (!isJsonObject(device)) return rejected('invalid_field', '"device" is not an object');
     rawId ??= device.id;
-    if (typeof device.gen === 'string') gen = device.gen;
-    if (typeof device.code === 'string') model = device.code;
+    const statedGen = readGeneration(device.gen);
+    if (isRejected(statedGen)) return statedGen;
+    const statedModel = readModelCode(device.code);
+    if (isRejected(statedModel)) return statedModel;
+    gen = statedGen;
+    model = statedModel;
   }
   if (rawId === undefined || rawId === null) {
     return rejected('missing_device_id', 'the frame has no "deviceId" or "device.id"');
@@ -45,6 +55,26 @@ export function readDevice(frame: JsonObject): StatedDevice | RejectedFrame {
   if (isRejected(id)) return id;
   const hex = typeof rawId === 'string' ? hexReading(rawId) : undefined;
   return { id, hexReading: hex === id ? undefined : hex, gen, model };
+}
+
+/** `device.gen` and `device.code` may be absent or null: the device is then read without them. */
+function readGeneration(gen: unknown): string | null | RejectedFrame {
+  if (gen === undefined || gen === null) return null;
+  if (typeof gen !== 'string') return rejected('invalid_field', '"device.gen" is not a string');
+  if (knownGenerations.has(gen)) return gen;
+  return rejected(
+    'unknown_generation',
+    `generation ${JSON.stringify(gen.slice(0, 16))} is none of ${[...knownGenerations].join(', ')}`,
+  );
+}
+
+function readModelCode(code: unknown): string | null | RejectedFrame {
+  if (code === undefined || code === null) return null;
+  if (typeof code === 'string' && code.length > 0 && code.length <= maxModelCodeLength) return code;
+  return rejected(
+    'invalid_field',
+    `"device.code" is not a model code of 1 to ${maxModelCodeLength} characters`,
+  );
 }
 
 /**

@@ -9,6 +9,10 @@ function nested(depth: number): string {
 const status = (inner: string) =>
   `{"event":"Shelly:StatusOnChange","deviceId":"224830197357980","status":${inner}}`;
 
+/** An RTE frame: the device named by `device: {id, code, gen}` (here with `fields` in place of those). */
+const rteOnline = (fields: string) => `{"event":"Shelly:Online","device":{${fields}},"online":1}`;
+const rteDevice = '"id":"79530338915136","code":"SNSW-102P16EU","gen":"G2"';
+
 const cases: [reason: string, frame: string][] = [
   ['not_json', 'not json'],
   ['not_json', '{"event":"Shelly:Online","deviceId":"12133370"'],
@@ -32,6 +36,20 @@ const cases: [reason: string, frame: string][] = [
   ['number_out_of_range', status('{"switch:0":{"apower":1e400}}')],
   ['number_out_of_range', status('{"em:0":{"a_voltage":[1,-1e400]}}')],
   ['number_out_of_range', status('{}').replace('"224830197357980"', '281474976710656')],
+  ['invalid_field', '{"event":"Shelly:Online","device":"79530338915136","online":1}'],
+  ['invalid_field', '{"event":"Shelly:Online","device":["79530338915136"],"online":1}'],
+  ['invalid_field', rteOnline(rteDevice.replace('"G2"', '2'))],
+  ['invalid_field', rteOnline(rteDevice.replace('"SNSW-102P16EU"', '102'))],
+  ['invalid_field', rteOnline(rteDevice.replace('"SNSW-102P16EU"', '""'))],
+  ['invalid_field', rteOnline(rteDevice.replace('SNSW-102P16EU', 'S'.repeat(65)))],
+  ['invalid_field', `{"event":"Shelly:StatusOnChange","device":{${rteDevice}}}`],
+  ['invalid_field', rteOnline(rteDevice).replace('"online":1', '"online":"yes"')],
+  ['missing_device_id', rteOnline('"code":"SNSW-102P16EU","gen":"G2"')],
+  ['missing_device_id', rteOnline(rteDevice.replace('"79530338915136"', 'null'))],
+  ['invalid_device_id', rteOnline(rteDevice.replace('79530338915136', 'plug-kitchen'))],
+  ['number_out_of_range', rteOnline(rteDevice.replace('"79530338915136"', '281474976710656'))],
+  ['unknown_generation', rteOnline(rteDevice.replace('"G2"', '"G9"'))],
+  ['unknown_generation', rteOnline(rteDevice.replace('"G2"', '"g2"'))],
   [
     'too_deeply_nested',
     `{"event":"Shelly:Settings","deviceId":"12133370","settings":${nested(80)}}`,
@@ -78,6 +96,20 @@ describe('frames that go to the dead-letter topic', () => {
 
   it('accepts the deepest nesting allowed', () => {
     const frame = `{"event":"Shelly:Settings","deviceId":"12133370","settings":${nested(62)}}`;
+
+    expect(normalizeFrame(frame, testContext())).toMatchObject({ kind: 'events' });
+  });
+
+  it('names the generation it does not know and the ones it does', () => {
+    expect(normalizeFrame(rteOnline(rteDevice.replace('"G2"', '"G9"')), testContext())).toEqual({
+      kind: 'rejected',
+      reason: 'unknown_generation',
+      detail: 'generation "G9" is none of G1, G2, G3, G4, GBLE, V1',
+    });
+  });
+
+  it('accepts a model code of 64 characters, the longest it takes', () => {
+    const frame = rteOnline(rteDevice.replace('SNSW-102P16EU', 'S'.repeat(64)));
 
     expect(normalizeFrame(frame, testContext())).toMatchObject({ kind: 'events' });
   });

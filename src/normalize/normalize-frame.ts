@@ -23,6 +23,8 @@ import { measureStatus } from './status-measurements';
 export interface FrameContext {
   host: string;
   api: ShellyApi;
+  /** The linked account of an RTE socket (`EventSource.account`); absent for Integrator sessions. */
+  account?: string;
   receivedAt: Date;
   newEventId: () => string;
   includeRawStatus: boolean;
@@ -154,7 +156,10 @@ function withEnvelope<Event extends DeviceEvent>(
     id: context.newEventId(),
     time: context.receivedAt.toISOString(),
     partner: null,
-    source: { api: context.api, host: context.host },
+    source:
+      context.account === undefined
+        ? { api: context.api, host: context.host }
+        : { api: context.api, host: context.host, account: context.account },
     device: { id: device.id, gen: device.gen, model: device.model, owner: null },
   };
   return Object.assign(envelope, body) as Event;

@@ -14,7 +14,8 @@ export const rejectReasons = [
   /**
    * A field the event needs is absent or of the wrong type: `event` not a string, `status`,
    * `settings`, `device` or `data` not an object, `online` not 0/1/boolean, `trid` not a number or
-   * string, `isok` not a boolean, `result` not a string.
+   * string, `isok` not a boolean, `result` not a string, `device.gen` not a string, `device.code`
+   * not a string of 1 to 64 characters.
    */
   'invalid_field',
   /** Neither `deviceId` nor `device.id` is present where the event needs a device. */
@@ -23,6 +24,8 @@ export const rejectReasons = [
   'invalid_device_id',
   /** A number in the frame is not finite in a double (`1e400`), or a device id is beyond 2^48. */
   'number_out_of_range',
+  /** `device.gen` names a generation the service does not know (G1, G2, G3, G4, GBLE, V1 it does). */
+  'unknown_generation',
 ] as const;
 
 export type RejectReason = (typeof rejectReasons)[number];

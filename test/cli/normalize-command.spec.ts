@@ -128,6 +128,28 @@ describe('normalize command', () => {
     });
   });
 
+  it('names the linked account with --account, which implies --api rte', () => {
+    const { answers } = runNormalize(frameText('rte-gen2-plus-2pm-switch-status'), [
+      '--host',
+      'shelly-43-eu.shelly.cloud',
+      '--account',
+      '6550',
+    ]);
+
+    expect(answers[0].events[0].source).toEqual({
+      api: 'rte',
+      host: 'shelly-43-eu.shelly.cloud',
+      account: '6550',
+    });
+  });
+
+  it('refuses --account with --api integrator', () => {
+    const run = runNormalize(online, ['--api', 'integrator', '--account', '6550']);
+
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('--account');
+  });
+
   it('leaves the raw status out without --raw', () => {
     const { answers } = runNormalize(frameText('gen2-switch-status'));
 

@@ -239,7 +239,10 @@ function simulatorFrames(device: SimulatedDevice): { frame: string; context: Fra
   return [
     { frame: full, context: contextFor(host) },
     { frame: full, context: contextFor(host, { includeRawStatus: true }) },
-    { frame: rte, context: contextFor(host, { api: 'rte', includeRawStatus: true }) },
+    {
+      frame: rte,
+      context: contextFor(host, { api: 'rte', account: '6550', includeRawStatus: true }),
+    },
     { frame: partial, context: contextFor(host, { receivedAt: new Date(later) }) },
     { frame: onlineFrame(identity.deviceId, false), context: contextFor(host) },
     { frame: onlineFrame(identity.deviceId, true), context: contextFor(host) },
@@ -382,6 +385,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
       `{"event":"Shelly:StatusOnChange","deviceId":"${id}","status":${'['.repeat(80)}${']'.repeat(80)}}`,
       '{"event":"Shelly:Online","deviceId":"not-an-id","online":1}',
       `{"event":"Shelly:StatusOnChange","deviceId":"${id}","status":{"switch:0":{"apower":1e400}}}`,
+      `{"event":"Shelly:Online","device":{"id":"${id}","code":"SNSW-001P16EU","gen":"G9"},"online":1}`,
     ];
     const letters = frames.map((frame) => deadLetterOf(frame, host));
     expect(new Set(letters.map((letter) => letter.value.reason))).toEqual(new Set(rejectReasons));
@@ -548,6 +552,10 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     ]);
     expect(check({ ...event, extra: 1 })).toEqual([
       'payload: must NOT have additional properties "extra"',
+    ]);
+    const source = event.source as Json;
+    expect(check({ ...event, source: { ...source, account: 'acct-6550' } })).toEqual([
+      'payload/source/account: must match pattern "^[0-9]{1,20}$"',
     ]);
     expect(check(event, { 'content-type': 'text/plain' })).toEqual([
       'headers/content-type: must be equal to constant "application/json"',
