@@ -15,7 +15,8 @@ export interface AccountsReady {
 
 /**
  * Whether accounts can be linked: that needs an OAuth client id, a public URL for the redirect
- * URI and a token key. The service starts without them; linking then answers 503.
+ * URI and a token key (the configuration requires the other two once the client id is set). The
+ * service starts without them; linking then answers 503.
  */
 @Injectable()
 export class AccountsSetup {

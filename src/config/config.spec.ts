@@ -180,6 +180,7 @@ describe('configuration', () => {
     const config = loadConfig({
       ...complete,
       SHELLY_OAUTH_CLIENT_ID: 'acme-client',
+      CONSENT_CALLBACK_BASE_URL: 'https://ingest.example.com',
       ACCOUNT_TOKEN_KEYS: `k2:${second.toString('base64')}, k1:${first.toString('base64')}`,
     });
     expect(config.accounts.clientId).toBe('acme-client');
@@ -191,6 +192,13 @@ describe('configuration', () => {
       expect.arrayContaining([first.toString('base64'), second.toString('base64')]),
     );
     expect(loadConfig(complete).accounts).toMatchObject({ clientId: null, tokenKeys: [] });
+  });
+
+  it('stops the start when an OAuth client id is set without token keys or a public URL, naming each', () => {
+    expect(problemsOf({ ...complete, SHELLY_OAUTH_CLIENT_ID: 'acme-client' })).toEqual([
+      'ACCOUNT_TOKEN_KEYS is required when SHELLY_OAUTH_CLIENT_ID is set (linked accounts)',
+      'CONSENT_CALLBACK_BASE_URL is required when SHELLY_OAUTH_CLIENT_ID is set (linked accounts)',
+    ]);
   });
 
   it('refuses account token keys of the wrong length, malformed or with a repeated id, without showing them', () => {

@@ -199,6 +199,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   }
   const cleartext = cleartextShellyUrls(v);
   if (cleartext.length > 0) throw new ConfigError(cleartext);
+  const accounts = missingForAccounts(v);
+  if (accounts.length > 0) throw new ConfigError(accounts);
   return {
     env: v.NODE_ENV,
     http: {
@@ -334,6 +336,23 @@ function cleartextShellyUrls(
       ([name, scheme]) =>
         `${name}: expected a ${scheme} URL with NODE_ENV=production (got "${v[name]}"); set SHELLY_ALLOW_INSECURE=true to allow it`,
     );
+}
+
+/**
+ * Linking accounts is off without an OAuth client id; with one, it needs the rest, so that a
+ * half-done setup stops the start instead of answering 503 later.
+ */
+function missingForAccounts(
+  v: Pick<Env, 'SHELLY_OAUTH_CLIENT_ID' | 'ACCOUNT_TOKEN_KEYS' | 'CONSENT_CALLBACK_BASE_URL'>,
+): string[] {
+  if (!v.SHELLY_OAUTH_CLIENT_ID) return [];
+  const needed = [
+    ['ACCOUNT_TOKEN_KEYS', v.ACCOUNT_TOKEN_KEYS.length > 0],
+    ['CONSENT_CALLBACK_BASE_URL', v.CONSENT_CALLBACK_BASE_URL !== ''],
+  ] as const;
+  return needed
+    .filter(([, present]) => !present)
+    .map(([name]) => `${name} is required when SHELLY_OAUTH_CLIENT_ID is set (linked accounts)`);
 }
 
 export function logConfigFrom(v: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): LogConfig {

@@ -450,7 +450,7 @@ export const variables = {
     group: 'Linked accounts',
     schema: z.string().trim(),
     default: '',
-    doc: 'The OAuth `client_id` Shelly issued for linking accounts. Empty: accounts cannot be linked, and `POST /v1/accounts/links` and the redirect answer 503 `accounts_not_configured` (see docs/accounts.md).',
+    doc: 'The OAuth `client_id` Shelly issued for linking accounts; set, it requires `ACCOUNT_TOKEN_KEYS` and `CONSENT_CALLBACK_BASE_URL`. Empty: accounts cannot be linked, and `POST /v1/accounts/links` and the redirect answer 503 `accounts_not_configured` (see docs/accounts.md).',
   }),
   SHELLY_OAUTH_LOGIN_URL: variable({
     group: 'Linked accounts',
@@ -469,7 +469,7 @@ export const variables = {
     schema: tokenKeyList,
     default: '',
     secret: true,
-    doc: 'Keys that encrypt the access tokens of linked accounts in the database (AES-256-GCM): comma-separated `keyId:base64` of 32 random bytes each (`openssl rand -base64 32`). The first encrypts; the others still decrypt, so a new key goes first and an old one stays until every token was renewed under the new one. Empty: accounts cannot be linked. Secret.',
+    doc: 'Keys that encrypt the access tokens of linked accounts in the database (AES-256-GCM): comma-separated `keyId:base64` of 32 random bytes each (`openssl rand -base64 32`). The first encrypts; the others still decrypt, so a new key goes first and an old one stays until every token was renewed under the new one. Secret.',
   }),
   ACCOUNT_RENEWAL_CHECK_MS: variable({
     group: 'Linked accounts',
