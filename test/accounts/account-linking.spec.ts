@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountsSetup } from '../../src/accounts/accounts-setup';
 import { LinkedAccounts } from '../../src/accounts/linked-accounts';
-import { LinkedAccountsStore } from '../../src/accounts/linked-accounts.store';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 import type { ApiKeyScope } from '../../src/partners/api-key';
 import { PartnerStore } from '../../src/partners/partner.store';
+import { RunningService, startService } from '../support/app';
 import { eventually } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
@@ -235,9 +235,6 @@ describe('linked Shelly accounts through OAuth', () => {
 
     const { signer } = rig.service.app.get(AccountsSetup);
     const expired = signer.issue('acme', 'read', new Date(Date.now() - 1));
-    await rig.service.app
-      .get(LinkedAccountsStore)
-      .addLinkState(expired.nonce, 'acme', new Date(Date.now() + 60_000));
     redirect.searchParams.set('state', expired.state);
     const late = await follow(redirect.toString());
     expect([late.status, late.body.code]).toEqual([400, 'account_link_expired']);
@@ -263,9 +260,22 @@ describe('linked Shelly accounts through OAuth', () => {
     expect(recorder.paths.some((path) => path.includes('attacker'))).toBe(false);
   });
 
-  it('needs a key with control to link with control', async () => {
-    const answer = await call('POST', '/v1/accounts/links', keys.acmeRead, { scope: 'control' });
-    expect([answer.status, answer.body.code]).toEqual([403, 'api_key_scope_missing']);
+  it('needs a key with control to link with control, and admin keys to name the partner', async () => {
+    const readOnly = await call('POST', '/v1/accounts/links', keys.acmeRead, { scope: 'control' });
+    expect([readOnly.status, readOnly.body.code]).toEqual([403, 'api_key_scope_missing']);
+
+    const unnamed = await call('POST', '/v1/accounts/links', keys.admin, { scope: 'read' });
+    expect([unnamed.status, unnamed.body.code]).toEqual([400, 'invalid_body']);
+    const named = await call('POST', '/v1/accounts/links', keys.admin, {
+      scope: 'read',
+      partnerId: 'bright',
+    });
+    expect([named.status, named.body.partnerId]).toEqual([201, 'bright']);
+    const foreign = await call('POST', '/v1/accounts/links', keys.acmeRead, {
+      scope: 'read',
+      partnerId: 'bright',
+    });
+    expect([foreign.status, foreign.body.code]).toEqual([404, 'partner_not_found']);
   });
 
   it("shows a partner its own accounts only: another partner's is not found", async () => {
@@ -384,5 +394,36 @@ describe('linked Shelly accounts through OAuth', () => {
     const relinked = await link(keys.acmeControl, 'control', ALICE);
     expect(relinked.body.account).toMatchObject({ id: aliceAtAcme, status: 'active' });
     rig.sim.faults.refuseTokenRenewal(false);
+  });
+});
+
+describe('linked accounts without an OAuth client id', () => {
+  let service: RunningService;
+
+  beforeAll(async () => {
+    service = await startService();
+  });
+
+  afterAll(() => service?.stop());
+
+  it('starts, and answers links and redirects with 503 accounts_not_configured', async () => {
+    const key = (await service.app.get(ApiKeyStore).create('admin', ['admin'], { partnerId: null }))
+      .key;
+    const link = await fetch(`${service.url}/v1/accounts/links`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'read', partnerId: 'default' }),
+    });
+    const redirect = await fetch(`${service.url}/v1/accounts/oauth/callback?code=x&state=y`);
+    for (const answer of [link, redirect]) {
+      expect([answer.status, ((await answer.json()) as { code: string }).code]).toEqual([
+        503,
+        'accounts_not_configured',
+      ]);
+    }
+    const list = await fetch(`${service.url}/v1/accounts`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(await list.json()).toEqual({ accounts: [] });
   });
 });
