@@ -7,6 +7,7 @@ import { ApiKeyStore } from '../../src/partners/api-key.store';
 import type { ApiKeyScope } from '../../src/partners/api-key';
 import { PartnerStore } from '../../src/partners/partner.store';
 import { RunningService, startService } from '../support/app';
+import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
 import { eventually } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
@@ -96,15 +97,15 @@ describe('linked Shelly accounts through OAuth', () => {
     const partners = rig.service.app.get(PartnerStore);
     await partners.create('acme', 'Acme Energy');
     await partners.create('bright', 'BrightBuild');
-    const issue = async (partnerId: string, scope: ApiKeyScope) =>
+    const issue = async (partnerId: string, scopes: ApiKeyScope[]) =>
       (
         await rig.service.app
           .get(ApiKeyStore)
-          .create(`${partnerId} ${scope}`, [scope], { partnerId })
+          .create(`${partnerId} ${scopes.join(',')}`, scopes, { partnerId })
       ).key;
-    keys.acmeControl = await issue('acme', 'control');
-    keys.acmeRead = await issue('acme', 'read');
-    keys.brightControl = await issue('bright', 'control');
+    keys.acmeControl = await issue('acme', ['read', 'control']);
+    keys.acmeRead = await issue('acme', ['read']);
+    keys.brightControl = await issue('bright', ['read', 'control']);
     keys.admin = (
       await rig.service.app.get(ApiKeyStore).create('admin', ['admin'], { partnerId: null })
     ).key;
@@ -373,6 +374,15 @@ describe('linked Shelly accounts through OAuth', () => {
     expect(
       messages.find((message) => message.headers.ce_type === 'account.relink_required.v1')?.value,
     ).toMatchObject({ reason: 'renewal_refused', account: { status: 'relink_required' } });
+    const accountEvents = messages.filter((message) =>
+      message.headers.ce_type?.startsWith('account.'),
+    );
+    expect(new Set(accountEvents.map((message) => message.headers.ce_type))).toEqual(
+      new Set(['account.linked.v1', 'account.unlinked.v1', 'account.relink_required.v1']),
+    );
+    expect(
+      accountEvents.map((message) => validateAgainstAsyncApi(rig.topics.consent, message)),
+    ).toEqual(accountEvents.map(() => []));
     expect(
       await metricValue(
         rig.service.managementUrl,
