@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import {
   ApiBody,
   ApiCreatedResponse,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -90,22 +89,25 @@ export class AccountsController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
   @ApiOperation({
     operationId: 'unlinkAccount',
     summary: 'Unlink an account',
     description:
-      'Deletes the account and its access token and announces `account.unlinked.v1` on the ' +
-      'consent topic. Shelly keeps its own record of the access the user allowed.',
+      'Deletes the account and its access token, announces `account.unlinked.v1` on the ' +
+      'consent topic and answers the account as it was. Shelly keeps its own record of the ' +
+      'access the user allowed.',
   })
   @ApiParam(accountIdParam)
-  @ApiNoContentResponse({ description: 'Unlinked.' })
+  @ApiOkResponse({ description: 'The account unlinked.', schema: schemaRef('LinkedAccount') })
   @ApiErrors({}, 'account_not_found')
-  async unlink(@Param('id') id: string, @Req() request: AuthenticatedRequest): Promise<void> {
+  async unlink(
+    @Param('id') id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<LinkedAccount> {
     const key = request.apiKey!;
     const account = await this.visible(id, key);
     requireScopeFor(key, account.scope);
-    await this.linking.unlink(account.id, key.partnerId);
+    return this.linking.unlink(account.id, key.partnerId);
   }
 
   private async visible(id: string, key: AuthenticatedKey): Promise<LinkedAccount> {

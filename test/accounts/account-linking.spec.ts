@@ -325,7 +325,7 @@ describe('linked Shelly accounts through OAuth', () => {
 
     const answer = await call('DELETE', `/v1/accounts/${id}`, keys.brightControl);
 
-    expect(answer.status).toBe(204);
+    expect([answer.status, answer.body.id]).toEqual([200, id]);
     const { rows } = await sql(
       rig.service.databaseUrl,
       'SELECT 1 FROM linked_account WHERE id = $1',
