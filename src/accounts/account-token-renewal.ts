@@ -11,6 +11,7 @@ import { ShellyOAuthClient } from './shelly-oauth.client';
 
 /** How long a claimed renewal is this replica's: a failed one is tried again after it. */
 const CLAIM_MS = 60_000;
+/** Renewed side by side, each a request to the account's own home server. */
 const CLAIMS_PER_PASS = 50;
 
 /**
@@ -55,15 +56,17 @@ export class AccountTokenRenewal implements OnModuleInit, OnModuleDestroy {
   async pass(now = new Date()): Promise<void> {
     try {
       const claims = await this.store.claimRenewals(now, CLAIM_MS, CLAIMS_PER_PASS);
-      for (const claim of claims) {
-        await this.renew(claim, now).catch((error: unknown) => {
-          this.metrics.accountTokenRenewals.inc({ outcome: 'failed' });
-          this.log.warn(
-            { err: error, accountId: claim.account.id },
-            'account token renewal failed; trying again later',
-          );
-        });
-      }
+      await Promise.all(
+        claims.map((claim) =>
+          this.renew(claim, now).catch((error: unknown) => {
+            this.metrics.accountTokenRenewals.inc({ outcome: 'failed' });
+            this.log.warn(
+              { err: error, accountId: claim.account.id },
+              'account token renewal failed; trying again later',
+            );
+          }),
+        ),
+      );
       await this.store.purgeLinkStates(now);
       const counts = await this.store.countByStatus();
       for (const [status, count] of Object.entries(counts)) {

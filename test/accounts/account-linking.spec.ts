@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import { AccountsSetup } from '../../src/accounts/accounts-setup';
 import { LinkedAccounts } from '../../src/accounts/linked-accounts';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
@@ -18,7 +19,7 @@ import { sql } from '../support/sql';
 const { kafkaBrokers } = requireServices();
 const HOST = 'shelly-103-eu.shelly.cloud';
 const CLIENT_ID = 'acme-ingest';
-const TOKEN_LIFETIME_S = 4;
+const TOKEN_LIFETIME_S = 6;
 const [ALICE, BOB, CAROL] = [6550, 6551, 6552];
 
 interface Answer {
@@ -28,29 +29,41 @@ interface Answer {
 }
 
 /**
- * Stands between the service and the simulator's hosts, recording every request path, so a test
- * can tell which hosts the service sent a code or token to.
+ * Stands between the service and the simulator's hosts, recording every request path and body, so
+ * a test can tell which hosts the service sent a code or token to, and what it asked.
  */
 async function startRecorder(): Promise<{
   url: string;
   paths: string[];
+  forms: URLSearchParams[];
   target: string;
   stop(): Promise<void>;
 }> {
-  const recorder = { url: '', paths: [] as string[], target: '', stop: () => Promise.resolve() };
+  const recorder = {
+    url: '',
+    paths: [] as string[],
+    forms: [] as URLSearchParams[],
+    target: '',
+    stop: () => Promise.resolve(),
+  };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       recorder.paths.push(request.url ?? '');
-      void fetch(`${recorder.target}${request.url}`, {
-        method: request.method,
-        headers: { 'content-type': request.headers['content-type'] ?? 'text/plain' },
-        body: request.method === 'GET' ? undefined : Buffer.concat(chunks),
-      }).then(async (answer) => {
-        response.writeHead(answer.status, { 'content-type': 'application/json' });
-        response.end(await answer.text());
-      });
+      recorder.forms.push(new URLSearchParams(Buffer.concat(chunks).toString()));
+      void setTimeout(recorder.delayMs)
+        .then(() =>
+          fetch(`${recorder.target}${request.url}`, {
+            method: request.method,
+            headers: { 'content-type': request.headers['content-type'] ?? 'text/plain' },
+            body: request.method === 'GET' ? undefined : Buffer.concat(chunks),
+          }),
+        )
+        .then(async (answer) => {
+          response.writeHead(answer.status, { 'content-type': 'application/json' });
+          response.end(await answer.text());
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -69,7 +82,6 @@ describe('linked Shelly accounts through OAuth', () => {
   let rig: IngestRig;
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
   const keys = {} as Record<'acmeControl' | 'acmeRead' | 'brightControl' | 'admin', string>;
-  let aliceAtAcme: string;
 
   beforeAll(async () => {
     recorder = await startRecorder();
@@ -184,7 +196,6 @@ describe('linked Shelly accounts through OAuth', () => {
     });
     expect(answer.text).not.toContain('eyJ');
     const id = (answer.body.account as { id: string }).id;
-    aliceAtAcme = id;
     const token = await rig.service.app.get(LinkedAccounts).accessToken(id);
     expect(JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString())).toMatchObject({
       user_id: String(ALICE),
@@ -344,6 +355,46 @@ describe('linked Shelly accounts through OAuth', () => {
     ).toEqual(['account.linked.v1', 'account.unlinked.v1']);
   });
 
+  it('renews each token on one replica only, with two replicas running their passes', async () => {
+    // Tokens of one Shelly user issued in the same second are alike, so each account here is
+    // another user's: a token renewed twice then means two replicas claimed the same renewal.
+    const listed = await call('GET', '/v1/accounts', keys.admin);
+    for (const { id } of listed.body.accounts as { id: string }[]) {
+      expect((await call('DELETE', `/v1/accounts/${id}`, keys.admin)).status).toBe(200);
+    }
+    const users = [ALICE, BOB, CAROL];
+    for (const user of users) expect((await link(keys.acmeControl, 'read', user)).status).toBe(200);
+    const replica = await rig.startReplica();
+    // Renewals that take longer than a pass interval: the other replica's passes run meanwhile.
+    recorder.delayMs = 300;
+    try {
+      const renewals = () =>
+        recorder.forms
+          .filter((form) => form.get('grant_type') === 'refresh_token')
+          .map((form) => form.get('refresh_token'));
+      const before = renewals().length;
+
+      await eventually(
+        () => expect(renewals().length - before).toBeGreaterThanOrEqual(2 * users.length),
+        30_000,
+      );
+
+      const renewed = renewals().slice(before);
+      expect(new Set(renewed).size).toBe(renewed.length);
+      expect(await rig.service.app.get(LinkedAccounts).active()).toHaveLength(users.length);
+      expect(
+        await metricValue(
+          replica.managementUrl,
+          'shelly_ingest_account_token_renewals_total',
+          'outcome="renewed"',
+        ),
+      ).toBeGreaterThan(0);
+    } finally {
+      recorder.delayMs = 0;
+      await replica.stop();
+    }
+  });
+
   it('marks every account relink_required when Shelly refuses to renew, with an event and a metric', async () => {
     const active = await rig.service.app.get(LinkedAccounts).active();
     expect(active.length).toBeGreaterThan(0);
@@ -363,13 +414,18 @@ describe('linked Shelly accounts through OAuth', () => {
       const shown = await call('GET', `/v1/accounts/${account.id}`, keys.admin);
       expect(shown.body).toMatchObject({ status: 'relink_required', tokenExpiresAt: null });
     }
-    const messages = await readTopic(kafkaBrokers, rig.topics.consent, (read) =>
-      active.every((account) =>
-        read.some(
-          (message) =>
-            message.key === account.id && message.headers.ce_type === 'account.relink_required.v1',
+    const messages = await readTopic(
+      kafkaBrokers,
+      rig.topics.consent,
+      (read) =>
+        read.some((message) => message.headers.ce_type === 'account.unlinked.v1') &&
+        active.every((account) =>
+          read.some(
+            (message) =>
+              message.key === account.id &&
+              message.headers.ce_type === 'account.relink_required.v1',
+          ),
         ),
-      ),
     );
     expect(
       messages.find((message) => message.headers.ce_type === 'account.relink_required.v1')?.value,
@@ -402,7 +458,10 @@ describe('linked Shelly accounts through OAuth', () => {
 
     // A fresh code's first exchange still works: the user links again, and the account is active.
     const relinked = await link(keys.acmeControl, 'control', ALICE);
-    expect(relinked.body.account).toMatchObject({ id: aliceAtAcme, status: 'active' });
+    const alice = active.find(
+      (account) => account.shellyUserId === ALICE && account.partnerId === 'acme',
+    );
+    expect(relinked.body.account).toMatchObject({ id: alice?.id, status: 'active' });
     rig.sim.faults.refuseTokenRenewal(false);
   });
 });
