@@ -37,6 +37,8 @@ async function startRecorder(): Promise<{
   paths: string[];
   forms: URLSearchParams[];
   target: string;
+  /** How long each answer is held back. */
+  delayMs: number;
   stop(): Promise<void>;
 }> {
   const recorder = {
@@ -44,6 +46,7 @@ async function startRecorder(): Promise<{
     paths: [] as string[],
     forms: [] as URLSearchParams[],
     target: '',
+    delayMs: 0,
     stop: () => Promise.resolve(),
   };
   const server: Server = createServer((request, response) => {
