@@ -54,8 +54,9 @@ export class AccountLinking {
     this.log = logger.child({ component: 'account-linking' });
   }
 
-  async createLink(partnerId: string, scope: AccountScope, now = new Date()): Promise<AccountLink> {
+  async createLink(partnerId: string, scope: AccountScope): Promise<AccountLink> {
     const { clientId, redirectUri } = this.setup.require();
+    const now = new Date();
     const expiresAt = new Date(now.getTime() + LINK_TTL_MS);
     const { state, nonce } = this.setup.signer.issue(partnerId, scope, expiresAt);
     await this.store.addLinkState(nonce, partnerId, expiresAt);
@@ -72,8 +73,9 @@ export class AccountLinking {
    * The state is checked and used up before the code is believed; the code goes only to a Shelly
    * host (see `readCode`). A used state cannot be used again, even when the exchange then fails.
    */
-  async completeLink(query: RedirectQuery, now = new Date()): Promise<LinkedAccount> {
+  async completeLink(query: RedirectQuery): Promise<LinkedAccount> {
     const { cipher } = this.setup.require();
+    const now = new Date();
     if (typeof query.state !== 'string') {
       throw new DomainError('account_link_invalid', 'the redirect carries no state');
     }
@@ -121,8 +123,8 @@ export class AccountLinking {
   }
 
   /** Unlinks the account: its token is deleted with it. `partnerId` null: any partner's (admin). */
-  async unlink(id: string, partnerId: string | null, now = new Date()): Promise<LinkedAccount> {
-    const account = await this.store.unlink(id, partnerId, this.topics, now);
+  async unlink(id: string, partnerId: string | null): Promise<LinkedAccount> {
+    const account = await this.store.unlink(id, partnerId, this.topics, new Date());
     if (!account) throw notFound(id);
     this.relay.wake();
     this.log.info({ accountId: id, partnerId: account.partnerId }, 'Shelly account unlinked');

@@ -53,7 +53,8 @@ export class AccountTokenRenewal implements OnModuleInit, OnModuleDestroy {
     await this.running;
   }
 
-  async pass(now = new Date()): Promise<void> {
+  async pass(): Promise<void> {
+    const now = new Date();
     try {
       const claims = await this.store.claimRenewals(now, CLAIM_MS, CLAIMS_PER_PASS);
       await Promise.all(

@@ -51,7 +51,7 @@ export interface TokenWrite {
   renewAfter: Date;
 }
 
-export function newAccountId(): string {
+function newAccountId(): string {
   return `acc_${randomBytes(12).toString('base64url')}`;
 }
 
