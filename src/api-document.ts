@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { accountApiSchemas, AccountsModule } from './accounts';
 import { partnerApiSchemas, PartnersModule } from './partners';
 import { consentApiSchemas, ConsentCallbackModule, ConsentModule } from './consent';
 import { controlApiSchemas, ControlModule } from './control';
@@ -21,8 +22,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Shelly Integrator Ingest API')
     .setDescription(
-      'Consented Shelly devices and commands to them for partner systems, API keys and consents for ' +
-        'operators, and the consent callback for Shelly. Requests carry an API key as ' +
+      'Consented Shelly devices and commands to them for partner systems, Shelly accounts linked ' +
+        'through OAuth, API keys and consents for operators, and the consent callback for Shelly. Requests carry an API key as ' +
         '`Authorization: Bearer <key>` or `X-API-Key: <key>`. Every error is `{"code", "message"}` ' +
         'with a stable code.',
     )
@@ -37,13 +38,19 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    include: [ControlModule, PartnersModule, ConsentModule, ConsentCallbackModule],
+    include: [ControlModule, PartnersModule, ConsentModule, ConsentCallbackModule, AccountsModule],
   });
   document.components = {
     ...document.components,
     schemas: {
       ...document.components?.schemas,
-      ...openApiSchemas([errorApiSchemas, controlApiSchemas, partnerApiSchemas, consentApiSchemas]),
+      ...openApiSchemas([
+        errorApiSchemas,
+        controlApiSchemas,
+        partnerApiSchemas,
+        consentApiSchemas,
+        accountApiSchemas,
+      ]),
     },
   };
   return document;

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, OnModuleDestroy } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, RouterModule } from '@nestjs/core';
 import { Logger } from 'pino';
+import { AccountsModule } from './accounts';
 import { PartnersModule } from './partners';
 import { HealthIndicator, HttpErrorFilter } from './common';
 import { ShutdownGuard, ShutdownModule, ShutdownState } from './shutdown';
@@ -46,6 +47,7 @@ export class AppModule implements OnModuleDestroy {
         PartnersModule.forRoot({ imports: [LeasesModule] }),
         ConsentModule,
         ConsentCallbackModule,
+        AccountsModule,
         IngestModule,
         ShellyModule.forRoot({
           imports: [IngestModule, LeasesModule],

@@ -172,6 +172,56 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses a cleartext OAuth login page and account API in production, naming each', () => {
+    expect(
+      problemsOf({
+        ...complete,
+        SHELLY_OAUTH_LOGIN_URL: 'http://sim.local/oauth_login.html',
+        SHELLY_OAUTH_API_URL_TEMPLATE: 'http://sim.local/{host}',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^SHELLY_OAUTH_LOGIN_URL: expected a https:\/\/ URL /),
+      expect.stringMatching(/^SHELLY_OAUTH_API_URL_TEMPLATE: expected a https:\/\/ URL /),
+    ]);
+  });
+
+  it('reads the account token keys, the first one sealing, and leaves accounts off without them', () => {
+    const first = Buffer.alloc(32, 1);
+    const second = Buffer.alloc(32, 2);
+    const config = loadConfig({
+      ...complete,
+      SHELLY_OAUTH_CLIENT_ID: 'acme-client',
+      CONSENT_CALLBACK_BASE_URL: 'https://ingest.example.com',
+      ACCOUNT_TOKEN_KEYS: `k2:${second.toString('base64')}, k1:${first.toString('base64')}`,
+    });
+    expect(config.accounts.clientId).toBe('acme-client');
+    expect(config.accounts.tokenKeys).toEqual([
+      { id: 'k2', key: second },
+      { id: 'k1', key: first },
+    ]);
+    expect(config.secrets).toEqual(
+      expect.arrayContaining([first.toString('base64'), second.toString('base64')]),
+    );
+    expect(loadConfig(complete).accounts).toMatchObject({ clientId: null, tokenKeys: [] });
+  });
+
+  it('stops the start when an OAuth client id is set without token keys or a public URL, naming each', () => {
+    expect(problemsOf({ ...complete, SHELLY_OAUTH_CLIENT_ID: 'acme-client' })).toEqual([
+      'ACCOUNT_TOKEN_KEYS is required when SHELLY_OAUTH_CLIENT_ID is set (linked accounts)',
+      'CONSENT_CALLBACK_BASE_URL is required when SHELLY_OAUTH_CLIENT_ID is set (linked accounts)',
+    ]);
+  });
+
+  it('refuses account token keys of the wrong length, malformed or with a repeated id, without showing them', () => {
+    const short = Buffer.alloc(16, 1).toString('base64');
+    const good = Buffer.alloc(32, 1).toString('base64');
+    for (const keys of [`k1:${short}`, good, `k1:${good},k1:${good}`, 'k1:not base64!']) {
+      const problems = problemsOf({ ...complete, ACCOUNT_TOKEN_KEYS: keys });
+      expect(problems).toEqual([expect.stringMatching(/^ACCOUNT_TOKEN_KEYS: expected /)]);
+      expect(problems[0]).not.toContain(keys);
+    }
+  });
+
   it('requires SASL credentials when a SASL mechanism is chosen', () => {
     const problems = problemsOf({ ...complete, KAFKA_SASL_MECHANISM: 'scram-sha-512' });
     expect(problems[0]).toMatch(/KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required/);

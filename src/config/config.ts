@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { BackoffPolicy, RateLimit } from '../common';
 import { Topics, topicNames } from './topics';
+import type { NamedKey } from './value-types';
 import { Env, secretVariableNames, VariableName, variables } from './variables';
 
 export class ConfigError extends Error {
@@ -59,6 +60,7 @@ export interface AppConfig {
   consent: ConsentConfig;
   apiKeys: { pepper: string; failuresPerIp: RateLimit };
   control: ControlConfig;
+  accounts: AccountsConfig;
   events: EventsConfig;
   shutdownGraceMs: number;
   shutdownDrainMs: number;
@@ -121,6 +123,17 @@ export interface ControlConfig {
   perKey: RateLimit;
   perPartner: RateLimit;
   perDevice: RateLimit;
+}
+
+/** Shelly accounts linked through OAuth (see docs/accounts.md). */
+export interface AccountsConfig {
+  /** Null: accounts cannot be linked. */
+  clientId: string | null;
+  loginUrl: string;
+  apiUrlTemplate: string;
+  /** The first seals; empty: accounts cannot be linked. */
+  tokenKeys: NamedKey[];
+  renewalCheckMs: number;
 }
 
 export interface TracingConfig {
@@ -187,6 +200,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   }
   const cleartext = cleartextShellyUrls(v);
   if (cleartext.length > 0) throw new ConfigError(cleartext);
+  const accounts = missingForAccounts(v);
+  if (accounts.length > 0) throw new ConfigError(accounts);
   return {
     env: v.NODE_ENV,
     http: {
@@ -273,6 +288,13 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       perPartner: { ratePerSecond: v.CONTROL_RATE_PER_PARTNER, burst: v.CONTROL_BURST_PER_PARTNER },
       perDevice: { ratePerSecond: v.CONTROL_RATE_PER_DEVICE, burst: v.CONTROL_BURST_PER_DEVICE },
     },
+    accounts: {
+      clientId: v.SHELLY_OAUTH_CLIENT_ID || null,
+      loginUrl: v.SHELLY_OAUTH_LOGIN_URL,
+      apiUrlTemplate: v.SHELLY_OAUTH_API_URL_TEMPLATE,
+      tokenKeys: v.ACCOUNT_TOKEN_KEYS,
+      renewalCheckMs: v.ACCOUNT_RENEWAL_CHECK_MS,
+    },
     events: { sink: v.EVENT_SINK, file: v.EVENT_FILE },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
@@ -286,7 +308,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   };
 }
 
-/** In production the integrator token and its JWT travel only over TLS, unless explicitly allowed. */
+/**
+ * In production the integrator token and its JWT, and the OAuth codes and tokens of linked accounts,
+ * travel only over TLS, unless explicitly allowed.
+ */
 function cleartextShellyUrls(
   v: Pick<
     Env,
@@ -295,6 +320,8 @@ function cleartextShellyUrls(
     | 'SHELLY_TOKEN_URL'
     | 'SHELLY_WS_URL_TEMPLATE'
     | 'SHELLY_UNSUBSCRIBE_URL_TEMPLATE'
+    | 'SHELLY_OAUTH_LOGIN_URL'
+    | 'SHELLY_OAUTH_API_URL_TEMPLATE'
   >,
 ): string[] {
   if (v.NODE_ENV !== 'production' || v.SHELLY_ALLOW_INSECURE) return [];
@@ -302,6 +329,8 @@ function cleartextShellyUrls(
     ['SHELLY_TOKEN_URL', 'https://'],
     ['SHELLY_WS_URL_TEMPLATE', 'wss://'],
     ['SHELLY_UNSUBSCRIBE_URL_TEMPLATE', 'https://'],
+    ['SHELLY_OAUTH_LOGIN_URL', 'https://'],
+    ['SHELLY_OAUTH_API_URL_TEMPLATE', 'https://'],
   ] as const;
   return urls
     .filter(([name, scheme]) => !v[name].startsWith(scheme))
@@ -309,6 +338,23 @@ function cleartextShellyUrls(
       ([name, scheme]) =>
         `${name}: expected a ${scheme} URL with NODE_ENV=production (got "${v[name]}"); set SHELLY_ALLOW_INSECURE=true to allow it`,
     );
+}
+
+/**
+ * Linking accounts is off without an OAuth client id; with one, it needs the rest, so that a
+ * half-done setup stops the start instead of answering 503 later.
+ */
+function missingForAccounts(
+  v: Pick<Env, 'SHELLY_OAUTH_CLIENT_ID' | 'ACCOUNT_TOKEN_KEYS' | 'CONSENT_CALLBACK_BASE_URL'>,
+): string[] {
+  if (!v.SHELLY_OAUTH_CLIENT_ID) return [];
+  const needed = [
+    ['ACCOUNT_TOKEN_KEYS', v.ACCOUNT_TOKEN_KEYS.length > 0],
+    ['CONSENT_CALLBACK_BASE_URL', v.CONSENT_CALLBACK_BASE_URL !== ''],
+  ] as const;
+  return needed
+    .filter(([, present]) => !present)
+    .map(([name]) => `${name} is required when SHELLY_OAUTH_CLIENT_ID is set (linked accounts)`);
 }
 
 export function logConfigFrom(v: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): LogConfig {
@@ -339,7 +385,12 @@ export function databaseConfigFrom(
 /** The secret values present among `v`, plus the password inside the database URL. */
 export function secretValues(v: Partial<Env>): string[] {
   const found = secretVariableNames
-    .map((name) => v[name])
+    .flatMap((name) => {
+      const value = v[name];
+      return Array.isArray(value)
+        ? (value as NamedKey[]).map((named) => named.key.toString('base64'))
+        : [value];
+    })
     .filter((value): value is string => typeof value === 'string' && value.length > 0);
   if (v.DATABASE_URL) {
     const password = decodeURIComponent(new URL(v.DATABASE_URL).password);

@@ -18,3 +18,4 @@ export type {
 export { APP_CONFIG, ConfigModule, InjectConfig } from './config.module';
 export { isLatestStateTopic, partnerTopicNames } from './topics';
 export type { PartnerTopics, Topics } from './topics';
+export type { NamedKey } from './value-types';

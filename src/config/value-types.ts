@@ -126,3 +126,30 @@ export const rpcMethodList = z
       error: 'expected comma-separated RPC method names like Switch.Set',
     },
   );
+
+/** An encryption key of ACCOUNT_TOKEN_KEYS: its id, and 32 bytes of key. */
+export interface NamedKey {
+  id: string;
+  key: Buffer;
+}
+
+function parseNamedKey(entry: string): NamedKey | undefined {
+  const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(entry.trim());
+  const key = match ? Buffer.from(match[2], 'base64') : undefined;
+  return match && key?.length === 32 ? { id: match[1], key } : undefined;
+}
+
+/** Comma-separated `keyId:base64` AES-256 keys, distinct ids; empty for none. */
+export const tokenKeyList = z.string().transform((value, context) => {
+  const entries = value.split(',').filter((entry) => entry.trim() !== '');
+  const keys = entries.map(parseNamedKey);
+  if (keys.some((key) => key === undefined)) {
+    context.addIssue({
+      code: 'custom',
+      message: 'expected comma-separated keyId:base64 entries, each key 32 bytes',
+    });
+  } else if (new Set(keys.map((key) => key?.id)).size !== keys.length) {
+    context.addIssue({ code: 'custom', message: 'expected distinct key ids' });
+  }
+  return keys as NamedKey[];
+});

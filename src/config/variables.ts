@@ -14,6 +14,7 @@ import {
   rpcMethodList,
   socketUrlTemplate,
   hostUrlTemplate,
+  tokenKeyList,
 } from './value-types';
 
 /** The sub-headings of the README's configuration section, one per group of variables. */
@@ -26,6 +27,7 @@ export type VariableGroup =
   | 'Consent'
   | 'Ingest'
   | 'Control API'
+  | 'Linked accounts'
   | 'Shutdown'
   | 'Tracing';
 
@@ -261,7 +263,7 @@ export const variables = {
     group: 'Shelly cloud',
     schema: boolean,
     default: 'false',
-    doc: 'With `NODE_ENV=production` the service refuses to start with an `http://` `SHELLY_TOKEN_URL` or `SHELLY_UNSUBSCRIBE_URL_TEMPLATE` or a `ws://` `SHELLY_WS_URL_TEMPLATE`, which would send the integrator token in clear; `true` allows them (a simulator).',
+    doc: 'With `NODE_ENV=production` the service refuses to start with an `http://` `SHELLY_TOKEN_URL`, `SHELLY_UNSUBSCRIBE_URL_TEMPLATE`, `SHELLY_OAUTH_LOGIN_URL` or `SHELLY_OAUTH_API_URL_TEMPLATE` or a `ws://` `SHELLY_WS_URL_TEMPLATE`, which would send the integrator token or OAuth codes and tokens in clear; `true` allows them (a simulator).',
   }),
   SHELLY_TOKEN_RENEW_BEFORE_SECONDS: variable({
     group: 'Shelly cloud',
@@ -327,7 +329,7 @@ export const variables = {
     group: 'Consent',
     schema: optionalBaseUrl,
     default: '',
-    doc: "Public URL at which Shelly reaches this service, without the path (e.g. `https://ingest.example.com`); partners' consent links put their signed callback under it. Unset, `POST /v1/partners/{id}/consent-links` answers 503 `consent_links_unconfigured`.",
+    doc: "Public URL at which Shelly reaches this service, without the path (e.g. `https://ingest.example.com`); partners' consent links put their signed callback under it, and account links their redirect URI (`/v1/accounts/oauth/callback`). Unset, `POST /v1/partners/{id}/consent-links` answers 503 `consent_links_unconfigured`, and account links 503 `accounts_not_configured`.",
   }),
   SHELLY_CONSENT_PUBLIC_KEY: variable({
     group: 'Consent',
@@ -449,6 +451,37 @@ export const variables = {
     schema: integer(1, 1000000),
     default: '20',
     doc: 'Failed API key authentications one client IP may make at once before `AUTH_FAILURE_RATE_PER_IP` applies.',
+  }),
+  SHELLY_OAUTH_CLIENT_ID: variable({
+    group: 'Linked accounts',
+    schema: z.string().trim(),
+    default: '',
+    doc: 'The OAuth `client_id` Shelly issued for linking accounts; set, it requires `ACCOUNT_TOKEN_KEYS` and `CONSENT_CALLBACK_BASE_URL`. Empty: accounts cannot be linked, and `POST /v1/accounts/links` and the redirect answer 503 `accounts_not_configured` (see docs/accounts.md).',
+  }),
+  SHELLY_OAUTH_LOGIN_URL: variable({
+    group: 'Linked accounts',
+    schema: httpUrl,
+    default: 'https://my.shelly.cloud/oauth_login.html',
+    doc: "Shelly's OAuth login page, where a link sends the user; the simulator's `/oauth_login.html` for a trial.",
+  }),
+  SHELLY_OAUTH_API_URL_TEMPLATE: variable({
+    group: 'Linked accounts',
+    schema: hostUrlTemplate,
+    default: 'https://{host}',
+    doc: "Base URL of an account's home server, the host of the code's `user_api_url` filled in for `{host}`; its `/oauth/auth` exchanges codes and renews tokens. The simulator's `http://127.0.0.1:<port>/{host}` for a trial.",
+  }),
+  ACCOUNT_TOKEN_KEYS: variable({
+    group: 'Linked accounts',
+    schema: tokenKeyList,
+    default: '',
+    secret: true,
+    doc: 'Keys that encrypt the access tokens of linked accounts in the database (AES-256-GCM): comma-separated `keyId:base64` of 32 random bytes each (`openssl rand -base64 32`). The first encrypts; the others still decrypt, so a new key goes first and an old one stays until every token was renewed under the new one. Secret.',
+  }),
+  ACCOUNT_RENEWAL_CHECK_MS: variable({
+    group: 'Linked accounts',
+    schema: integer(100, 600_000),
+    default: '30000',
+    doc: 'How often each replica looks for access tokens due for renewal (at 75-85 % of their life) and renews them; one replica renews each account.',
   }),
   SHUTDOWN_DRAIN_MS: variable({
     group: 'Shutdown',

@@ -217,6 +217,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly accounts = new Gauge({
+    name: `${prefix}accounts`,
+    help: 'Linked Shelly accounts, by status (active, relink_required), as of the last renewal pass.',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly accountTokenRenewals = new Counter({
+    name: `${prefix}account_token_renewals_total`,
+    help: 'Access token renewals of linked accounts, by outcome: renewed, refused (the account needs a relink) or failed (retried).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly unauthenticatedRequests = new Counter({
     name: `${prefix}unauthenticated_requests_total`,
     help: 'Requests refused for their API key before anything was written, by reason.',

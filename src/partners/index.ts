@@ -1,5 +1,5 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
-export { apiKeyScopes } from './api-key';
+export { apiKeyScopes, grants } from './api-key';
 export type { ApiKeyScope } from './api-key';
 export { Public, RequireScope } from './api-key.guard';
 export type { AuthenticatedRequest } from './api-key.guard';

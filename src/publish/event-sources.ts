@@ -11,6 +11,8 @@ export const eventSources = {
   controlApi: 'urn:shelly-ingest:control-api',
   /** Parked records: envelopes the service makes of records Kafka refused for good. */
   parking: 'urn:shelly-ingest:parking',
+  /** Linked Shelly accounts: linked, unlinked, or needing a relink after a refused renewal. */
+  accounts: 'urn:shelly-ingest:accounts',
   /** Latest-state records and their tombstones, made from what the service learned of a device. */
   latestState: 'urn:shelly-ingest:latest-state',
 } as const;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LATEST_STATE_TYPE } from '../../src/latest-state/latest-state';
 import pino from 'pino';
 import { ConsentChange } from '../../src/consent/consent';
+import { AccountChange } from '../../src/accounts/linked-account';
 import { ConsentEvent } from '../../src/consent/consent-event';
 import { DeadLetter, deadLetter, deadLetterReasons } from '../../src/ingest/dead-letter';
 import { topicKeyFor } from '../../src/ingest/event-topics';
@@ -67,7 +68,7 @@ interface AsyncApiDocument {
       {
         examples?: {
           headers: Record<string, string>;
-          payload: Json & { source?: Json; record?: Json };
+          payload: Json & { source?: Json; record?: Json; account?: Json };
         }[];
       }
     >;
@@ -92,6 +93,11 @@ const consentEventTypes = Object.keys({
 } satisfies Record<ConsentChange, true>).map(
   (change) => `consent.${change}.v1`,
 ) as ConsentEvent['type'][];
+const accountEventTypes = Object.keys({
+  linked: true,
+  relink_required: true,
+  unlinked: true,
+} satisfies Record<AccountChange, true>).map((change) => `account.${change}.v1`);
 const deadLetterType: DeadLetter['type'] = 'dead-letter.v1';
 const parkedType: ParkedRecord['type'] = 'parked.v1';
 const DEAD_LETTER_MAX_BYTES = 64 * 1024;
@@ -294,6 +300,7 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
     const produced: Record<string, keyof Topics> = {
       ...Object.fromEntries(deviceEventTypes.map((type) => [type, topicKeyFor(type)])),
       ...Object.fromEntries(consentEventTypes.map((type) => [type, 'consent'])),
+      ...Object.fromEntries(accountEventTypes.map((type) => [type, 'consent'])),
       [deadLetterType]: 'deadLetter',
       [parkedType]: 'parked',
       [commandAuditType]: 'commandAudit',
@@ -357,7 +364,10 @@ describe('the AsyncAPI document (src/publish/asyncapi.yaml)', () => {
         for (const example of message.examples ?? []) {
           const device = example.payload.device as Json | undefined;
           const key = String(
-            device?.id ?? example.payload.source?.host ?? example.payload.record?.key,
+            device?.id ??
+              example.payload.source?.host ??
+              example.payload.record?.key ??
+              example.payload.account?.id,
           );
           expect(
             validateAgainstAsyncApi(channel, {

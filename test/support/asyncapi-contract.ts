@@ -58,7 +58,8 @@ export function asyncApiContract(): AsyncApiContract {
  *
  * The message is chosen by the `ce_type` header; then the headers, the JSON value and the key
  * are validated against that message, and the key must be the payload's device id (dead letters
- * without a device: a device id or the payload's host; parked records: the refused record's key),
+ * without a device: a device id or the payload's host; parked records: the refused record's key;
+ * account events: the account id),
  * `ce_subject` the key, `ce_type` the payload's `type`, `ce_id` its `id`, `ce_time` its `time`,
  * `ce_source` the session URN of its `source` (when it has one) and `partner-id` its `partner`
  * (absent when that is null or missing). On a partner's topic the payload's `partner` must be the
@@ -144,7 +145,12 @@ export function validateAgainstAsyncApi(channel: string, record: ContractRecord)
   }
   const device = isObject(body.device) ? body.device : undefined;
   const parked = isObject(body.record) ? body.record : undefined;
-  if (parked !== undefined) {
+  const account = isObject(body.account) ? body.account : undefined;
+  if (account !== undefined) {
+    if (key !== account.id) {
+      problems.push(`key: ${show(key)} is not the payload's account.id ${show(account.id)}`);
+    }
+  } else if (parked !== undefined) {
     if (key !== parked.key) {
       problems.push(`key: ${show(key)} is not the parked record's key ${show(parked.key)}`);
     }

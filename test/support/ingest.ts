@@ -37,6 +37,8 @@ export function simulatorEnv(sim: ShellySimulator): Record<string, string> {
     SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
     SHELLY_UNSUBSCRIBE_URL_TEMPLATE: sim.unsubscribeUrlTemplate,
     SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
+    SHELLY_OAUTH_LOGIN_URL: sim.loginUrl,
+    SHELLY_OAUTH_API_URL_TEMPLATE: sim.cloudUrlTemplate,
     SHELLY_PING_INTERVAL_MS: '1000',
     SHELLY_RECONNECT_MIN_MS: '50',
     SHELLY_RECONNECT_MAX_MS: '500',
