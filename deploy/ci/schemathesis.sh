@@ -106,6 +106,7 @@ wait_for "$sim/simulator/status" simulator
 
 # The simulator speaks http and ws, hence SHELLY_ALLOW_INSECURE under NODE_ENV=production. No rate
 # limits: every request comes from this one address, and the fuzzer fails authentication on purpose.
+# Account linking is configured, against the simulator's OAuth stand-in, so that it is fuzzed too.
 log "service on $api, its document on $management/openapi.json"
 HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" MANAGEMENT_PORT="$management_port" \
   KAFKA_TOPIC_PREFIX="$topic_prefix" KAFKA_TOPIC_PARTITIONS=1 \
@@ -117,6 +118,9 @@ HTTP_HOST=127.0.0.1 HTTP_PORT="$api_port" MANAGEMENT_PORT="$management_port" \
   CONTROL_RATE_PER_KEY=0 CONTROL_RATE_PER_DEVICE=0 CONTROL_RATE_PER_PARTNER=0 \
   AUTH_FAILURE_RATE_PER_IP=0 CONSENT_CALLBACK_RATE_PER_IP=0 \
   CONTROL_COMMAND_TIMEOUT_MS=2000 \
+  SHELLY_OAUTH_CLIENT_ID=shelly-diy SHELLY_OAUTH_LOGIN_URL="$sim/oauth_login.html" \
+  SHELLY_OAUTH_API_URL_TEMPLATE="$sim/{host}" \
+  ACCOUNT_TOKEN_KEYS="k1:$(head -c 32 /dev/urandom | base64)" \
   node dist/main.js >"$WORK/service.log" 2>&1 &
 pids+=($!)
 wait_for "$management/health/live" service
