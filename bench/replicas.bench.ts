@@ -11,6 +11,7 @@ import {
   uniqueName,
 } from '../test/support/services';
 import { createApiKeyWithCli } from '../test/support/api-key-cli';
+import { hostsUpIn } from '../test/support/metrics-scrape';
 import { grantAll } from './grant-all';
 import { simulateAssignment } from './lease-assignment';
 import { ServiceProcess, startProcess } from './service-process';
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     log('forwarded commands: the same device command sent to its holder, then to another replica');
     const key = createApiKeyWithCli(database.url, PEPPER, 'control');
     const [first, second] = replicas;
-    const heldByFirst = await hostsUp(first);
+    const heldByFirst = await hostsUpIn(first.url);
     const device = sim.devices.find(
       (d) => heldByFirst.includes(d.host) && d.model.code === 'SNSW-001P16EU',
     );
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
       `takeover: SIGKILL of a replica, SESSION_LEASE_TTL_MS ${SESSION_LEASE_TTL_MS} (the default)`,
     );
     const victim = replicas[2];
-    const orphaned = (await hostsUp(victim)).length;
+    const orphaned = (await hostsUpIn(victim.url)).length;
     const killedAt = performance.now();
     await victim.kill();
     replicas.splice(replicas.indexOf(victim), 1);
@@ -223,11 +224,6 @@ async function main(): Promise<void> {
     await sim.stop();
     await database.drop();
   }
-}
-
-async function hostsUp(replica: ServiceProcess): Promise<string[]> {
-  const text = await (await fetch(`${replica.url}/metrics`)).text();
-  return [...text.matchAll(/^shelly_ingest_session_up\{host="([^"]+)"\} 1$/gm)].map((m) => m[1]);
 }
 
 async function timeCommands(url: string, deviceId: string, key: string) {

@@ -1,23 +1,14 @@
 import { RunningService } from '../support/app';
 import { waitFor } from '../support/eventually';
-import { IngestRig, startIngestRig } from '../support/ingest';
+import { hostsUp, IngestRig, startIngestRig } from '../support/ingest';
 import { LiveReplicas } from '../../src/common/live-replicas';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
-import { SessionManager } from '../../src/shelly/session-manager';
 
 const HOSTS = ['shelly-101-eu.shelly.cloud', 'shelly-102-eu.shelly.cloud'];
 const PARTNER_BURST = 4;
 const AUTH_FAILURE_BURST = 4;
 const CALLBACK_BURST = 6;
 const on = { type: 'relay', channel: 0, action: 'on' };
-
-function hostsUp(replica: RunningService): string[] {
-  return replica.app
-    .get(SessionManager)
-    .states()
-    .filter((s) => s.up)
-    .map((s) => s.host);
-}
 
 /**
  * Each replica enforces its share of a per-client limit, so that the replicas together hold the

@@ -5,7 +5,7 @@ import { eventually, waitFor } from '../support/eventually';
 import { simulatorEnv } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
 import { LoadBalancer, startLoadBalancer } from '../support/load-balancer';
-import { metricValue } from '../support/metrics-scrape';
+import { hostsUpIn, metricValue } from '../support/metrics-scrape';
 import { OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver';
 import { ServiceProcess, startServiceProcess } from '../support/service-process';
 import {
@@ -29,12 +29,6 @@ const CLEAR_REFUSALS = new Set(['host_session_down', 'command_timeout', 'device_
 interface CommandAnswer {
   status: number;
   code?: string;
-}
-
-/** The hosts whose session is up on a replica, from its own metrics. */
-async function hostsUp(replica: ServiceProcess): Promise<string[]> {
-  const text = await (await fetch(`${replica.managementUrl}/metrics`)).text();
-  return [...text.matchAll(/^shelly_ingest_session_up\{host="([^"]+)"\} 1$/gm)].map((m) => m[1]);
 }
 
 describe('three service processes sharing eight hosts', () => {
@@ -113,7 +107,7 @@ describe('three service processes sharing eight hosts', () => {
           .map((c) => c.host)
           .sort(),
       ).toEqual([...HOSTS].sort());
-      const held = await Promise.all(live.map(hostsUp));
+      const held = await Promise.all(live.map((replica) => hostsUpIn(replica.managementUrl)));
       expect(held.flat().sort()).toEqual([...HOSTS].sort());
       for (const hosts of held) {
         expect(hosts.length).toBeGreaterThan(0);
@@ -132,7 +126,7 @@ describe('three service processes sharing eight hosts', () => {
     await expectBalanced(replicas);
 
     const [asked] = replicas;
-    const heldHere = await hostsUp(asked);
+    const heldHere = await hostsUpIn(asked.managementUrl);
     const elsewhere = sim.devices.find((d) => !heldHere.includes(d.host)) as SimulatedDevice;
     const key = createApiKeyWithCli(database.url, testApiKeyPepper, 'control');
     const answer = await fetch(`${asked.url}/v1/devices/${elsewhere.identity.id}/commands`, {
@@ -153,7 +147,7 @@ describe('three service processes sharing eight hosts', () => {
     }, 10_000);
 
     const victim = replicas[1];
-    const orphaned = await hostsUp(victim);
+    const orphaned = await hostsUpIn(victim.managementUrl);
     await victim.signal('SIGKILL');
     const survivors = replicas.filter((replica) => replica !== victim);
     await expectBalanced(survivors);

@@ -1,25 +1,15 @@
 import { RunningService } from '../support/app';
 import { startDatabaseProxy, DatabaseProxy } from '../support/database-proxy';
 import { waitFor } from '../support/eventually';
-import { IngestRig, startIngestRig } from '../support/ingest';
+import { hostsUp, IngestRig, startIngestRig } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
 import { metricValue } from '../support/metrics-scrape';
 import { requireServices } from '../support/services';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
-import { SessionManager } from '../../src/shelly/session-manager';
 
 const { kafkaBrokers } = requireServices();
 const HOSTS = Array.from({ length: 8 }, (_, i) => `shelly-${101 + i}-eu.shelly.cloud`);
 const TTL_MS = 3_000;
-
-/** The hosts whose session is up on this replica. */
-function hostsUp(replica: RunningService): string[] {
-  return replica.app
-    .get(SessionManager)
-    .states()
-    .filter((s) => s.up)
-    .map((s) => s.host);
-}
 
 /** Every host is up on exactly one of `replicas`. */
 function servedOnceEach(replicas: readonly RunningService[]): boolean {

@@ -1,23 +1,14 @@
 import { RunningService } from '../support/app';
 import { waitFor } from '../support/eventually';
-import { IngestRig, startIngestRig } from '../support/ingest';
+import { hostsUp, IngestRig, startIngestRig } from '../support/ingest';
 import { readRawTopic } from '../support/kafka-reader';
 import { OtlpReceiver, ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver';
 import { requireServices } from '../support/services';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { Replica } from '../../src/observability/replica';
-import { SessionManager } from '../../src/shelly/session-manager';
 
 const { kafkaBrokers } = requireServices();
 const HOSTS = ['shelly-101-eu.shelly.cloud', 'shelly-102-eu.shelly.cloud'];
-
-function hostsUp(replica: RunningService): string[] {
-  return replica.app
-    .get(SessionManager)
-    .states()
-    .filter((s) => s.up)
-    .map((s) => s.host);
-}
 
 describe('traces of replicas exported over OTLP', () => {
   let receiver: OtlpReceiver;

@@ -8,6 +8,15 @@ import { waitFor } from './eventually';
 import { freePort } from './free-port';
 import { testIntegratorToken } from './services';
 
+/** The hosts whose session is up on this instance of the service. */
+export function hostsUp(service: RunningService): string[] {
+  return service.app
+    .get(SessionManager)
+    .states()
+    .filter((s) => s.up)
+    .map((s) => s.host);
+}
+
 export interface IngestRig {
   sim: ShellySimulator;
   service: RunningService;

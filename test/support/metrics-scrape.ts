@@ -8,3 +8,9 @@ export async function metricValue(serviceUrl: string, name: string, labels = '')
   const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
   return line ? Number(line.slice(sample.length + 1)) : 0;
 }
+
+/** The hosts whose session is up on the service at `serviceUrl`, from its `shelly_ingest_session_up`. */
+export async function hostsUpIn(serviceUrl: string): Promise<string[]> {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  return [...text.matchAll(/^shelly_ingest_session_up\{host="([^"]+)"\} 1$/gm)].map((m) => m[1]);
+}
