@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { DomainError } from '../common';
+import { DomainError, hostMatcher } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { InjectRootLogger } from '../observability';
 import { OutboxRelay, TopicRouter } from '../publish';
-import { hostMatcher } from '../shelly';
 import { AccountsSetup } from './accounts-setup';
 import type { AccountScope } from './link-state';
 import type { LinkedAccount } from './linked-account';
-import { LinkedAccounts } from './linked-accounts';
 import { LinkedAccountsStore } from './linked-accounts.store';
 import { readCode, readGrant, renewalDue } from './oauth-grant';
 import { ShellyOAuthClient } from './shelly-oauth.client';
@@ -43,7 +41,6 @@ export class AccountLinking {
   constructor(
     private readonly setup: AccountsSetup,
     private readonly store: LinkedAccountsStore,
-    private readonly accounts: LinkedAccounts,
     private readonly oauth: ShellyOAuthClient,
     private readonly relay: OutboxRelay,
     private readonly topics: TopicRouter,
@@ -118,7 +115,6 @@ export class AccountLinking {
       { accountId: account.id, partnerId: account.partnerId, host: account.apiHost },
       'Shelly account linked',
     );
-    this.accounts.announce('linked', account);
     return account;
   }
 
@@ -128,7 +124,6 @@ export class AccountLinking {
     if (!account) throw notFound(id);
     this.relay.wake();
     this.log.info({ accountId: id, partnerId: account.partnerId }, 'Shelly account unlinked');
-    this.accounts.announce('unlinked', account);
     return account;
   }
 }

@@ -4,7 +4,6 @@ import { type AppConfig, InjectConfig } from '../config';
 import { InjectRootLogger, Metrics } from '../observability';
 import { OutboxRelay, TopicRouter } from '../publish';
 import { AccountsSetup } from './accounts-setup';
-import { LinkedAccounts } from './linked-accounts';
 import { ClaimedRenewal, LinkedAccountsStore } from './linked-accounts.store';
 import { readGrant, renewalDue } from './oauth-grant';
 import { ShellyOAuthClient } from './shelly-oauth.client';
@@ -30,7 +29,6 @@ export class AccountTokenRenewal implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly setup: AccountsSetup,
     private readonly store: LinkedAccountsStore,
-    private readonly accounts: LinkedAccounts,
     private readonly oauth: ShellyOAuthClient,
     private readonly relay: OutboxRelay,
     private readonly topics: TopicRouter,
@@ -110,6 +108,5 @@ export class AccountTokenRenewal implements OnModuleInit, OnModuleDestroy {
       { accountId: account.id, partnerId: account.partnerId, status: answer.status },
       'Shelly refused to renew an account token; the account needs a relink',
     );
-    this.accounts.announce('relink_required', relinked);
   }
 }

@@ -51,6 +51,23 @@ export interface TokenWrite {
   renewAfter: Date;
 }
 
+/** The Postgres channel of account changes: the payload is the id of an account that changed. */
+export const ACCOUNT_CHANNEL = 'linked_account_changed';
+
+/** A device of a linked account, as a snapshot or a frame named it. */
+export interface AccountDevice {
+  /** Hex, lowercase, or an `X…` id. */
+  deviceId: string;
+  model: string | null;
+  gen: string | null;
+}
+
+/** An active account with the devices known of it. */
+export interface ActiveAccount {
+  account: LinkedAccount;
+  devices: AccountDevice[];
+}
+
 function newAccountId(): string {
   return `acc_${randomBytes(12).toString('base64url')}`;
 }
@@ -240,6 +257,61 @@ export class LinkedAccountsStore {
     return rows.map(accountFromRow);
   }
 
+  /** Every active account with its devices. */
+  async activeAccounts(): Promise<ActiveAccount[]> {
+    return this.active(null);
+  }
+
+  /** The account when it is active, with its devices; null otherwise (unlinked, relink required). */
+  async activeAccount(id: string): Promise<ActiveAccount | null> {
+    return (await this.active(id))[0] ?? null;
+  }
+
+  /**
+   * Records devices of the account; those it did not have yet are announced on the account
+   * channel. Nothing is recorded for an account that is gone.
+   */
+  async addDevices(accountId: string, devices: readonly AccountDevice[], now: Date): Promise<void> {
+    await this.pool.query(
+      `WITH added AS (
+         INSERT INTO account_device (account_id, device_id, model, gen, seen_at)
+         SELECT $1, d.id, d.model, d.gen, $5
+         FROM unnest($2::text[], $3::text[], $4::text[]) AS d(id, model, gen)
+         WHERE EXISTS (SELECT 1 FROM linked_account WHERE id = $1)
+         ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT pg_notify($6, $1) FROM (SELECT 1 FROM added LIMIT 1) AS any_added`,
+      [
+        accountId,
+        devices.map((device) => device.deviceId),
+        devices.map((device) => device.model),
+        devices.map((device) => device.gen),
+        now,
+        ACCOUNT_CHANNEL,
+      ],
+    );
+  }
+
+  private async active(id: string | null): Promise<ActiveAccount[]> {
+    const { rows } = await this.pool.query<
+      AccountRow & { devices: { id: string; model: string | null; gen: string | null }[] }
+    >(
+      `SELECT ${columns.replace(/(\w+)/g, 'a.$1')},
+         coalesce((SELECT json_agg(json_build_object('id', d.device_id, 'model', d.model, 'gen', d.gen))
+                   FROM account_device d WHERE d.account_id = a.id), '[]') AS devices
+       FROM linked_account a
+       WHERE a.status = 'active' AND ($1::text IS NULL OR a.id = $1)`,
+      [id],
+    );
+    return rows.map((row) => ({
+      account: accountFromRow(row),
+      devices: row.devices.map((device) => ({
+        deviceId: device.id,
+        model: device.model,
+        gen: device.gen,
+      })),
+    }));
+  }
+
   /** The sealed access token of an active account; null for another status or an unknown id. */
   async sealedToken(id: string): Promise<string | null> {
     const { rows } = await this.pool.query<{ access_token: string }>(
@@ -279,5 +351,6 @@ export class LinkedAccountsStore {
       1,
     );
     await db.query(outbox.sql, outbox.parameters);
+    await db.query('SELECT pg_notify($1, $2)', [ACCOUNT_CHANNEL, account.id]);
   }
 }

@@ -1,5 +1,4 @@
-import { DomainError } from '../common';
-import { hostMatcher } from '../shelly';
+import { DomainError, hostMatcher } from '../common';
 import { readCode, readGrant, renewalDue } from './oauth-grant';
 
 const shellyHosts = hostMatcher(['shelly-*.shelly.cloud']);

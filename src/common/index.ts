@@ -10,6 +10,7 @@ export {
 export { DomainError, errorStatus } from './domain-error';
 export type { DomainErrorExtras, ErrorCode } from './domain-error';
 export { HealthIndicator } from './health-indicator';
+export { hostMatcher } from './host-matcher';
 export type { HealthReport } from './health-indicator';
 export { errorBody, HttpErrorFilter } from './http-error.filter';
 export type { ErrorBody } from './http-error.filter';

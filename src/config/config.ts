@@ -97,6 +97,7 @@ export interface ShellyConfig {
   consentSettleMs: number;
   sessionLeaseTtlMs: number;
   cloudControlIntervalMs: number;
+  accountConnectsPerSecond: number;
 }
 
 export interface IngestConfig {
@@ -256,6 +257,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       consentSettleMs: v.SHELLY_CONSENT_SETTLE_MS,
       sessionLeaseTtlMs: v.SESSION_LEASE_TTL_MS,
       cloudControlIntervalMs: v.SHELLY_CLOUD_CONTROL_INTERVAL_MS,
+      accountConnectsPerSecond: v.SHELLY_ACCOUNT_CONNECTS_PER_SECOND,
     },
     ingest: {
       bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,

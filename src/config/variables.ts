@@ -319,6 +319,12 @@ export const variables = {
     default: '1200',
     doc: 'Least time between two Cloud Control HTTP requests of one linked account, from the end of one to the start of the next. Shelly allows one request per second and account and answers faster ones with 429.',
   }),
+  SHELLY_ACCOUNT_CONNECTS_PER_SECOND: variable({
+    group: 'Shelly cloud',
+    schema: integer(1, 10_000),
+    default: '50',
+    doc: "Pace at which a replica opens the Real Time Events sockets of linked accounts (first connects and reconnects alike), so that a replica that starts or takes over thousands of accounts does not storm Shelly's hosts.",
+  }),
   CONSENT_CALLBACK_PATH: variable({
     group: 'Consent',
     schema: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a URL path starting with /'),

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, isDatabaseUnavailable } from '../common';
+import { DomainError, hostMatcher, isDatabaseUnavailable } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { Metrics } from '../observability';
 import { ConsentLinkSigner, DEFAULT_PARTNER_ID } from '../partners';
 import { OutboxRelay, TopicRouter } from '../publish';
-import { hostMatcher } from '../shelly';
 import { parseConsentCallback } from './consent';
 import { ConsentCache } from './consent-cache';
 import { AppliedConsentChange, ConsentStore } from './consent.store';

@@ -1,5 +1,7 @@
 // What other modules may use of this one (see .dependency-cruiser.cjs).
 export { DatabaseHealth } from './database.health';
+export { ChannelListener } from './channel-listener';
+export type { ChannelHandlers } from './channel-listener';
 export { DatabaseModule } from './database.module';
 export { readMigrations } from './migrations';
 export { migrate } from './migrator';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
 import { ConsentModule } from '../consent';
 import { DeviceStateModule } from '../device-state';
 import { PublishModule } from '../publish';
@@ -6,7 +7,7 @@ import { IngestPipeline } from './ingest-pipeline';
 
 /** Frames to Kafka: the frame port of the Shelly sessions, feeding the publish buffer. */
 @Module({
-  imports: [ConsentModule, DeviceStateModule, PublishModule],
+  imports: [AccountsModule, ConsentModule, DeviceStateModule, PublishModule],
   providers: [IngestPipeline],
   exports: [IngestPipeline],
 })

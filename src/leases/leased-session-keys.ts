@@ -1,18 +1,18 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
 import { type AppConfig, InjectConfig } from '../config';
-import { ConsentSessionKeys } from '../consent';
 import { InjectRootLogger, Metrics, Replica } from '../observability';
 import { SessionKeySource } from '../shelly';
 import { ShutdownState } from '../shutdown';
 import { leaseTimes, type LeaseTimes, planLeases } from './lease-plan';
 import { LeaseStore } from './lease.store';
 import { LeasedReplicaCount } from './leased-replica-count';
+import { WantedSessionKeys } from './wanted-session-keys';
 
 type KeyListener = (key: string, present: boolean) => Promise<void> | void;
 
 /**
- * The session keys this replica holds: of those consent wants, the ones whose lease in Postgres it
+ * The session keys this replica holds: of those wanted (integrator hosts, linked accounts), the ones whose lease in Postgres it
  * holds, so that each key has one socket among all replicas. Every round (a sixth of
  * SESSION_LEASE_TTL_MS, and at once when the wanted keys change) it renews what it holds, hands over
  * what is over its share or no longer wanted (closing the socket before giving up the lease, so the
@@ -42,7 +42,7 @@ export class LeasedSessionKeys
   private readonly log: Logger;
 
   constructor(
-    private readonly wanted: ConsentSessionKeys,
+    private readonly wanted: WantedSessionKeys,
     private readonly store: LeaseStore,
     private readonly replicas: LeasedReplicaCount,
     private readonly metrics: Metrics,

@@ -13,6 +13,8 @@ export interface EventSource {
   account?: string;
   /** Set when the event comes from the cloud's answer to a resync's `DeviceVerify`, not a frame. */
   resync?: true;
+  /** Set when the event comes from a Cloud Control snapshot of a linked account, not a frame. */
+  snapshot?: true;
 }
 
 /**

@@ -124,9 +124,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly accountSessions = new Gauge({
+    name: `${prefix}account_sessions`,
+    help: 'Sessions of linked accounts this replica holds, by state: up (socket open) or down.',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly accountSessionReconnects = new Counter({
+    name: `${prefix}account_session_reconnects_total`,
+    help: "Connection attempts of linked accounts' sessions after the first one of each.",
+    registers: [this.registry],
+  });
+
   readonly sessionKeysOwned = new Gauge({
     name: `${prefix}session_keys_owned`,
-    help: 'Session keys (integrator hosts) whose lease this replica holds.',
+    help: 'Session keys (integrator hosts and linked accounts) whose lease this replica holds.',
     registers: [this.registry],
   });
 

@@ -1,13 +1,13 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Logger } from 'pino';
-import { backoffDelay, sleep, toDecimalDeviceId } from '../common';
+import { backoffDelay, hostMatcher, sleep, toDecimalDeviceId } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { type Consent, ConsentCache, RecordUpstreamChange, type UpstreamChange } from '../consent';
 import { IngestPipeline } from '../ingest';
 import type { JsonObject } from '../normalize';
 import { InjectRootLogger, Metrics } from '../observability';
 import { sessionSource } from '../publish';
-import { type ActionResponse, type ActionResult, hostMatcher, IntegratorActions } from '../shelly';
+import { type ActionResponse, type ActionResult, IntegratorActions } from '../shelly';
 import { decideVerification, resultLabel, unsettledForMs } from './verify-decision';
 
 /**

@@ -1,18 +1,24 @@
 import { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { ShellyConfig } from '../config';
-import { Metrics } from '../observability';
 import { backoffDelay } from '../common';
 
 export interface SessionDependencies {
   config: ShellyConfig;
+  /** The socket's URL with this token: asked at each connect, so that a moved account follows. */
+  url: (token: string) => string;
   token: () => Promise<string>;
   invalidateToken: (token: string) => void;
-  onFrame: (host: string, text: string) => void;
+  /** Waits for the turn to connect (a pace shared by many sessions); resolves early when aborted. */
+  beforeConnect?: (signal: AbortSignal) => Promise<void>;
+  onFrame: (text: string) => void;
   /** The socket opened: first connect or reconnect. */
-  onOpen: (host: string) => void;
-  metrics: Metrics;
-  logger: Logger;
+  onOpen: () => void;
+  /** Up or down, each time it changes; `undefined` once the session is closed for good. */
+  onUpChange: (up: boolean | undefined) => void;
+  onReconnect: () => void;
+  /** This session's logger, naming what it serves. */
+  log: Logger;
 }
 
 /** Close code the cloud uses for a broken or expired token (seen on the RTE channel). */
@@ -23,9 +29,9 @@ const CLOSE_TIMEOUT_MS = 2_000;
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 /**
- * The integrator socket to one Shelly cloud host, kept open until `close()`: reconnects with capped
- * exponential backoff, replaces a socket that stops answering pings, and fetches a fresh token when
- * the cloud refuses the current one.
+ * One socket to a Shelly cloud host, the integrator's or a linked account's, kept open until
+ * `close()`: reconnects with capped exponential backoff, replaces a socket that stops answering
+ * pings, and fetches a fresh token when the cloud refuses the current one.
  */
 export class HostSession {
   private socket?: WebSocket;
@@ -39,14 +45,12 @@ export class HostSession {
   private writesCorked = false;
   private pingTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
+  private readonly closing = new AbortController();
   private readonly log: Logger;
 
-  constructor(
-    readonly host: string,
-    private readonly deps: SessionDependencies,
-  ) {
-    this.log = deps.logger.child({ component: 'host-session', host });
-    deps.metrics.sessionUp.set({ host }, 0);
+  constructor(private readonly deps: SessionDependencies) {
+    this.log = deps.log;
+    deps.onUpChange(false);
   }
 
   get isUp(): boolean {
@@ -97,8 +101,9 @@ export class HostSession {
   /** Closes the socket with a normal close and stops reconnecting. */
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     clearTimeout(this.reconnectTimer);
-    this.deps.metrics.sessionUp.remove({ host: this.host });
+    this.deps.onUpChange(undefined);
     const socket = this.socket;
     if (!socket || socket.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
@@ -108,13 +113,15 @@ export class HostSession {
         resolve();
       });
       if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-      else socket.close(1000, 'integrator shutting down');
+      else socket.close(1000, 'session closed');
     });
   }
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    if (this.connects++ > 0) this.deps.metrics.sessionReconnects.inc({ host: this.host });
+    if (this.connects++ > 0) this.deps.onReconnect();
+    await this.deps.beforeConnect?.(this.closing.signal);
+    if (this.closed) return;
     let token: string;
     try {
       token = await this.deps.token();
@@ -123,10 +130,7 @@ export class HostSession {
       return;
     }
     if (this.closed) return;
-    const url = this.deps.config.socketUrlTemplate
-      .replace('{host}', this.host)
-      .replace('{token}', encodeURIComponent(token));
-    const socket = new WebSocket(url, {
+    const socket = new WebSocket(this.deps.url(token), {
       perMessageDeflate: false,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       maxPayload: MAX_FRAME_BYTES,
@@ -135,17 +139,15 @@ export class HostSession {
     if (this.paused) socket.pause();
     socket.on('open', () => this.opened());
     socket.on('message', (data: Buffer, isBinary) => {
-      this.deps.onFrame(this.host, isBinary ? data.toString('utf8') : data.toString());
+      this.deps.onFrame(isBinary ? data.toString('utf8') : data.toString());
     });
     socket.on('pong', () => (this.awaitingPong = false));
     socket.on('error', (error) => {
       if (/Unexpected server response: 40[13]/.test(error.message)) {
-        this.log.warn(
-          'the cloud refused the integrator token at the handshake; fetching a new one',
-        );
+        this.log.warn('the cloud refused the token at the handshake; fetching a new one');
         this.deps.invalidateToken(token);
       } else {
-        this.log.warn({ problem: error.message }, 'integrator socket error');
+        this.log.warn({ problem: error.message }, 'socket error');
       }
     });
     socket.on('close', (code, reason) => this.closedBy(code, reason.toString(), token));
@@ -155,10 +157,10 @@ export class HostSession {
     this.up = true;
     this.openedAt = Date.now();
     this.awaitingPong = false;
-    this.deps.metrics.sessionUp.set({ host: this.host }, 1);
-    this.log.info('integrator session open');
+    this.deps.onUpChange(true);
+    this.log.info('session open');
     this.pingTimer = setInterval(() => this.keepAlive(), this.deps.config.pingIntervalMs);
-    this.deps.onOpen(this.host);
+    this.deps.onOpen();
   }
 
   private keepAlive(): void {
@@ -178,15 +180,12 @@ export class HostSession {
     const lasted = this.up ? Date.now() - this.openedAt : 0;
     if (this.up) {
       // Closing on purpose (host left the host set, shutdown) is routine; anything else is not.
-      this.log[this.closed ? 'info' : 'warn'](
-        { code, reason, lastedMs: lasted },
-        'integrator session closed',
-      );
+      this.log[this.closed ? 'info' : 'warn']({ code, reason, lastedMs: lasted }, 'session closed');
     }
     this.up = false;
     this.socket = undefined;
     if (this.closed) return;
-    this.deps.metrics.sessionUp.set({ host: this.host }, 0);
+    this.deps.onUpChange(false);
     if (code === TOKEN_BROKEN) this.deps.invalidateToken(token);
     if (lasted >= this.deps.config.reconnect.stableMs) this.attempt = 0;
     this.scheduleReconnect();

@@ -4,19 +4,20 @@ import { Metrics } from '../observability/metrics';
 import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
 import { InboundFrames } from './inbound-frames';
-import { FramePort } from './ports';
+import { type FrameOrigin, FramePort } from './ports';
 
 class RecordingPort extends FramePort {
-  readonly frames: { host: string; text: string; frame: ParsedFrame | RejectedFrame }[] = [];
+  readonly frames: { origin: FrameOrigin; text: string; frame: ParsedFrame | RejectedFrame }[] = [];
 
-  accept(host: string, text: string, frame: ParsedFrame | RejectedFrame): void {
-    this.frames.push({ host, text, frame });
+  accept(origin: FrameOrigin, text: string, frame: ParsedFrame | RejectedFrame): void {
+    this.frames.push({ origin, text, frame });
   }
 
   onPressureChange(): void {}
 }
 
 const host = 'shelly-103-eu.shelly.cloud';
+const origin = { key: host, host };
 
 describe('frames read from a session', () => {
   let port: RecordingPort;
@@ -39,7 +40,7 @@ describe('frames read from a session', () => {
   it('settles the command waiting for a response and keeps it from the frame port', async () => {
     const pending = correlator.begin(host, 'cc7b5c0c5d9c', 60_000, 'command-response');
     inbound.accept(
-      host,
+      origin,
       JSON.stringify({
         event: 'Shelly:CommandResponse',
         trid: pending.trid,
@@ -54,7 +55,7 @@ describe('frames read from a session', () => {
 
   it('counts an action response without passing it on', async () => {
     inbound.accept(
-      host,
+      origin,
       JSON.stringify({ event: 'Integrator:ActionResponse', trid: 4, data: { result: 'OK' } }),
     );
     expect(port.frames).toEqual([]);
@@ -66,7 +67,7 @@ describe('frames read from a session', () => {
     actions.wait(host, 9, { deviceId: 'cc7b5c0c5d9c', settle: (r) => answers.push(r.result) });
     const answer = (on: string, trid: number) =>
       inbound.accept(
-        on,
+        { key: on, host: on },
         JSON.stringify({
           event: 'Integrator:ActionResponse',
           trid,
@@ -82,15 +83,15 @@ describe('frames read from a session', () => {
 
   it('passes a device frame on parsed, with its text', () => {
     const text = JSON.stringify({ event: 'Shelly:Online', deviceId: '12133370', online: 1 });
-    inbound.accept(host, text);
+    inbound.accept(origin, text);
     expect(port.frames).toEqual([
-      { host, text, frame: { kind: 'parsed', event: 'Shelly:Online', frame: JSON.parse(text) } },
+      { origin, text, frame: { kind: 'parsed', event: 'Shelly:Online', frame: JSON.parse(text) } },
     ]);
   });
 
   it('passes on what it cannot read, and a malformed response, with the reason', () => {
-    inbound.accept(host, '{"event":');
-    inbound.accept(host, JSON.stringify({ event: 'Shelly:CommandResponse', trid: {}, data: {} }));
+    inbound.accept(origin, '{"event":');
+    inbound.accept(origin, JSON.stringify({ event: 'Shelly:CommandResponse', trid: {}, data: {} }));
     expect(port.frames.map(({ frame }) => [frame.kind, (frame as RejectedFrame).reason])).toEqual([
       ['rejected', 'not_json'],
       ['rejected', 'invalid_field'],

@@ -3,7 +3,7 @@ import { parseFrame } from '../normalize';
 import { Metrics } from '../observability';
 import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
-import { FramePort } from './ports';
+import { type FrameOrigin, FramePort } from './ports';
 import { readResponse } from './responses';
 
 const responseLabels = {
@@ -26,16 +26,17 @@ export class InboundFrames {
     private readonly metrics: Metrics,
   ) {}
 
-  accept(host: string, text: string): void {
+  accept(origin: FrameOrigin, text: string): void {
     const parsed = parseFrame(text);
     const response = parsed.kind === 'parsed' ? readResponse(parsed) : undefined;
     if (response === undefined || response.kind === 'rejected') {
-      this.port.accept(host, text, response ?? parsed);
+      this.port.accept(origin, text, response ?? parsed);
       return;
     }
-    this.metrics.framesReceived.inc({ host, event: responseLabels[response.kind] });
+    const key = origin.key;
+    this.metrics.framesReceived.inc({ host: origin.host, event: responseLabels[response.kind] });
     this.metrics.responsesReceived.inc({ kind: response.kind });
-    if (response.kind === 'action-response') this.actions.settle(host, response);
-    else this.correlator.settle(host, response);
+    if (response.kind === 'action-response') this.actions.settle(key, response);
+    else this.correlator.settle(key, response);
   }
 }

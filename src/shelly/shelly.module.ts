@@ -1,4 +1,5 @@
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
 import { ActionCorrelator } from './action-correlator';
 import { CommandCorrelator } from './command-correlator';
 import { CommandDispatcher } from './command-dispatcher';
@@ -29,7 +30,7 @@ export class ShellyModule {
     return {
       module: ShellyModule,
       global: true,
-      imports: ports.imports,
+      imports: [AccountsModule, ...ports.imports],
       providers: [
         { provide: FramePort, useExisting: ports.frames },
         { provide: SessionKeySource, useExisting: ports.sessionKeys },

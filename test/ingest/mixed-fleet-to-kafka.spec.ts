@@ -239,7 +239,7 @@ describe.each(['kafkajs', 'platformatic'])(
       });
       const before = await topicMessageCount(kafkaBrokers, topics.deadLetter);
 
-      service.app.get(InboundFrames).accept(device.host, huge);
+      service.app.get(InboundFrames).accept({ key: device.host, host: device.host }, huge);
 
       const letters = await readAll(topics.deadLetter, before + 1);
       const tooLarge = letters.filter(
