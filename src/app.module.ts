@@ -1,6 +1,7 @@
 import { DynamicModule, Module, OnModuleDestroy } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, RouterModule } from '@nestjs/core';
 import { Logger } from 'pino';
+import { AccountSessionsModule } from './account-sessions';
 import { AccountsModule } from './accounts';
 import { PartnersModule } from './partners';
 import { HealthIndicator, HttpErrorFilter } from './common';
@@ -56,6 +57,7 @@ export class AppModule implements OnModuleDestroy {
         }),
         ControlModule,
         CloudControlModule,
+        AccountSessionsModule,
         ResyncModule,
         LatestStateModule,
         RouterModule.register([

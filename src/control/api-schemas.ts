@@ -35,6 +35,10 @@ const device = z.object({
   scope: consentScope.meta({ description: '`read`: no commands; `control`: commands allowed.' }),
   host: z.string().meta({ description: 'The Shelly cloud host that serves the device.' }),
   names: z.array(z.string()).meta({ description: 'Channel names, as the owner set them.' }),
+  account: z.string().nullable().meta({
+    description:
+      'The linked account the device is reached through; null for a device shared through consent.',
+  }),
   grantedAt: dateTime,
   updatedAt: dateTime,
   online: z.boolean().nullable().meta({
@@ -57,7 +61,10 @@ const deviceList = z.object({
 });
 
 const commandResult = z.object({
-  trid: z.number().int().min(1).meta({ description: 'Transaction id the command was sent with.' }),
+  trid: z.number().int().min(1).nullable().meta({
+    description:
+      "Transaction id the command was sent with on the socket; null when it went through Shelly's Cloud Control API (a linked account's device while its socket is down).",
+  }),
   device: deviceId,
   outcome: z.literal('ok'),
   latencyMs: z

@@ -19,6 +19,8 @@ export interface Attempt {
   commandType: string;
   consentScope: ConsentScope | null;
   trid: number | null;
+  /** The request went to Shelly (on a socket, or through the Cloud Control API): it may have run. */
+  sent: boolean;
   /** `performance.now()` when the request arrived. */
   receivedAt: number;
   time: Date;
@@ -60,6 +62,7 @@ export class CommandAttempts {
       ...auditedCommand(kind, parsed, body),
       consentScope: null,
       trid: null,
+      sent: false,
       receivedAt,
       time: new Date(),
     };
@@ -78,7 +81,7 @@ export class CommandAttempts {
   ): void {
     const latencyMs = elapsedMs(attempt.receivedAt);
     this.metrics.commands.inc({ command: attempt.commandType, outcome });
-    if (attempt.trid !== null) this.metrics.commandDuration.observe(latencyMs / 1000);
+    if (attempt.sent) this.metrics.commandDuration.observe(latencyMs / 1000);
     this.audit.record({
       type: 'command.audit.v1',
       id: randomUUID(),

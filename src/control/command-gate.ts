@@ -1,6 +1,6 @@
 import { DomainError, type DomainErrorExtras, type ErrorCode } from '../common';
-import type { Consent } from '../consent';
 import { AuditDecision, AuditOutcome } from './command-audit';
+import type { DeviceGrant } from './device-directory';
 
 /** How an attempt ended short of success: the error for the caller, and the audit's view of it. */
 export interface Failure {
@@ -9,10 +9,10 @@ export interface Failure {
   outcome: Exclude<AuditOutcome, 'ok'>;
 }
 
-/** What the gate needs to know of the device beyond its consent. */
+/** What the gate needs to know of the device beyond what grants it. */
 export interface DeviceReach {
-  /** A session to this Shelly cloud host is up. */
-  hostConnected(host: string): boolean;
+  /** The request can reach the device: its session is up, or another way is open to it. */
+  reachable(grant: DeviceGrant): boolean;
   /** `false` when the device is known to be offline, `null` when nothing is known. */
   online(deviceId: string): boolean | null;
 }
@@ -37,12 +37,12 @@ export function rateLimited(who: string, waitMs: number): Failure {
   });
 }
 
-/** What a request needs of the consent held for its device: undefined when it has it, else the refusal. */
-export type Permission = (deviceId: string, consent: Consent) => Failure | undefined;
+/** What a request needs of what grants its device: undefined when it has it, else the refusal. */
+export type Permission = (deviceId: string, grant: DeviceGrant) => Failure | undefined;
 
-/** Commands need a consent that grants control. */
-export const commandPermission: Permission = (deviceId, consent) =>
-  consent.scope === 'control'
+/** Commands need a consent or a linked account that grants control. */
+export const commandPermission: Permission = (deviceId, grant) =>
+  grant.scope === 'control'
     ? undefined
     : denied(
         'consent_read_only',
@@ -50,30 +50,30 @@ export const commandPermission: Permission = (deviceId, consent) =>
       );
 
 /**
- * Whether a request may go to a device, in a fixed order with an answer of its own each: consent held
- * (404), the consent permits it (commands: control, 403), session to the device's host up (503),
- * device not known to be offline (409). Passes the consent on when every check does.
+ * Whether a request may go to a device, in a fixed order with an answer of its own each: consent or
+ * linked account held (404), it permits the request (commands: control, 403), the device reachable
+ * (503), device not known to be offline (409). Passes the grant on when every check does.
  */
 export function gateCommand(
   deviceId: string,
-  consent: Consent | undefined,
+  grant: DeviceGrant | undefined,
   permission: Permission,
   reach: DeviceReach,
-): Consent | Failure {
-  if (!consent) return denied('device_not_found', `no consent is held for device ${deviceId}`);
-  const refusal = permission(deviceId, consent);
+): DeviceGrant | Failure {
+  if (!grant) return denied('device_not_found', `no consent is held for device ${deviceId}`);
+  const refusal = permission(deviceId, grant);
   if (refusal) return refusal;
-  if (!reach.hostConnected(consent.host)) {
-    return failed(
-      'host_session_down',
-      `no session to ${consent.host}, the Shelly cloud host of device ${deviceId}, is up`,
-      'error',
-    );
+  if (!reach.reachable(grant)) {
+    const session =
+      grant.accountId === null
+        ? `no session to ${grant.host}, the Shelly cloud host of device ${deviceId}, is up`
+        : `the session of linked account ${grant.accountId}, which device ${deviceId} belongs to, is down`;
+    return failed('host_session_down', session, 'error');
   }
   if (reach.online(deviceId) === false) {
     return failed('device_offline', `device ${deviceId} is offline`, 'refused');
   }
-  return consent;
+  return grant;
 }
 
 export function isFailure(value: object): value is Failure {

@@ -5,6 +5,9 @@ import {
   OnModuleDestroy,
   RequestMethod,
 } from '@nestjs/common';
+import { AccountSessionsModule } from '../account-sessions';
+import { AccountsModule } from '../accounts';
+import { CloudControlModule } from '../cloud-control';
 import { sleep } from '../common';
 import { ConsentModule } from '../consent';
 import { LeasesModule } from '../leases';
@@ -34,7 +37,15 @@ const DRAIN_POLL_MS = 20;
 
 /** The control API: consented devices and commands and RPC calls to them, gated by consent, audited. */
 @Module({
-  imports: [ConsentModule, DeviceStateModule, LeasesModule, PublishModule],
+  imports: [
+    AccountsModule,
+    AccountSessionsModule,
+    CloudControlModule,
+    ConsentModule,
+    DeviceStateModule,
+    LeasesModule,
+    PublishModule,
+  ],
   controllers: [
     DevicesController,
     DeviceCommandsController,

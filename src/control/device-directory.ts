@@ -1,9 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import { type LinkedAccount, LinkedAccounts } from '../accounts';
 import { chooseReading, decimalReading, hexReading } from '../common';
 import { type Consent, ConsentCache, type ConsentScope } from '../consent';
+import { accountSessionKey } from '../shelly';
 import { DeviceStateStore, type KnownMeasurement } from '../device-state';
 
-/** A consented device as partner systems see it: its consent and its last known state. */
+/**
+ * What lets a partner reach a device: its consent, or the linked account that owns it, in the shape
+ * of a consent (the account's user, scope, host and link time).
+ */
+export interface DeviceGrant extends Consent {
+  /** The session its commands go through: the consent's host, or the account's session key. */
+  sessionKey: string;
+  /** The linked account, for a device reached through one; else null. */
+  accountId: string | null;
+}
+
+/** A device as partner systems see it: what grants it and its last known state. */
 export interface DeviceView {
   id: string;
   ownerUserId: number;
@@ -13,6 +26,7 @@ export interface DeviceView {
   scope: ConsentScope;
   host: string;
   names: string[];
+  account: string | null;
   grantedAt: string;
   updatedAt: string;
   online: boolean | null;
@@ -39,22 +53,25 @@ export interface DevicePage {
 }
 
 /**
- * Reads consent from the in-memory cache and state from the ingest stream; no database round trip.
- * A partner's key sees its partner's devices only: any other device is not there for it.
+ * Reads consent and linked accounts from their in-memory caches and state from the ingest stream; no
+ * database round trip. A partner's key sees its partner's devices only: any other device is not
+ * there for it. A device both consented and on a linked account of the partner is reached through
+ * its consent.
  */
 @Injectable()
 export class DeviceDirectory {
   private sortedIds = new Map<Viewer, string[]>();
-  private sortedAt = -1;
+  private sortedAt = '';
 
   constructor(
     private readonly consents: ConsentCache,
+    private readonly accounts: LinkedAccounts,
     private readonly states: DeviceStateStore,
   ) {}
 
   get(deviceId: string, viewer: Viewer): DeviceView | undefined {
-    const consent = this.consent(deviceId, viewer);
-    return consent && this.view(consent);
+    const grant = this.grant(deviceId, viewer);
+    return grant && this.view(grant);
   }
 
   /**
@@ -65,8 +82,18 @@ export class DeviceDirectory {
     return chooseReading(
       hexReading(pathId),
       decimalReading(pathId),
-      (id) => this.consent(id, viewer) !== undefined,
+      (id) => this.grant(id, viewer) !== undefined,
     );
+  }
+
+  /** What grants the viewer the device: its consent, else a linked account of the viewer's. */
+  grant(deviceId: string, viewer: Viewer): DeviceGrant | undefined {
+    const consent = this.consent(deviceId, viewer);
+    if (consent) return { ...consent, sessionKey: consent.host, accountId: null };
+    const account = this.accounts
+      .accountsOf(deviceId)
+      .find((linked) => viewer === null || linked.partnerId === viewer);
+    return account && this.accountGrant(deviceId, account);
   }
 
   /** The device's consent, when the viewer may see the device. */
@@ -80,44 +107,69 @@ export class DeviceDirectory {
     let index = query.after === undefined ? 0 : firstAfter(ids, query.after);
     const devices: DeviceView[] = [];
     for (; index < ids.length && devices.length < query.limit; index++) {
-      const consent = this.consent(ids[index], query.viewer);
-      if (!consent) continue;
-      if (query.scope !== undefined && consent.scope !== query.scope) continue;
-      if (query.host !== undefined && consent.host !== query.host) continue;
-      devices.push(this.view(consent));
+      const grant = this.grant(ids[index], query.viewer);
+      if (!grant) continue;
+      if (query.scope !== undefined && grant.scope !== query.scope) continue;
+      if (query.host !== undefined && grant.host !== query.host) continue;
+      devices.push(this.view(grant));
     }
     const more = index < ids.length && devices.length === query.limit;
     return { devices, next: more ? devices[devices.length - 1].id : null };
   }
 
-  /** The viewer's device ids in order, re-sorted only after consent changed. */
+  /** The viewer's device ids in order, re-sorted only after consent or the accounts changed. */
   private ids(viewer: Viewer): string[] {
-    if (this.sortedAt !== this.consents.version) {
-      const all = [...this.consents.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
-      this.sortedIds = new Map([[null, all.map((c) => c.deviceId)]]);
-      for (const consent of all) {
-        const ids = this.sortedIds.get(consent.partnerId);
-        if (ids) ids.push(consent.deviceId);
-        else this.sortedIds.set(consent.partnerId, [consent.deviceId]);
+    const version = `${this.consents.version} ${this.accounts.version}`;
+    if (this.sortedAt !== version) {
+      const byPartner = new Map<Viewer, Set<string>>([[null, new Set()]]);
+      const add = (partnerId: string, deviceId: string) => {
+        byPartner.get(null)!.add(deviceId);
+        const ids = byPartner.get(partnerId);
+        if (ids) ids.add(deviceId);
+        else byPartner.set(partnerId, new Set([deviceId]));
+      };
+      for (const consent of this.consents.values()) add(consent.partnerId, consent.deviceId);
+      for (const { account, device } of this.accounts.devices()) {
+        add(account.partnerId, device.deviceId);
       }
-      this.sortedAt = this.consents.version;
+      this.sortedIds = new Map([...byPartner].map(([partner, ids]) => [partner, [...ids].sort()]));
+      this.sortedAt = version;
     }
     return this.sortedIds.get(viewer) ?? [];
   }
 
-  private view(consent: Consent): DeviceView {
-    const state = this.states.get(consent.deviceId);
+  private accountGrant(deviceId: string, account: LinkedAccount): DeviceGrant {
+    const device = this.accounts.device(account.id, deviceId);
     return {
-      id: consent.deviceId,
-      ownerUserId: consent.ownerUserId,
-      partnerId: consent.partnerId,
-      type: consent.deviceType,
-      code: consent.deviceCode,
-      scope: consent.scope,
-      host: consent.host,
-      names: consent.channelNames,
-      grantedAt: consent.grantedAt.toISOString(),
-      updatedAt: consent.updatedAt.toISOString(),
+      deviceId,
+      ownerUserId: account.shellyUserId,
+      deviceType: null,
+      deviceCode: device?.model ?? null,
+      scope: account.scope,
+      host: account.apiHost,
+      channelNames: [],
+      partnerId: account.partnerId,
+      grantedAt: account.linkedAt,
+      updatedAt: account.updatedAt,
+      sessionKey: accountSessionKey(account.id),
+      accountId: account.id,
+    };
+  }
+
+  private view(grant: DeviceGrant): DeviceView {
+    const state = this.states.get(grant.deviceId);
+    return {
+      id: grant.deviceId,
+      ownerUserId: grant.ownerUserId,
+      partnerId: grant.partnerId,
+      type: grant.deviceType,
+      code: grant.deviceCode,
+      scope: grant.scope,
+      host: grant.host,
+      names: grant.channelNames,
+      account: grant.accountId,
+      grantedAt: grant.grantedAt.toISOString(),
+      updatedAt: grant.updatedAt.toISOString(),
       online: state.online,
       lastSeenAt: state.lastSeenAt,
       measurements: state.measurements,

@@ -86,12 +86,12 @@ export class ForwardToHolder {
   ): Promise<ForwardedAnswer | undefined> {
     if (this.isPassedOn(request)) return undefined;
     const deviceId = this.directory.readDeviceId(id, viewer);
-    const consent = deviceId === undefined ? undefined : this.directory.consent(deviceId, viewer);
-    if (!consent || this.actions.isConnected(consent.host)) return undefined;
-    const address = await this.sessions.holderElsewhere(consent.host);
+    const grant = deviceId === undefined ? undefined : this.directory.grant(deviceId, viewer);
+    if (!grant || this.actions.isConnected(grant.sessionKey)) return undefined;
+    const address = await this.sessions.holderElsewhere(grant.sessionKey);
     if (address === undefined) return undefined;
     beforeSending?.();
-    return this.send(address, consent.host, request);
+    return this.send(address, grant.host, request);
   }
 
   private async send(

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedKey } from '../partners';
+import { AccountApi } from '../account-sessions';
+import { LinkedAccounts } from '../accounts';
+import { CloudControlClient, type CloudControlFailure } from '../cloud-control';
 import { DomainError, type ErrorCode, LiveReplicas, RateLimiter } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { DeviceStateStore } from '../device-state';
 import { CommandDispatcher, type CommandResult } from '../shelly';
 import { Attempt, CommandAttempts, elapsedMs } from './command-attempts';
+import { type CloudControlCommand, cloudControlCommand } from './cloud-control-command';
 import {
   commandPermission,
   denied,
-  DeviceReach,
   failed,
   Failure,
   gateCommand,
@@ -16,7 +19,7 @@ import {
   Permission,
   rateLimited,
 } from './command-gate';
-import { DeviceDirectory } from './device-directory';
+import { type DeviceGrant, DeviceDirectory } from './device-directory';
 import {
   DeviceRequest,
   ParsedRequest,
@@ -42,7 +45,8 @@ export interface CommandRequest {
 }
 
 export interface CommandSuccess {
-  trid: number;
+  /** Null for a command sent through the Cloud Control API, which has none. */
+  trid: number | null;
   device: string;
   outcome: 'ok';
   latencyMs: number;
@@ -92,13 +96,15 @@ export class SendDeviceCommand {
   private readonly perDevice: RateLimiter;
   private readonly timeoutMs: number;
   private readonly rpcSetMethods: readonly string[];
-  private readonly reach: DeviceReach;
 
   constructor(
     private readonly directory: DeviceDirectory,
     private readonly dispatcher: CommandDispatcher,
     private readonly attempts: CommandAttempts,
-    states: DeviceStateStore,
+    private readonly states: DeviceStateStore,
+    private readonly cloudControl: CloudControlClient,
+    private readonly accounts: LinkedAccounts,
+    private readonly accountApi: AccountApi,
     replicas: LiveReplicas,
     @InjectConfig() config: AppConfig,
   ) {
@@ -110,10 +116,6 @@ export class SendDeviceCommand {
     this.perDevice = new RateLimiter(config.control.perDevice);
     this.timeoutMs = config.control.commandTimeoutMs;
     this.rpcSetMethods = config.control.rpcSetMethods;
-    this.reach = {
-      hostConnected: (host) => dispatcher.isConnected(host),
-      online: (deviceId) => states.isOnline(deviceId),
-    };
   }
 
   /** Commands waiting for Shelly's answer. */
@@ -150,7 +152,7 @@ export class SendDeviceCommand {
     const result = await this.run(attempt, parsed, request.passedOn === true);
     if (isFailure(result)) {
       this.attempts.finish(attempt, result.decision, result.outcome, result.error.code);
-      return { sent: attempt.trid !== null, error: result.error };
+      return { sent: attempt.sent, error: result.error };
     }
     this.attempts.finish(attempt, 'allowed', 'ok', null);
     return { sent: true, success: result };
@@ -181,7 +183,7 @@ export class SendDeviceCommand {
       rejected.body,
       rejected.receivedAt,
     );
-    attempt.consentScope = this.directory.consent(deviceId, rejected.key.partnerId)?.scope ?? null;
+    attempt.consentScope = this.directory.grant(deviceId, rejected.key.partnerId)?.scope ?? null;
     this.attempts.finish(attempt, 'denied', 'denied', rejected.code);
   }
 
@@ -233,15 +235,25 @@ export class SendDeviceCommand {
     }
     const request: DeviceRequest = parsed.data;
 
-    const consent = this.directory.consent(attempt.deviceId, attempt.partnerId);
-    attempt.consentScope = consent?.scope ?? null;
-    const gate = gateCommand(attempt.deviceId, consent, this.permission(request), this.reach);
+    const grant = this.directory.grant(attempt.deviceId, attempt.partnerId);
+    attempt.consentScope = grant?.scope ?? null;
+    // A linked account's device is reached through the Cloud Control API while its socket is down.
+    const overHttp =
+      grant?.accountId != null && !this.dispatcher.isConnected(grant.sessionKey)
+        ? cloudControlCommand(request, attempt.deviceId)
+        : undefined;
+    const gate = gateCommand(attempt.deviceId, grant, this.permission(request), {
+      reachable: (reached) =>
+        overHttp !== undefined || this.dispatcher.isConnected(reached.sessionKey),
+      online: (deviceId) => this.states.isOnline(deviceId),
+    });
     if (isFailure(gate)) return gate;
     const deviceWait = this.perDevice.take(attempt.deviceId);
     if (deviceWait > 0) return rateLimited(`device ${attempt.deviceId}`, deviceWait);
+    if (overHttp !== undefined) return this.sendOverHttp(attempt, gate, overHttp);
 
     const sent = this.dispatcher.send(
-      gate.host,
+      gate.sessionKey,
       attempt.deviceId,
       toShellyRequest(request),
       this.timeoutMs,
@@ -253,6 +265,7 @@ export class SendDeviceCommand {
         'error',
       );
     }
+    attempt.sent = true;
     attempt.trid = sent.trid;
     const outcome = this.outcome(attempt.deviceId, await sent.result);
     if (isFailure(outcome)) return outcome;
@@ -262,6 +275,32 @@ export class SendDeviceCommand {
       outcome: 'ok',
       latencyMs: elapsedMs(attempt.receivedAt),
       ...outcome,
+    };
+  }
+
+  private async sendOverHttp(
+    attempt: Attempt,
+    grant: DeviceGrant,
+    request: CloudControlCommand,
+  ): Promise<CommandSuccess | Failure> {
+    const account = this.accounts.get(grant.accountId!);
+    if (account === undefined) {
+      return failed('host_session_down', `linked account ${grant.accountId} is gone`, 'error');
+    }
+    const api = this.accountApi.of(account);
+    attempt.sent = true;
+    const answer =
+      request.endpoint === 'switch'
+        ? await this.cloudControl.setSwitch(api, request.command)
+        : request.endpoint === 'cover'
+          ? await this.cloudControl.setCover(api, request.command)
+          : await this.cloudControl.setLight(api, request.command);
+    if (!answer.ok) return httpRefusal(attempt, answer);
+    return {
+      trid: null,
+      device: attempt.deviceId,
+      outcome: 'ok',
+      latencyMs: elapsedMs(attempt.receivedAt),
     };
   }
 
@@ -307,6 +346,38 @@ export class SendDeviceCommand {
         );
       }
     }
+  }
+}
+
+/** What a failed Cloud Control command means for the caller; whether it may have run decides `sent`. */
+function httpRefusal(attempt: Attempt, failure: CloudControlFailure): Failure {
+  const deviceId = attempt.deviceId;
+  switch (failure.error) {
+    case 'device_offline':
+      return failed('device_offline', `Shelly reports device ${deviceId} offline`, 'refused');
+    case 'invalid_request':
+    case 'not_found':
+    case 'refused':
+      return failed('device_refused', `Shelly refused the command: ${failure.detail}`, 'refused', {
+        reason: failure.detail,
+      });
+    case 'unavailable':
+    case 'bad_answer':
+      return failed(
+        'command_timeout',
+        `no usable answer from Shelly's Cloud Control API; the command may still have run`,
+        'timeout',
+      );
+    case 'rate_limited':
+    case 'queue_full':
+    case 'unauthorized':
+    case 'cancelled':
+      attempt.sent = false;
+      return failed(
+        'host_session_down',
+        `the socket of the device's linked account is down, and Shelly's Cloud Control API did not take the command (${failure.error})`,
+        'error',
+      );
   }
 }
 

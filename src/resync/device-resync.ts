@@ -7,7 +7,12 @@ import { IngestPipeline } from '../ingest';
 import type { JsonObject } from '../normalize';
 import { InjectRootLogger, Metrics } from '../observability';
 import { sessionSource } from '../publish';
-import { type ActionResponse, type ActionResult, IntegratorActions } from '../shelly';
+import {
+  type ActionResponse,
+  type ActionResult,
+  IntegratorActions,
+  readSessionKey,
+} from '../shelly';
 import { decideVerification, resultLabel, unsettledForMs } from './verify-decision';
 
 /**
@@ -52,7 +57,11 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribes.push(
-      this.actions.onSessionOpen((host) => this.verify(host, this.consentedDevicesOf(host))),
+      this.actions.onSessionOpen((key) => {
+        // A linked account's session has no consented devices: its own snapshot refreshes them.
+        if (readSessionKey(key).kind === 'integrator')
+          this.verify(key, this.consentedDevicesOf(key));
+      }),
       this.consents.onGrant((consent) => {
         if (this.actions.isConnected(consent.host)) this.verify(consent.host, [consent.deviceId]);
       }),

@@ -29,8 +29,14 @@ export class CommandDispatcher {
     return this.correlator.inFlight;
   }
 
-  isConnected(host: string): boolean {
-    return this.sessions.isUp(host);
+  /** `key`: a session key (`session-key.ts`), an integrator host or a linked account. */
+  isConnected(key: string): boolean {
+    return this.sessions.isUp(key);
+  }
+
+  /** Tells `listener` each time a session opens its socket, first time or again; returns the unsubscribe. */
+  onSessionOpen(listener: (key: string) => void): () => void {
+    return this.sessions.onSessionOpen(listener);
   }
 
   /** `undefined` when the session to `host` is not up, so nothing was sent. */

@@ -69,6 +69,13 @@ export class AccountConnections {
     }
   }
 
+  /** The account's sockets are cut without a close frame, as a network failure would; returns how many. */
+  terminate(userId: number): number {
+    const connections = this.list(userId);
+    for (const connection of connections) connection.socket.terminate();
+    return connections.length;
+  }
+
   terminateAll(): void {
     for (const connection of this.open) connection.socket.terminate();
     this.open.clear();

@@ -9,6 +9,13 @@ import type { ApiKeyScope } from '../../src/partners/api-key';
 import { PartnerStore } from '../../src/partners/partner.store';
 import { RunningService, startService } from '../support/app';
 import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
+import {
+  callService,
+  createAccountLink,
+  followRedirect as follow,
+  linkThroughService,
+  signIn,
+} from '../support/account-links';
 import { eventually } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
@@ -21,12 +28,6 @@ const HOST = 'shelly-103-eu.shelly.cloud';
 const CLIENT_ID = 'acme-ingest';
 const TOKEN_LIFETIME_S = 6;
 const [ALICE, BOB, CAROL] = [6550, 6551, 6552];
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  text: string;
-}
 
 /**
  * Stands between the service and the simulator's hosts, recording every request path and body, so
@@ -131,50 +132,12 @@ describe('linked Shelly accounts through OAuth', () => {
     await recorder?.stop();
   });
 
-  async function call(
-    method: string,
-    path: string,
-    key: string | null,
-    body?: unknown,
-  ): Promise<Answer> {
-    const headers: Record<string, string> = {};
-    if (key) headers.authorization = `Bearer ${key}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${rig.service.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-      text,
-    };
-  }
-
-  async function createLink(key: string, scope: 'read' | 'control'): Promise<string> {
-    const link = await call('POST', '/v1/accounts/links', key, { scope });
-    expect(link.status).toBe(201);
-    return link.body.url as string;
-  }
-
-  /** The user signs in on the login page, which sends the browser back with a code and the state. */
-  async function signIn(linkUrl: string, userId: number): Promise<string> {
-    const login = await fetch(`${linkUrl}&user_id=${userId}`, { redirect: 'manual' });
-    expect(login.status).toBe(302);
-    return login.headers.get('location') as string;
-  }
-
-  async function follow(redirect: string): Promise<Answer> {
-    const response = await fetch(redirect);
-    const text = await response.text();
-    return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, text };
-  }
-
-  async function link(key: string, scope: 'read' | 'control', userId: number): Promise<Answer> {
-    return follow(await signIn(await createLink(key, scope), userId));
-  }
+  const call = (method: string, path: string, key: string | null, body?: unknown) =>
+    callService(rig.service.url, method, path, key, body);
+  const createLink = (key: string, scope: 'read' | 'control') =>
+    createAccountLink(rig.service.url, key, scope);
+  const link = (key: string, scope: 'read' | 'control', userId: number) =>
+    linkThroughService(rig.service.url, key, scope, userId);
 
   it("links a user's account through Shelly's login page, keeping the token sealed and announcing it", async () => {
     const url = new URL(await createLink(keys.acmeControl, 'control'));
