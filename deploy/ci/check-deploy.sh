@@ -336,6 +336,7 @@ COUNTERS = {
     "shelly_ingest_frames_received_total", "shelly_ingest_events_published_total",
     "shelly_ingest_frames_dead_lettered_total", "shelly_ingest_frames_dropped_total",
     "shelly_ingest_publish_errors_total", "shelly_ingest_session_reconnects_total",
+    "shelly_ingest_publish_backpressure_pauses_total", "shelly_ingest_publish_backpressure_seconds_total",
     "shelly_ingest_token_renewals_total", "shelly_ingest_commands_total",
     "shelly_ingest_consent_callbacks_total", "shelly_ingest_records_parked_total",
     "shelly_ingest_records_dropped_total", "shelly_ingest_session_leases_acquired_total",
