@@ -2,7 +2,7 @@
 # Checks the deployment files: the Helm chart (lint, schema, rendered manifests against the
 # Kubernetes schemas), the alert rules (promtool check + unit tests), the Grafana dashboard (JSON,
 # metric names), docker-compose.yml (compose-spec loader), the Dockerfile's COPY sources and its
-# Node.js version.
+# Node.js version, and the heap limit that image and chart derive from the container's memory limit.
 #
 # Installs what it lacks into a cache (SHELLY_INGEST_TOOLS_DIR, default ~/.cache/shelly-ingest-tools):
 # helm built from the Go module proxy, kubernetes-validate from PyPI (it bundles the Kubernetes
@@ -169,14 +169,14 @@ ok "helm template: defaults, all values set, existingSecret without migrations, 
 
 # values.schema.json must refuse what the chart cannot do.
 for bad in "replicaCount=-1" "replicaCount=1.5" "topologySpreadConstraints[0].maxSkew=1" "config.DATABASE_URL=x" "config.HTTP_PORT=9090" "config.MANAGEMENT_PORT=8080" \
-  "image.pullPolicy=Sometimes" \
+  "image.pullPolicy=Sometimes" "config.NODE_OPTIONS=x" "heapPercentOfMemoryLimit=0" "heapPercentOfMemoryLimit=101" \
   "metrics.serviceMonitor.enabeld=true"; do
   if "$HELM" template shelly-ingest "$CHART" --kube-version "${KUBE_VERSIONS[-1]}" --set "$bad" \
     >/dev/null 2>&1; then
     fail "values.schema.json accepted --set $bad"
   fi
 done
-ok "values.schema.json refuses a negative or fractional replicaCount, an incomplete spread constraint, secrets in config, HTTP_PORT, MANAGEMENT_PORT, bad enums, typos"
+ok "values.schema.json refuses a negative or fractional replicaCount, an incomplete spread constraint, secrets in config, HTTP_PORT, MANAGEMENT_PORT, NODE_OPTIONS, a heap percentage out of (0, 100], bad enums, typos"
 
 # Several replicas by default: a rolling update that never lowers the serving pods, a PDB that
 # keeps one through a drain, a spread across nodes that still schedules on one node. The settings
@@ -336,6 +336,7 @@ COUNTERS = {
     "shelly_ingest_frames_received_total", "shelly_ingest_events_published_total",
     "shelly_ingest_frames_dead_lettered_total", "shelly_ingest_frames_dropped_total",
     "shelly_ingest_publish_errors_total", "shelly_ingest_session_reconnects_total",
+    "shelly_ingest_publish_backpressure_pauses_total", "shelly_ingest_publish_backpressure_seconds_total",
     "shelly_ingest_token_renewals_total", "shelly_ingest_commands_total",
     "shelly_ingest_consent_callbacks_total", "shelly_ingest_records_parked_total",
     "shelly_ingest_records_dropped_total", "shelly_ingest_session_leases_acquired_total",
@@ -453,5 +454,42 @@ node_version="$(tr -d '[:space:]' <.node-version)"
 grep -q "^ARG NODE_IMAGE=node:$node_version-" deploy/Dockerfile ||
   fail "deploy/Dockerfile: NODE_IMAGE is not node:$node_version-* (.node-version)"
 ok "deploy/Dockerfile: built FROM node:$node_version, the version in .node-version"
+
+# ------------------------------------------------------------------ heap from the memory limit
+step "heap from the container's memory limit"
+# The runtime stage's NODE_OPTIONS, a percentage that Node.js of .node-version accepts ('50%' it
+# refuses, though its --help shows that form).
+image_node_options="$(awk '/^FROM / { runtime = ($NF == "runtime") }
+  runtime && sub(/^ENV NODE_OPTIONS=/, "")' deploy/Dockerfile)"
+[[ "$image_node_options" =~ ^--max-old-space-size-percentage=[0-9.]+$ ]] ||
+  fail "deploy/Dockerfile: the runtime stage's NODE_OPTIONS is not --max-old-space-size-percentage=<percent>: '$image_node_options'"
+bash deploy/local/node.sh env NODE_OPTIONS="$image_node_options" node -e '' >"$WORK/node.log" 2>&1 ||
+  { cat "$WORK/node.log"; fail "deploy/Dockerfile: Node.js $node_version refuses NODE_OPTIONS=$image_node_options"; }
+ok "deploy/Dockerfile: NODE_OPTIONS=$image_node_options, accepted by Node.js $node_version"
+
+# Every container of every rendering has a memory limit and the image's NODE_OPTIONS; the service
+# container also requests memory.
+"$PY" - "$image_node_options" "$WORK"/*.yaml <<'EOF'
+import sys, yaml
+node_options, paths = sys.argv[1], sys.argv[2:]
+problems = []
+for path in paths:
+    for doc in yaml.safe_load_all(open(path)):
+        if not doc or doc["kind"] != "Deployment":
+            continue
+        pod = doc["spec"]["template"]["spec"]
+        for c in pod["containers"] + pod.get("initContainers", []):
+            env = {e["name"]: e.get("value") for e in c.get("env", [])}
+            if env.get("NODE_OPTIONS") != node_options:
+                problems.append(f"{path}: {c['name']}: NODE_OPTIONS {env.get('NODE_OPTIONS')!r} != {node_options!r}")
+            if "memory" not in c.get("resources", {}).get("limits", {}):
+                problems.append(f"{path}: {c['name']}: no memory limit")
+        if "memory" not in pod["containers"][0].get("resources", {}).get("requests", {}):
+            problems.append(f"{path}: {pod['containers'][0]['name']}: no memory request")
+for p in problems:
+    print(f"  {p}", file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+ok "helm chart: every container has a memory limit and NODE_OPTIONS=$image_node_options, the service container a memory request"
 
 printf '\ncheck-deploy: all %d checks OK\n' "$checks"

@@ -64,6 +64,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly backpressurePauses = new Counter({
+    name: `${prefix}publish_backpressure_pauses_total`,
+    help: 'Times the buffer reached its capacity and paused reading from the sockets.',
+    registers: [this.registry],
+  });
+
+  readonly backpressureSeconds = new Counter({
+    name: `${prefix}publish_backpressure_seconds_total`,
+    help: 'Time reading from the sockets was paused by a full buffer; a pause still going on counts at least once a minute.',
+    registers: [this.registry],
+  });
+
   readonly publishDuration = new Histogram({
     name: `${prefix}publish_duration_seconds`,
     help: 'Time from sending a batch to Kafka to its acknowledgement by all in-sync replicas.',

@@ -63,10 +63,19 @@ function numbered(count: number): OutgoingEvent[] {
   return Array.from({ length: count }, (_, n) => event(n));
 }
 
+interface LogLine {
+  level: number;
+  msg: string;
+  pauses?: number;
+  pausedSeconds?: number;
+}
+
 describe('publish buffer', () => {
   let publisher: ScriptedPublisher;
   let metrics: Metrics;
   let buffer: PublishBuffer;
+  /** Every line logged, at any level. */
+  let logged: LogLine[];
 
   function start(bounds: { capacity: number; batchMaxEvents: number }): void {
     const config = {
@@ -78,11 +87,16 @@ describe('publish buffer', () => {
         topics: { parked: 'parked' },
       },
     } as AppConfig;
-    const logger = pino({ level: 'silent' });
+    logged = [];
+    const logger = pino(
+      { level: 'trace' },
+      { write: (line: string) => logged.push(JSON.parse(line) as LogLine) },
+    );
     publisher = new ScriptedPublisher();
     metrics = new Metrics();
     const parking = new RecordParking(publisher, metrics, config, logger);
     buffer = new PublishBuffer(publisher, metrics, config, logger, {} as never, parking);
+    buffer.onModuleInit();
   }
 
   /** Lets fake time pass, a backoff step at a time, until the buffer is empty. */
@@ -99,6 +113,7 @@ describe('publish buffer', () => {
     jest.spyOn(Math, 'random').mockReturnValue(0.5);
   });
   afterEach(() => {
+    buffer.onModuleDestroy();
     jest.useRealTimers();
     jest.restoreAllMocks();
   });
@@ -216,5 +231,105 @@ describe('publish buffer', () => {
 
     expect(buffer.depth).toBe(0);
     expect(settled).toEqual(['e0 published', 'e1 parked', 'e2 published']);
+  });
+
+  describe('backpressure', () => {
+    const summary = 'backpressure in the last minute: reading from the sockets paused';
+    const capacity = 10;
+
+    /** Fills the buffer to its capacity while Kafka holds every request: the sockets are paused. */
+    function fill(): void {
+      publisher.hold = true;
+      for (const e of numbered(capacity)) buffer.push(e);
+      expect(buffer.isFull).toBe(true);
+    }
+
+    /** Lets Kafka answer, with no time passing, until the sockets may read again. */
+    async function letKafkaAnswer(): Promise<void> {
+      publisher.hold = false;
+      for (let step = 0; step < 10 && buffer.isFull; step++) {
+        publisher.release();
+        await jest.advanceTimersByTimeAsync(0);
+      }
+      expect(buffer.isFull).toBe(false);
+    }
+
+    async function pauseFor(ms: number): Promise<void> {
+      fill();
+      await jest.advanceTimersByTimeAsync(ms);
+      await letKafkaAnswer();
+    }
+
+    async function counted(counter: 'backpressurePauses' | 'backpressureSeconds') {
+      return (await metrics[counter].get()).values[0].value;
+    }
+
+    beforeEach(() => start({ capacity, batchMaxEvents: capacity }));
+
+    it('counts each pause and adds up the time the sockets stayed paused', async () => {
+      await pauseFor(2_000);
+      await jest.advanceTimersByTimeAsync(500);
+      await pauseFor(3_000);
+
+      expect(await counted('backpressurePauses')).toBe(2);
+      expect(await counted('backpressureSeconds')).toBe(5);
+    });
+
+    it('logs nothing per pause and sums the minute up in one info line', async () => {
+      for (let n = 0; n < 10; n++) {
+        await pauseFor(1_000);
+        await jest.advanceTimersByTimeAsync(1_000);
+      }
+      expect(logged).toEqual([]);
+
+      await jest.advanceTimersByTimeAsync(40_000);
+
+      expect(logged).toEqual([
+        expect.objectContaining({ level: 30, msg: summary, pauses: 10, pausedSeconds: 10 }),
+      ]);
+    });
+
+    it('writes at most one summary a minute however often the buffer pauses', async () => {
+      // A one-second pause every five seconds for three minutes.
+      for (let n = 0; n < 36; n++) {
+        await pauseFor(1_000);
+        await jest.advanceTimersByTimeAsync(4_000);
+      }
+
+      expect(logged).toEqual(
+        Array(3).fill(expect.objectContaining({ msg: summary, pauses: 12, pausedSeconds: 12 })),
+      );
+    });
+
+    it('writes no summary for a minute without backpressure', async () => {
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(logged).toEqual([]);
+
+      await pauseFor(1_000);
+      await jest.advanceTimersByTimeAsync(179_000);
+
+      expect(logged).toEqual([expect.objectContaining({ msg: summary, pauses: 1 })]);
+    });
+
+    it('counts a pause that lasts through the minute in that minute and the next', async () => {
+      await jest.advanceTimersByTimeAsync(30_000);
+      fill();
+      await jest.advanceTimersByTimeAsync(30_000);
+
+      expect(logged).toEqual([
+        expect.objectContaining({ msg: summary, pauses: 1, pausedSeconds: 30 }),
+      ]);
+      expect(await counted('backpressureSeconds')).toBe(30);
+
+      await jest.advanceTimersByTimeAsync(15_000);
+      await letKafkaAnswer();
+      await jest.advanceTimersByTimeAsync(45_000);
+
+      expect(logged.slice(1)).toEqual([
+        expect.objectContaining({ msg: summary, pauses: 0, pausedSeconds: 15 }),
+      ]);
+      expect(await counted('backpressurePauses')).toBe(1);
+      expect(await counted('backpressureSeconds')).toBe(45);
+    });
   });
 });

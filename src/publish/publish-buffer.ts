@@ -1,4 +1,9 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { Logger } from 'pino';
 import { type AppConfig, InjectConfig } from '../config';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
@@ -15,16 +20,19 @@ const RETRY: BackoffPolicy = { minMs: 100, maxMs: 5_000, jitter: 0.1 };
 /** Below this share of the bound, a full buffer lets the sockets read again. */
 const RESUME_AT = 0.5;
 const CLOSE_RESERVE_MS = 1_000;
+/** At full rate the buffer pauses the sockets several times a second: one log line sums them up. */
+const BACKPRESSURE_SUMMARY_MS = 60_000;
 
 /**
  * The bounded queue between the sockets and Kafka. Events leave in arrival order, one batch in flight
  * at a time, so one device's events keep their order; a batch Kafka did not acknowledge is retried as
  * it was, except that a record Kafka refuses for good is parked and the others go on (see
  * publishIsolatingRefusals). Nothing is dropped: at the bound the buffer asks its producers to stop
- * reading (backpressure) and lets them resume once it has drained to half.
+ * reading (backpressure) and lets them resume once it has drained to half. Backpressure is normal
+ * at full rate: it is counted, and summed up in the log once a minute when there was any.
  */
 @Injectable()
-export class PublishBuffer implements BeforeApplicationShutdown {
+export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private queue: OutgoingEvent[] = [];
   /** When each queued event arrived, in milliseconds of `performance.now()`; parallel to `queue`. */
   private arrivals: number[] = [];
@@ -34,6 +42,11 @@ export class PublishBuffer implements BeforeApplicationShutdown {
   private draining = false;
   private full = false;
   private stopped = false;
+  /** While full: when, in milliseconds of `performance.now()`, the paused time was last counted. */
+  private pausedTimeCountedUntil = 0;
+  private pausesSinceSummary = 0;
+  private pausedMsSinceSummary = 0;
+  private summaryTimer?: NodeJS.Timeout;
   private readonly capacity: number;
   private readonly pressureListeners = new Set<PressureListener>();
   private readonly idleWaiters = new Set<() => void>();
@@ -52,6 +65,17 @@ export class PublishBuffer implements BeforeApplicationShutdown {
     this.log = logger.child({ component: 'publish-buffer' });
     metrics.bufferCapacity.set(this.capacity);
     metrics.bufferEvents.set(0);
+  }
+
+  onModuleInit(): void {
+    this.summaryTimer = setInterval(
+      () => this.summarizeBackpressure(),
+      BACKPRESSURE_SUMMARY_MS,
+    ).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.summaryTimer);
   }
 
   get depth(): number {
@@ -180,11 +204,38 @@ export class PublishBuffer implements BeforeApplicationShutdown {
   }
 
   private setFull(full: boolean): void {
+    if (full) {
+      this.pausedTimeCountedUntil = performance.now();
+      this.pausesSinceSummary++;
+      this.metrics.backpressurePauses.inc();
+    } else {
+      this.countPausedTime();
+    }
     this.full = full;
-    this.log.warn(
-      { buffered: this.depth },
-      full ? 'buffer full: pausing the sockets' : 'buffer drained: reading again',
-    );
     for (const listener of this.pressureListeners) listener(full);
+  }
+
+  /** Counts the time paused since the pause began or was last counted. */
+  private countPausedTime(): void {
+    const now = performance.now();
+    const pausedMs = now - this.pausedTimeCountedUntil;
+    this.pausedTimeCountedUntil = now;
+    this.pausedMsSinceSummary += pausedMs;
+    this.metrics.backpressureSeconds.inc(pausedMs / 1000);
+  }
+
+  private summarizeBackpressure(): void {
+    // A pause that lasts through the minute counts up to now, in the metric too.
+    if (this.full) this.countPausedTime();
+    if (this.pausesSinceSummary === 0 && this.pausedMsSinceSummary === 0) return;
+    this.log.info(
+      {
+        pauses: this.pausesSinceSummary,
+        pausedSeconds: Math.round(this.pausedMsSinceSummary) / 1000,
+      },
+      'backpressure in the last minute: reading from the sockets paused',
+    );
+    this.pausesSinceSummary = 0;
+    this.pausedMsSinceSummary = 0;
   }
 }
