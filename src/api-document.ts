@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AccountSessionsModule } from './account-sessions';
 import { accountApiSchemas, AccountsModule } from './accounts';
 import { partnerApiSchemas, PartnersModule } from './partners';
 import { consentApiSchemas, ConsentCallbackModule, ConsentModule } from './consent';
@@ -38,7 +39,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    include: [ControlModule, PartnersModule, ConsentModule, ConsentCallbackModule, AccountsModule],
+    include: [
+      ControlModule,
+      PartnersModule,
+      ConsentModule,
+      ConsentCallbackModule,
+      AccountsModule,
+      AccountSessionsModule,
+    ],
   });
   document.components = {
     ...document.components,

@@ -2,9 +2,11 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Logger } from 'pino';
 import { LinkedAccounts } from '../accounts';
 import { CloudControlClient, snapshotFrames } from '../cloud-control';
+import { backoffDelay, type BackoffPolicy } from '../common';
+import { type AppConfig, InjectConfig } from '../config';
 import { IngestPipeline } from '../ingest';
 import { InjectRootLogger } from '../observability';
-import { CommandDispatcher, readSessionKey } from '../shelly';
+import { accountSessionKey, CommandDispatcher, readSessionKey } from '../shelly';
 import { AccountApi } from './account-api';
 
 export type SnapshotOutcome =
@@ -14,11 +16,15 @@ export type SnapshotOutcome =
  * Events missed while an account's socket was down are not replayed, so each time it opens, the
  * account's devices are read through the Cloud Control API (the device list, then their status in
  * pages of ten) and published as status events marked `source.snapshot`. The devices listed are
- * recorded as the account's, so that commands find them before they report.
+ * recorded as the account's, so that commands find them before they report. A snapshot that fails
+ * is taken again, with the sessions' reconnect backoff, for as long as the socket stays open.
  */
 @Injectable()
 export class AccountSnapshots implements OnModuleInit, OnModuleDestroy {
   private stopListening?: () => void;
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly retryPolicy: BackoffPolicy;
+  private stopped = false;
   private readonly log: Logger;
 
   constructor(
@@ -27,20 +33,38 @@ export class AccountSnapshots implements OnModuleInit, OnModuleDestroy {
     private readonly cloudControl: CloudControlClient,
     private readonly api: AccountApi,
     private readonly ingest: IngestPipeline,
+    @InjectConfig() config: AppConfig,
     @InjectRootLogger() logger: Logger,
   ) {
+    this.retryPolicy = config.shelly.reconnect;
     this.log = logger.child({ component: 'account-snapshots' });
   }
 
   onModuleInit(): void {
     this.stopListening = this.dispatcher.onSessionOpen((key) => {
       const session = readSessionKey(key);
-      if (session.kind === 'account') void this.take(session.accountId);
+      if (session.kind === 'account') void this.takeWhileOpen(session.accountId, 0);
     });
   }
 
   onModuleDestroy(): void {
+    this.stopped = true;
     this.stopListening?.();
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+  }
+
+  private async takeWhileOpen(accountId: string, attempt: number): Promise<void> {
+    clearTimeout(this.retries.get(accountId));
+    this.retries.delete(accountId);
+    const outcome = await this.take(accountId);
+    if (outcome.ok || outcome.error === 'account_not_found' || this.stopped) return;
+    if (!this.dispatcher.isConnected(accountSessionKey(accountId))) return;
+    const delay = backoffDelay(attempt, this.retryPolicy);
+    this.retries.set(
+      accountId,
+      setTimeout(() => void this.takeWhileOpen(accountId, attempt + 1), delay),
+    );
   }
 
   /** Reads the account's devices and publishes what it read; never throws. */

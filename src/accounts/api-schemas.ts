@@ -48,5 +48,9 @@ export const accountApiSchemas: ApiSchemas = {
     LinkedAccount: linkedAccount,
     LinkedAccountList: z.object({ accounts: z.array(linkedAccount) }),
     AccountLinked: z.object({ status: z.literal('linked'), account: linkedAccount }),
+    AccountSnapshot: z.object({
+      accountId: z.string(),
+      devices: z.number().int().min(0).meta({ description: 'Devices of the account published.' }),
+    }),
   },
 };

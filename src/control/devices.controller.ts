@@ -126,7 +126,7 @@ export class DevicesController {
 
   private visibleDeviceId(id: string, viewer: Viewer): string {
     const deviceId = this.directory.readDeviceId(id, viewer);
-    if (deviceId === undefined || !this.directory.consent(deviceId, viewer)) {
+    if (deviceId === undefined || !this.directory.grant(deviceId, viewer)) {
       throw new DomainError('device_not_found', `no consent is held for device ${id.slice(0, 64)}`);
     }
     return deviceId;

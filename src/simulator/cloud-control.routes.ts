@@ -36,6 +36,8 @@ export interface CloudControlDependencies extends Pick<SimulatorOptions, 'cloudC
   reports: DeviceReports;
   clock: () => number;
   commandOptions: CommandOptions;
+  /** Answer every call 503 (a fault). */
+  failing: () => boolean;
 }
 
 interface Call {
@@ -78,6 +80,9 @@ export class CloudControlRoutes {
       record.status = status;
       sendJson(response, status, body);
     };
+    if (this.deps.failing()) {
+      return answer(503, { isok: false, errors: { unavailable: 'Service unavailable' } });
+    }
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const access = await tokens.checkAccess(bearer);
     if (!access.ok) {

@@ -14,6 +14,7 @@ export class SimulatorFaults {
   private dropping = false;
   private errorMessage: string | null = null;
   private refusingRenewal = false;
+  private failingCloudControl = false;
 
   constructor(private readonly target: FaultTarget) {}
 
@@ -91,6 +92,15 @@ export class SimulatorFaults {
     return this.refusingRenewal;
   }
 
+  /** Every Cloud Control call is answered 503, as during an outage of Shelly's HTTP API. */
+  failCloudControl(fail: boolean): void {
+    this.failingCloudControl = fail;
+  }
+
+  get failingCloudControlCalls(): boolean {
+    return this.failingCloudControl;
+  }
+
   sendMalformed(host: string, kind: MalformedKind): number {
     const frame = malformedFrame(kind, this.target.exampleDeviceId(host));
     const connections = this.target.connectionsOf(host).filter((connection) => !connection.frozen);
@@ -104,6 +114,7 @@ export class SimulatorFaults {
   clear(): void {
     this.refusedUntil.clear();
     this.refusingRenewal = false;
+    this.failingCloudControl = false;
     this.delayMs = 0;
     this.dropping = false;
     this.errorMessage = null;

@@ -182,6 +182,7 @@ export class ShellySimulator implements SimulatorControl {
       clock,
       commandOptions,
       cloudControlErrors: options.cloudControlErrors,
+      failing: () => this.faults.failingCloudControlCalls,
     });
     this.cloudCalls = cloudControl.calls;
     this.transport = new HttpTransport({

@@ -117,6 +117,7 @@ describe('sessions of linked Shelly accounts', () => {
       source: { api: 'rte', host: HOST, account: String(ALICE), snapshot: true },
       device: { id: PLUG, owner: ALICE },
     });
+    expect(validateAgainstAsyncApi('deviceStatus', snapshot.messages[0])).toEqual([]);
     expect(rig.sim.cloudCalls.map((c) => c.path)).toEqual(
       expect.arrayContaining(['/interface/device/get_all_lists', '/v2/devices/api/get']),
     );
@@ -136,7 +137,7 @@ describe('sessions of linked Shelly accounts', () => {
     });
     expect(event.headers['partner-id']).toBe('acme');
     expect(event.headers.ce_source).toBe(`urn:shelly-ingest:rte:${HOST}`);
-    expect(validateAgainstAsyncApi('status', event)).toEqual([]);
+    expect(validateAgainstAsyncApi('deviceStatus', event)).toEqual([]);
     expect(
       await metricValue(rig.service.managementUrl, 'shelly_ingest_account_sessions', 'state="up"'),
     ).toBe(3);
@@ -160,6 +161,54 @@ describe('sessions of linked Shelly accounts', () => {
     expect((await call('GET', `/v1/devices/${PLUG}`, keys.brightControl)).status).toBe(404);
   });
 
+  it('takes a snapshot on demand, for the account partner only', async () => {
+    const snapshotsOf = (events: StatusEvent[]) => events.filter((event) => event.source.snapshot);
+
+    const answer = await call(
+      'POST',
+      `/v1/accounts/${accountIds[ALICE]}/snapshot`,
+      keys.acmeControl,
+    );
+
+    expect([answer.status, answer.body]).toEqual([
+      200,
+      { accountId: accountIds[ALICE], devices: 1 },
+    ]);
+    // One when the socket opened, one asked for.
+    const { events } = await statusEvents(PLUG, (read) => snapshotsOf(read).length >= 2);
+    expect(snapshotsOf(events)).toHaveLength(2);
+    const other = await call(
+      'POST',
+      `/v1/accounts/${accountIds[ALICE]}/snapshot`,
+      keys.brightControl,
+    );
+    expect([other.status, other.body.code]).toEqual([404, 'account_not_found']);
+  });
+
+  it("takes the snapshot again while Shelly's Cloud Control API fails, until it answers", async () => {
+    const snapshotsOf = (events: StatusEvent[]) => events.filter((event) => event.source.snapshot);
+    const before = snapshotsOf(
+      (await statusEvents(PLUG, (read) => snapshotsOf(read).length >= 2)).events,
+    ).length;
+    rig.sim.faults.failCloudControl(true);
+    try {
+      const calls = rig.sim.cloudCalls.length;
+      rig.sim.dropAccountConnections(ALICE);
+      await waitFor(
+        () =>
+          rig.sim.cloudCalls
+            .slice(calls)
+            .filter((call) => call.userId === undefined && call.status === 503).length >= 2,
+        15_000,
+      );
+    } finally {
+      rig.sim.faults.failCloudControl(false);
+    }
+
+    const { events } = await statusEvents(PLUG, (read) => snapshotsOf(read).length > before);
+    expect(snapshotsOf(events)).toHaveLength(before + 1);
+  });
+
   it('keeps the events coming across token expiries, and reconnects with the renewed token', async () => {
     const firstToken = await rig.service.app.get(LinkedAccounts).accessToken(accountIds[ALICE]);
     const start = Date.now();
@@ -172,9 +221,11 @@ describe('sessions of linked Shelly accounts', () => {
     expect(await rig.service.app.get(LinkedAccounts).accessToken(accountIds[ALICE])).not.toBe(
       firstToken,
     );
+    const droppedAt = Date.now();
     expect(rig.sim.dropAccountConnections(ALICE)).toBe(1);
-    await waitFor(() => socketUp(ALICE), 10_000);
-    sent += rig.sim.emitStatus(device(PLUG));
+    await waitFor(() => rig.sim.accountConnections(ALICE)[0]?.openedAt >= droppedAt, 10_000);
+    expect(rig.sim.emitStatus(device(PLUG))).toBe(1);
+    sent += 1;
 
     const live = (events: StatusEvent[]) =>
       events.filter((event) => event.source.snapshot === undefined);
@@ -185,6 +236,17 @@ describe('sessions of linked Shelly accounts', () => {
   });
 
   it('sends a command on the account socket, with a trid, and refuses control on a read-only link', async () => {
+    // The read-only account's device is known from its snapshot.
+    await eventually(async () => {
+      expect((await call('GET', `/v1/devices/${RELAY}`, keys.acmeControl)).status).toBe(200);
+      expect(
+        await metricValue(
+          rig.service.managementUrl,
+          'shelly_ingest_account_sessions',
+          'state="up"',
+        ),
+      ).toBe(3);
+    }, 15_000);
     const before = rig.sim.accountCommands.length;
     const answer = await call('POST', `/v1/devices/${PLUG}/commands`, keys.acmeControl, {
       type: 'relay',

@@ -53,6 +53,7 @@ describe('listing consented devices', () => {
       scope: 'control',
       host: plug.host,
       names: expect.any(Array),
+      account: null,
       grantedAt: expect.any(String),
       updatedAt: expect.any(String),
       online: true,
