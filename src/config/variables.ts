@@ -321,9 +321,9 @@ export const variables = {
   }),
   SHELLY_ACCOUNT_CONNECTS_PER_SECOND: variable({
     group: 'Shelly cloud',
-    schema: integer(1, 10_000),
+    schema: integer(1, 1000),
     default: '50',
-    doc: "Pace at which a replica opens the Real Time Events sockets of linked accounts (first connects and reconnects alike), so that a replica that starts or takes over thousands of accounts does not storm Shelly's hosts.",
+    doc: "Pace at which a replica opens the Real Time Events sockets of linked accounts (first connects and reconnects alike), so that a replica that starts or takes over thousands of accounts does not storm Shelly's hosts. At most 1000: beyond what a replica sustains, connects would crowd out the lease renewals.",
   }),
   CONSENT_CALLBACK_PATH: variable({
     group: 'Consent',
