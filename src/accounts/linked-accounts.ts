@@ -15,6 +15,11 @@ import {
 /** An account became active (linked, linked again) with the account, or stopped being one. */
 export type AccountChangeListener = (accountId: string, active: LinkedAccount | undefined) => void;
 
+interface CachedAccount {
+  account: LinkedAccount;
+  devices: Map<string, AccountDevice>;
+}
+
 /**
  * The active linked accounts and their devices, in memory on every replica and kept equal to the
  * database through the account channel: what sessions per account, their frames and the commands
@@ -23,8 +28,10 @@ export type AccountChangeListener = (accountId: string, active: LinkedAccount | 
  */
 @Injectable()
 export class LinkedAccounts implements OnModuleInit, OnModuleDestroy {
-  private readonly accounts = new Map<string, ActiveAccount>();
+  private readonly accounts = new Map<string, CachedAccount>();
   private readonly accountsByDevice = new Map<string, Set<string>>();
+  /** `<account> <device>` of devices being recorded: a chatty new device is written once. */
+  private readonly recording = new Set<string>();
   private readonly listeners = new Set<AccountChangeListener>();
   private readonly listener: ChannelListener;
   private changes = 0;
@@ -75,24 +82,36 @@ export class LinkedAccounts implements OnModuleInit, OnModuleDestroy {
   }
 
   device(accountId: string, deviceId: string): AccountDevice | undefined {
-    return this.accounts.get(accountId)?.devices.find((device) => device.deviceId === deviceId);
+    return this.accounts.get(accountId)?.devices.get(deviceId);
   }
 
   /** Every device of every active account, with the account. */
   *devices(): Generator<{ account: LinkedAccount; device: AccountDevice }> {
     for (const { account, devices } of this.accounts.values()) {
-      for (const device of devices) yield { account, device };
+      for (const device of devices.values()) yield { account, device };
     }
   }
 
-  /** Records devices an account's snapshot or socket named; only unknown ones reach the database. */
+  /**
+   * Records devices an account's snapshot or socket named; only those neither known nor being
+   * recorded already reach the database.
+   */
   async addDevices(accountId: string, devices: readonly AccountDevice[]): Promise<void> {
     const known = this.accounts.get(accountId);
     if (known === undefined) return;
     const unknown = devices.filter(
-      (device) => !this.accountsByDevice.get(device.deviceId)?.has(accountId),
+      (device) =>
+        !known.devices.has(device.deviceId) &&
+        !this.recording.has(`${accountId} ${device.deviceId}`),
     );
-    if (unknown.length > 0) await this.store.addDevices(accountId, unknown, new Date());
+    if (unknown.length === 0) return;
+    const marks = unknown.map((device) => `${accountId} ${device.deviceId}`);
+    for (const mark of marks) this.recording.add(mark);
+    try {
+      await this.store.addDevices(accountId, unknown, new Date());
+    } finally {
+      for (const mark of marks) this.recording.delete(mark);
+    }
   }
 
   /** The account's current access token; null when it is not active (or unknown). */
@@ -115,14 +134,17 @@ export class LinkedAccounts implements OnModuleInit, OnModuleDestroy {
 
   private set(accountId: string, entry: ActiveAccount | null): void {
     const before = this.accounts.get(accountId);
-    for (const device of before?.devices ?? []) {
+    for (const device of before?.devices.values() ?? []) {
       const ids = this.accountsByDevice.get(device.deviceId);
       ids?.delete(accountId);
       if (ids?.size === 0) this.accountsByDevice.delete(device.deviceId);
     }
     if (entry === null) this.accounts.delete(accountId);
     else {
-      this.accounts.set(accountId, entry);
+      this.accounts.set(accountId, {
+        account: entry.account,
+        devices: new Map(entry.devices.map((device) => [device.deviceId, device])),
+      });
       for (const device of entry.devices) {
         const ids = this.accountsByDevice.get(device.deviceId);
         if (ids) ids.add(accountId);

@@ -16,8 +16,13 @@ const { kafkaBrokers } = requireServices();
 const HOST = 'shelly-103-eu.shelly.cloud';
 const CLIENT_ID = 'acme-ingest';
 const TOKEN_LIFETIME_S = 4;
-const [ALICE, BOB, CAROL] = [6550, 6551, 6552];
-const [PLUG, RELAY, ROLLER] = ['a8032abe41fc', 'c45bbe6a12f0', 'e8db84d62f3a'];
+const [ALICE, BOB, CAROL, DAVE] = [6550, 6551, 6552, 6553];
+const [PLUG, RELAY, ROLLER, DIMMER] = [
+  'a8032abe41fc',
+  'c45bbe6a12f0',
+  'e8db84d62f3a',
+  'c45bbe6a1300',
+];
 
 interface StatusEvent {
   type: string;
@@ -40,12 +45,14 @@ describe('sessions of linked Shelly accounts', () => {
             { model: 'SNSW-001P16EU', id: PLUG, host: HOST },
             { model: 'SHSW-1', id: RELAY, host: HOST },
             { model: 'SHSW-25', id: ROLLER, host: HOST },
+            { model: 'SNDM-0013US', id: DIMMER, host: HOST },
           ],
         },
         accounts: [
           { userId: ALICE, devices: [PLUG] },
           { userId: BOB, devices: [RELAY] },
           { userId: CAROL, devices: [ROLLER] },
+          { userId: DAVE, devices: [DIMMER] },
         ],
         oauthClients: [
           {
@@ -209,6 +216,27 @@ describe('sessions of linked Shelly accounts', () => {
     expect(snapshotsOf(events)).toHaveLength(before + 1);
   });
 
+  it('records a device its socket names before any snapshot listed it, so that it can be found', async () => {
+    rig.sim.faults.failCloudControl(true);
+    try {
+      const linked = await linkThroughService(rig.service.url, keys.brightControl, 'read', DAVE);
+      expect(linked.status).toBe(200);
+      await waitFor(() => socketUp(DAVE), 10_000);
+      expect((await call('GET', `/v1/devices/${DIMMER}`, keys.brightControl)).status).toBe(404);
+
+      expect(rig.sim.emitStatus(device(DIMMER))).toBe(1);
+
+      const { events } = await statusEvents(DIMMER, (read) => read.length >= 1);
+      expect(events[0]).toMatchObject({ partner: 'bright', device: { id: DIMMER, owner: DAVE } });
+      await eventually(async () => {
+        const shown = await call('GET', `/v1/devices/${DIMMER}`, keys.brightControl);
+        expect([shown.status, shown.body.scope]).toEqual([200, 'read']);
+      }, 10_000);
+    } finally {
+      rig.sim.faults.failCloudControl(false);
+    }
+  });
+
   it('keeps the events coming across token expiries, and reconnects with the renewed token', async () => {
     const firstToken = await rig.service.app.get(LinkedAccounts).accessToken(accountIds[ALICE]);
     const start = Date.now();
@@ -245,7 +273,7 @@ describe('sessions of linked Shelly accounts', () => {
           'shelly_ingest_account_sessions',
           'state="up"',
         ),
-      ).toBe(3);
+      ).toBe(4);
     }, 15_000);
     const before = rig.sim.accountCommands.length;
     const answer = await call('POST', `/v1/devices/${PLUG}/commands`, keys.acmeControl, {
