@@ -342,14 +342,14 @@ COUNTERS = {
     "shelly_ingest_records_dropped_total", "shelly_ingest_session_leases_acquired_total",
     "shelly_ingest_session_leases_released_total", "shelly_ingest_device_state_feed_records_total",
     "shelly_ingest_cloud_control_requests_total",
-    "shelly_ingest_account_token_renewals_total",
+    "shelly_ingest_account_token_renewals_total", "shelly_ingest_account_session_reconnects_total",
 }
 GAUGES = {"shelly_ingest_buffer_events", "shelly_ingest_buffer_capacity_events", "shelly_ingest_session_up",
           "shelly_ingest_outbox_depth", "shelly_ingest_outbox_oldest_age_seconds",
           "shelly_ingest_session_keys_owned", "shelly_ingest_session_keys_without_owner",
           "shelly_ingest_device_state_feed_lag_records", "shelly_ingest_device_state_feed_caught_up",
           "shelly_ingest_cloud_control_requests_pending",
-          "shelly_ingest_accounts"}
+          "shelly_ingest_accounts", "shelly_ingest_account_sessions"}
 HISTOGRAMS = {"shelly_ingest_publish_duration_seconds", "shelly_ingest_command_duration_seconds",
               "shelly_ingest_session_lease_round_seconds"}
 KNOWN = COUNTERS | GAUGES | {h + s for h in HISTOGRAMS for s in ("_bucket", "_sum", "_count")}
