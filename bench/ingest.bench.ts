@@ -167,10 +167,14 @@ async function main(): Promise<void> {
       recordBytes,
     );
 
-    log('baseline: minimal pipeline (ws, JSON.parse, kafkajs)');
     const minimalTopic = `${prefix}minimal`;
     await admin.createTopics({ topics: [{ topic: minimalTopic, numPartitions: PARTITIONS }] });
-    const minimal = await measureMinimalPipeline(sim, minimalTopic, kafkaBrokers);
+    const minimalWith = async (client: string) => {
+      log(`baseline: minimal pipeline (ws, JSON.parse, ${client})`);
+      return measureMinimalPipeline(sim, minimalTopic, kafkaBrokers, client);
+    };
+    const minimal = await minimalWith(DEFAULT_CLIENT);
+    const otherMinimal = await minimalWith(OTHER_CLIENT);
 
     const ingest = {
       devices: DEVICES,
@@ -179,15 +183,18 @@ async function main(): Promise<void> {
       average_frame_bytes: Math.round(throughput.bytesSent / throughput.sent),
       average_record_bytes: recordBytes,
       max_events_per_s: throughput.eventsPerSecond,
+      cpu_us_per_event: throughput.cpuUsPerEvent,
       sent: throughput.sent,
       published: throughput.published,
       dead_lettered: throughput.deadLettered,
       dropped_by_policy: throughput.dropped,
       lost: throughput.sent - throughput.published - throughput.deadLettered - throughput.dropped,
       raw_producer_events_per_s: rawProducer,
-      minimal_pipeline_events_per_s: minimal,
+      minimal_pipeline_events_per_s: minimal.eventsPerSecond,
+      minimal_pipeline_cpu_us_per_event: minimal.cpuUsPerEvent,
       ratio_vs_raw_producer: round(throughput.eventsPerSecond / rawProducer, 3),
-      ratio_vs_minimal_pipeline: round(throughput.eventsPerSecond / minimal, 3),
+      ratio_vs_minimal_pipeline: round(throughput.eventsPerSecond / minimal.eventsPerSecond, 3),
+      cpu_ratio_vs_minimal_pipeline: round(throughput.cpuUsPerEvent / minimal.cpuUsPerEvent, 2),
       latency_ms: latency.endToEnd,
       service_latency_ms: latency.insideService,
       rss_mb: {
@@ -205,11 +212,15 @@ async function main(): Promise<void> {
       other_kafka_client: {
         name: OTHER_CLIENT,
         max_events_per_s: other.eventsPerSecond,
+        cpu_us_per_event: other.cpuUsPerEvent,
         sent: other.sent,
         published: other.published,
         lost: other.sent - other.published - other.deadLettered - other.dropped,
+        minimal_pipeline_events_per_s: otherMinimal.eventsPerSecond,
+        minimal_pipeline_cpu_us_per_event: otherMinimal.cpuUsPerEvent,
         ratio_vs_raw_producer: round(other.eventsPerSecond / rawProducer, 3),
-        ratio_vs_minimal_pipeline: round(other.eventsPerSecond / minimal, 3),
+        ratio_vs_minimal_pipeline: round(other.eventsPerSecond / otherMinimal.eventsPerSecond, 3),
+        cpu_ratio_vs_minimal_pipeline: round(other.cpuUsPerEvent / otherMinimal.cpuUsPerEvent, 2),
         rss_mb_max: other.rssMax,
       },
     };
@@ -255,6 +266,7 @@ async function measureThroughput(
   let rssMax = service.rssMb();
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, service.rssMb())), 250);
   const started = performance.now();
+  const cpuBefore = service.cpuSeconds();
   const report = await sim.load({ eventsPerSecond: 2_000_000, durationMs: THROUGHPUT_MS });
   await waitUntil(
     async () =>
@@ -263,6 +275,7 @@ async function measureThroughput(
     120_000,
     'the service to publish everything it was sent',
   );
+  const cpuSeconds = service.cpuSeconds() - cpuBefore;
   const elapsedS = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const after = await counts();
@@ -274,6 +287,7 @@ async function measureThroughput(
     deadLettered: after.deadLettered - before.deadLettered,
     dropped: after.dropped - before.dropped,
     eventsPerSecond: Math.round(published / elapsedS),
+    cpuUsPerEvent: microsecondsPerEvent(cpuSeconds, published),
     rssMax,
   };
 }
@@ -364,7 +378,8 @@ async function measureMinimalPipeline(
   sim: ShellySimulator,
   topic: string,
   brokers: string,
-): Promise<number> {
+  client: string,
+): Promise<{ eventsPerSecond: number; cpuUsPerEvent: number }> {
   const port = await freePort();
   const minimal = await startProcess(
     'dist-bench/bench/minimal-pipeline.js',
@@ -377,6 +392,7 @@ async function measureMinimalPipeline(
       ITG: ITG.tag,
       ITG_TOKEN: ITG.token,
       HTTP_PORT: String(port),
+      KAFKA_CLIENT: client,
     },
     port,
   );
@@ -387,13 +403,18 @@ async function measureMinimalPipeline(
       'the minimal pipeline to connect',
     );
     const started = performance.now();
+    const cpuBefore = minimal.cpuSeconds();
     const report = await sim.load({ eventsPerSecond: 2_000_000, durationMs: THROUGHPUT_MS / 2 });
     await waitUntil(
       async () => (await minimal.metric('minimal_published_total')) >= report.framesSent,
       120_000,
       'the minimal pipeline to publish everything',
     );
-    return Math.round(report.framesSent / ((performance.now() - started) / 1000));
+    const cpuSeconds = minimal.cpuSeconds() - cpuBefore;
+    return {
+      eventsPerSecond: Math.round(report.framesSent / ((performance.now() - started) / 1000)),
+      cpuUsPerEvent: microsecondsPerEvent(cpuSeconds, report.framesSent),
+    };
   } finally {
     await minimal.stop();
   }
@@ -414,6 +435,11 @@ function machineSummary() {
     cpu: cpus[0]?.replace(/^model name\s*:\s*/, '') ?? 'unknown',
     node: process.version,
   };
+}
+
+/** CPU time per event, in microseconds, from a process's CPU seconds over a run. */
+function microsecondsPerEvent(cpuSeconds: number, events: number): number {
+  return round((cpuSeconds * 1e6) / events, 1);
 }
 
 function round(value: number, digits: number): number {

@@ -9,6 +9,7 @@ export interface BenchResults {
   machine: { cpus: number; cpu: string; node: string };
   ingest: {
     max_events_per_s: number;
+    cpu_us_per_event: number;
     sent: number;
     published: number;
     dead_lettered: number;
@@ -16,8 +17,10 @@ export interface BenchResults {
     lost: number;
     raw_producer_events_per_s: number;
     minimal_pipeline_events_per_s: number;
+    minimal_pipeline_cpu_us_per_event: number;
     ratio_vs_raw_producer: number;
     ratio_vs_minimal_pipeline: number;
+    cpu_ratio_vs_minimal_pipeline: number;
     latency_ms: Record<string, Summary>;
     service_latency_ms: Record<string, Summary>;
     rss_mb: {
@@ -36,9 +39,13 @@ export interface BenchResults {
     other_kafka_client: {
       name: string;
       max_events_per_s: number;
+      cpu_us_per_event: number;
       lost: number;
+      minimal_pipeline_events_per_s: number;
+      minimal_pipeline_cpu_us_per_event: number;
       ratio_vs_raw_producer: number;
       ratio_vs_minimal_pipeline: number;
+      cpu_ratio_vs_minimal_pipeline: number;
     };
   };
   commands: unknown;
@@ -56,11 +63,19 @@ export function renderTable(r: BenchResults): string {
   const rows: [string, string][] = [
     [
       `sustained ingest, ${i.kafka_client} (default client)`,
-      `${number(i.max_events_per_s)} events/s`,
+      `${number(i.max_events_per_s)} events/s, ${i.cpu_us_per_event} µs CPU/event`,
+    ],
+    [
+      `minimal pipeline (ws, JSON.parse, ${i.kafka_client})`,
+      `${number(i.minimal_pipeline_events_per_s)} events/s, ${i.minimal_pipeline_cpu_us_per_event} µs CPU/event (service ÷ minimal: ${i.ratio_vs_minimal_pipeline}× the events/s, ${i.cpu_ratio_vs_minimal_pipeline}× the CPU/event)`,
     ],
     [
       `sustained ingest, ${o.name}`,
-      `${number(o.max_events_per_s)} events/s (lost ${o.lost}; ratios ${o.ratio_vs_raw_producer} and ${o.ratio_vs_minimal_pipeline})`,
+      `${number(o.max_events_per_s)} events/s, ${o.cpu_us_per_event} µs CPU/event (lost ${o.lost})`,
+    ],
+    [
+      `minimal pipeline (ws, JSON.parse, ${o.name})`,
+      `${number(o.minimal_pipeline_events_per_s)} events/s, ${o.minimal_pipeline_cpu_us_per_event} µs CPU/event (service ÷ minimal: ${o.ratio_vs_minimal_pipeline}× the events/s, ${o.cpu_ratio_vs_minimal_pipeline}× the CPU/event)`,
     ],
     [
       'sent = published + dead-lettered + dropped',
@@ -68,11 +83,7 @@ export function renderTable(r: BenchResults): string {
     ],
     [
       'Kafka ProducerPerformance, same records',
-      `${number(i.raw_producer_events_per_s)} records/s (ratio ${i.ratio_vs_raw_producer})`,
-    ],
-    [
-      'minimal pipeline (ws, JSON.parse, kafkajs)',
-      `${number(i.minimal_pipeline_events_per_s)} events/s (ratio ${i.ratio_vs_minimal_pipeline})`,
+      `${number(i.raw_producer_events_per_s)} records/s (service ÷ it: ${i.ratio_vs_raw_producer} with ${i.kafka_client}, ${o.ratio_vs_raw_producer} with ${o.name})`,
     ],
     ...Object.entries(i.latency_ms).map(([rate, s]): [string, string] => [
       `latency at ${number(Number(rate))} events/s, simulator send → consumer`,
@@ -103,18 +114,25 @@ export function renderTable(r: BenchResults): string {
 export function renderChart(r: BenchResults): string {
   const i = r.ingest;
   const width = 760;
-  const bars: [string, number][] = [
-    [`service, ${i.kafka_client}`, i.max_events_per_s],
-    [`service, ${i.other_kafka_client.name}`, i.other_kafka_client.max_events_per_s],
-    ['minimal pipeline', i.minimal_pipeline_events_per_s],
+  const o = i.other_kafka_client;
+  const bars: [string, number, number?][] = [
+    [`service, ${i.kafka_client}`, i.max_events_per_s, i.cpu_us_per_event],
+    [`service, ${o.name}`, o.max_events_per_s, o.cpu_us_per_event],
+    [
+      `minimal, ${i.kafka_client}`,
+      i.minimal_pipeline_events_per_s,
+      i.minimal_pipeline_cpu_us_per_event,
+    ],
+    [`minimal, ${o.name}`, o.minimal_pipeline_events_per_s, o.minimal_pipeline_cpu_us_per_event],
     ['Kafka producer tool', i.raw_producer_events_per_s],
   ];
   const top = Math.max(...bars.map(([, v]) => v)) || 1;
   const throughput = bars
-    .map(([label, value], n) => {
+    .map(([label, value, cpuUs], n) => {
       const y = 45 + n * 32;
       const w = Math.round((value / top) * 420);
-      return `<text x="10" y="${y + 17}">${label}</text><rect x="170" y="${y}" width="${w}" height="24" fill="${n < 2 ? '#2f6fb3' : '#9bb4cf'}"/><text x="${176 + w}" y="${y + 17}">${number(value)}/s</text>`;
+      const cpu = cpuUs === undefined ? '' : `, ${cpuUs} µs CPU/event`;
+      return `<text x="10" y="${y + 17}">${label}</text><rect x="170" y="${y}" width="${w}" height="24" fill="${n < 2 ? '#2f6fb3' : '#9bb4cf'}"/><text x="${176 + w}" y="${y + 17}">${number(value)}/s${cpu}</text>`;
     })
     .join('');
   const rates = Object.keys(i.latency_ms);
@@ -127,14 +145,14 @@ export function renderChart(r: BenchResults): string {
       const { p50, p99 } = i.latency_ms[rate];
       const h50 = height(p50);
       const h99 = height(p99);
-      return `<rect x="${x}" y="${390 - h50}" width="40" height="${h50}" fill="#2f6fb3"/><rect x="${x + 46}" y="${390 - h99}" width="40" height="${h99}" fill="#d1853a"/><text x="${x}" y="${385 - h99}">${p50} / ${p99} ms</text><text x="${x}" y="410">${number(Number(rate))} ev/s</text>`;
+      return `<rect x="${x}" y="${422 - h50}" width="40" height="${h50}" fill="#2f6fb3"/><rect x="${x + 46}" y="${422 - h99}" width="40" height="${h99}" fill="#d1853a"/><text x="${x}" y="${417 - h99}">${p50} / ${p99} ms</text><text x="${x}" y="442">${number(Number(rate))} ev/s</text>`;
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="430" font-family="sans-serif" font-size="13">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="462" font-family="sans-serif" font-size="13">
 <rect width="100%" height="100%" fill="white"/>
 <text x="10" y="28" font-size="15" font-weight="bold">Sustained ingest, events per second (zero loss)</text>
 ${throughput}
-<text x="10" y="200" font-size="15" font-weight="bold">Latency, simulator send to consumer receipt (log scale): p50 (blue), p99 (orange)</text>
+<text x="10" y="232" font-size="15" font-weight="bold">Latency, simulator send to consumer receipt (log scale): p50 (blue), p99 (orange)</text>
 ${latency}
 </svg>
 `;

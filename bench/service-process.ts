@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -7,6 +7,8 @@ export interface ServiceProcess {
   pid: number;
   /** Resident set size of the process now, in MiB. */
   rssMb(): number;
+  /** CPU time the process (all its threads) has used since it started, user + system, in seconds. */
+  cpuSeconds(): number;
   /** One sample of the service's /metrics, summed over label sets matching `labels`. */
   metric(name: string, labels?: string): Promise<number>;
   /** Bucket counts of a histogram: `le` bound to cumulative count. */
@@ -48,6 +50,7 @@ export async function startProcess(
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
       return Math.round((kb / 1024) * 10) / 10;
     },
+    cpuSeconds: () => processCpuSeconds(child.pid as number),
     metric: async (name, labels = '') => {
       let sum = 0;
       for (const line of (await scrape()).split('\n')) {
@@ -76,6 +79,18 @@ export async function startProcess(
       await exited;
     },
   };
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/** utime + stime of `/proc/<pid>/stat`, which count in clock ticks (`getconf CLK_TCK`). */
+function processCpuSeconds(pid: number): number {
+  clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name, field 2, is in parentheses and may hold spaces; utime and stime are fields 14
+  // and 15, so the 12th and 13th after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
 }
 
 /** p-th percentile (0..100) of the observations between two scrapes of a histogram, interpolated in its bucket, in ms. */

@@ -9,6 +9,7 @@ import { InjectRootLogger, Metrics } from '../observability';
 import { createKafka } from '../publish';
 import { readLatestState } from './latest-state';
 import { LatestStateReader, type StateRecord } from './latest-state.reader';
+import { PublishedStates } from './published-states';
 
 /**
  * Makes every replica know the state of every device, not only of those whose session it holds: it
@@ -28,6 +29,7 @@ export class DeviceStateFeed implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly states: DeviceStateStore,
     private readonly consents: ConsentCache,
     private readonly metrics: Metrics,
+    private readonly published: PublishedStates,
     @InjectConfig() private readonly config: AppConfig,
     @InjectRootLogger() private readonly logger: Logger,
   ) {
@@ -66,6 +68,9 @@ export class DeviceStateFeed implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private apply(record: StateRecord): ApplyOutcome['outcome'] {
+    if (record.key !== undefined && this.published.readBack(record.key, record.id)) {
+      return 'unchanged';
+    }
     const applied = applyStateRecord(
       this.states,
       (id) => this.consents.get(id) !== undefined,

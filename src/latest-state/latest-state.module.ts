@@ -4,6 +4,7 @@ import { DeviceStateModule } from '../device-state';
 import { PublishModule } from '../publish';
 import { DeviceStateFeed } from './device-state.feed';
 import { LatestStatePublisher } from './latest-state.publisher';
+import { PublishedStates } from './published-states';
 
 /**
  * The compacted `device-state` topic: each consented device's latest state, a tombstone once it ends;
@@ -11,6 +12,6 @@ import { LatestStatePublisher } from './latest-state.publisher';
  */
 @Module({
   imports: [ConsentModule, DeviceStateModule, PublishModule],
-  providers: [DeviceStateFeed, LatestStatePublisher],
+  providers: [DeviceStateFeed, LatestStatePublisher, PublishedStates],
 })
 export class LatestStateModule {}

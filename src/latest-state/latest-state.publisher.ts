@@ -7,6 +7,7 @@ import { DeviceStateStore } from '../device-state';
 import { InjectRootLogger } from '../observability';
 import { eventSources, PublishBuffer, TopicRouter } from '../publish';
 import { LATEST_STATE_TYPE, latestState } from './latest-state';
+import { PublishedStates } from './published-states';
 
 /**
  * Keeps the compacted `device-state` topic (one per partner with KAFKA_TOPIC_PER_PARTNER) holding
@@ -32,6 +33,7 @@ export class LatestStatePublisher implements OnModuleInit, OnApplicationBootstra
     private readonly consentStore: ConsentStore,
     private readonly buffer: PublishBuffer,
     private readonly router: TopicRouter,
+    private readonly published: PublishedStates,
     @InjectConfig() private readonly config: AppConfig,
     @InjectRootLogger() logger: Logger,
   ) {
@@ -72,6 +74,7 @@ export class LatestStatePublisher implements OnModuleInit, OnApplicationBootstra
       // Its consent ended meanwhile: its tombstone is on the way.
       if (!consent) continue;
       const state = latestState(consent, this.states.get(deviceId), { id: randomUUID(), time });
+      this.published.published(deviceId, state.id);
       this.buffer.push({
         topic: this.router.topicsOf(consent.partnerId).deviceState,
         key: deviceId,

@@ -8,6 +8,8 @@ export interface StateRecord {
   partition: number;
   offset: string;
   key: string | undefined;
+  /** The `ce_id` header. */
+  id: string | undefined;
   /** Null: a tombstone. */
   value: Buffer | null;
 }
@@ -142,6 +144,7 @@ export class LatestStateReader {
             partition: batch.partition,
             offset: message.offset,
             key: message.key?.toString(),
+            id: message.headers?.ce_id?.toString(),
             value: message.value,
           });
         }
