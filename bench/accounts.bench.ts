@@ -16,7 +16,8 @@ import {
 import { sql } from '../test/support/sql';
 import { Inspector } from './inspector';
 import { ServiceProcess, startProcess } from './service-process';
-import { percentile } from './stats';
+import { percentile, round } from './stats';
+import { sleep, waitUntil } from './wait-until';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const CONNECTS_PER_SECOND = Number(process.env.BENCH_ACCOUNT_CONNECTS_PER_SECOND ?? 500);
@@ -39,15 +40,6 @@ const MEMORY_SAMPLES = 5;
 const SPARE_FILES = 1_024;
 
 const log = (message: string) => process.stderr.write(`[bench:accounts] ${message}\n`);
-const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 interface LinkedRow {
   id: string;
@@ -348,10 +340,6 @@ async function snapshotHeap(inspector: Inspector, name: string): Promise<void> {
 function openFilesLimit(): number {
   const line = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
   return line?.[1] === 'unlimited' ? Infinity : Number(line?.[1] ?? 0);
-}
-
-function round(value: number, digits: number): number {
-  return Math.round(value * 10 ** digits) / 10 ** digits;
 }
 
 main().catch((error: unknown) => {

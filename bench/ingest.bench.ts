@@ -17,7 +17,8 @@ import {
 import { grantAll } from './grant-all';
 import { renderChart, renderTable } from './report';
 import { histogramPercentileMs, ServiceProcess, startProcess } from './service-process';
-import { summarize } from './stats';
+import { round, summarize } from './stats';
+import { sleep, waitUntil } from './wait-until';
 
 const env = process.env;
 const THROUGHPUT_MS = Number(env.BENCH_THROUGHPUT_MS ?? 60_000);
@@ -46,15 +47,6 @@ const OTHER_CLIENT = DEFAULT_CLIENT === 'kafkajs' ? 'platformatic' : 'kafkajs';
 const results = resolve(__dirname, '../../bench/results');
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /**
  * `npm run bench`: the service as its own process against the simulator (10,000 devices on 4 hosts),
@@ -440,10 +432,6 @@ function machineSummary() {
 /** CPU time per event, in microseconds, from a process's CPU seconds over a run. */
 function microsecondsPerEvent(cpuSeconds: number, events: number): number {
   return round((cpuSeconds * 1e6) / events, 1);
-}
-
-function round(value: number, digits: number): number {
-  return Math.round(value * 10 ** digits) / 10 ** digits;
 }
 
 main().catch((error: unknown) => {

@@ -16,6 +16,10 @@ import { grantAll } from './grant-all';
 import { simulateAssignment } from './lease-assignment';
 import { ServiceProcess, startProcess } from './service-process';
 import { summarize } from './stats';
+import { sleep, waitUntil } from './wait-until';
+
+/** Often enough for the takeover time the bench measures by polling. */
+const POLL_MS = 50;
 
 const THROUGHPUT_MS = Number(process.env.BENCH_REPLICA_THROUGHPUT_MS ?? 20_000);
 const COMMANDS = Number(process.env.BENCH_REPLICA_COMMANDS ?? 300);
@@ -28,15 +32,6 @@ const PEPPER = 'bench-pepper-0123456789abcdef0123456789abcdef';
 const SESSION_LEASE_TTL_MS = 15_000;
 
 const log = (message: string) => process.stderr.write(`[bench:replicas] ${message}\n`);
-const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /**
  * `npm run bench:replicas`: the service as 1, 2 and 3 processes sharing eight hosts of the simulator,
@@ -120,6 +115,7 @@ async function main(): Promise<void> {
       },
       120_000,
       `the hosts spread over ${live.length} replicas`,
+      POLL_MS,
     );
 
   try {
@@ -147,6 +143,7 @@ async function main(): Promise<void> {
             report.framesSent && (await sumOver(replicas, 'shelly_ingest_buffer_events')) === 0,
         120_000,
         'the replicas to publish everything they were sent',
+        POLL_MS,
       );
       const seconds = (performance.now() - started) / 1000;
       const count_published = (await published()) - publishedBefore;
@@ -188,11 +185,13 @@ async function main(): Promise<void> {
       () => Promise.resolve(sim.connections().length < HOSTS.length),
       10_000,
       'the simulator to see the sockets of the killed replica close',
+      POLL_MS,
     );
     await waitUntil(
       () => Promise.resolve(sim.connections().length === HOSTS.length),
       60_000,
       'the hosts of the killed replica to be held again',
+      POLL_MS,
     );
     const takeover = {
       ttl_ms: SESSION_LEASE_TTL_MS,
