@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
@@ -10,13 +9,15 @@ import { PartnerStore } from '../../src/partners/partner.store';
 import { RunningService, startService } from '../support/app';
 import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
 import {
-  callService,
+  accountLinkingEnv,
   createAccountLink,
   followRedirect as follow,
   linkThroughService,
+  OAUTH_CLIENT,
   signIn,
 } from '../support/account-links';
 import { eventually } from '../support/eventually';
+import { callService } from '../support/service-api';
 import { IngestRig, startIngestRig } from '../support/ingest';
 import { readTopic } from '../support/kafka-reader';
 import { metricValue } from '../support/metrics-scrape';
@@ -25,7 +26,7 @@ import { sql } from '../support/sql';
 
 const { kafkaBrokers } = requireServices();
 const HOST = 'shelly-103-eu.shelly.cloud';
-const CLIENT_ID = 'acme-ingest';
+const CLIENT_ID = OAUTH_CLIENT.clientId;
 const TOKEN_LIFETIME_S = 6;
 const [ALICE, BOB, CAROL] = [6550, 6551, 6552];
 
@@ -94,18 +95,12 @@ describe('linked Shelly accounts through OAuth', () => {
         hosts: [HOST],
         fleet: { devices: [{ model: 'SHSW-1', host: HOST }] },
         accounts: [ALICE, BOB, CAROL].map((userId) => ({ userId, devices: [] })),
-        oauthClients: [
-          {
-            clientId: CLIENT_ID,
-            redirectUriPattern: 'http://127\\.0\\.0\\.1:\\d+/v1/accounts/oauth/callback',
-          },
-        ],
+        oauthClients: [OAUTH_CLIENT],
         accessTokenLifetimeSeconds: TOKEN_LIFETIME_S,
       },
       env: {
-        SHELLY_OAUTH_CLIENT_ID: CLIENT_ID,
+        ...accountLinkingEnv(),
         SHELLY_OAUTH_API_URL_TEMPLATE: `${recorder.url}/{host}`,
-        ACCOUNT_TOKEN_KEYS: `k1:${randomBytes(32).toString('base64')}`,
         ACCOUNT_RENEWAL_CHECK_MS: '200',
       },
     });

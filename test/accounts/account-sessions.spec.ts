@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { LinkedAccounts } from '../../src/accounts/linked-accounts';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { PartnerStore } from '../../src/partners/partner.store';
 import type { SimulatedDevice } from '../../src/simulator/simulated-device';
-import { callService, linkThroughService } from '../support/account-links';
+import { accountLinkingEnv, linkThroughService, OAUTH_CLIENT } from '../support/account-links';
+import { callService } from '../support/service-api';
 import { validateAgainstAsyncApi } from '../support/asyncapi-contract';
 import { eventually, waitFor } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
@@ -14,7 +14,6 @@ import { sql } from '../support/sql';
 
 const { kafkaBrokers } = requireServices();
 const HOST = 'shelly-103-eu.shelly.cloud';
-const CLIENT_ID = 'acme-ingest';
 const TOKEN_LIFETIME_S = 4;
 const [ALICE, BOB, CAROL, DAVE] = [6550, 6551, 6552, 6553];
 const [PLUG, RELAY, ROLLER, DIMMER] = [
@@ -54,17 +53,11 @@ describe('sessions of linked Shelly accounts', () => {
           { userId: CAROL, devices: [ROLLER] },
           { userId: DAVE, devices: [DIMMER] },
         ],
-        oauthClients: [
-          {
-            clientId: CLIENT_ID,
-            redirectUriPattern: 'http://127\\.0\\.0\\.1:\\d+/v1/accounts/oauth/callback',
-          },
-        ],
+        oauthClients: [OAUTH_CLIENT],
         accessTokenLifetimeSeconds: TOKEN_LIFETIME_S,
       },
       env: {
-        SHELLY_OAUTH_CLIENT_ID: CLIENT_ID,
-        ACCOUNT_TOKEN_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        ...accountLinkingEnv(),
         ACCOUNT_RENEWAL_CHECK_MS: '200',
         SHELLY_CLOUD_CONTROL_INTERVAL_MS: '1000',
         CONTROL_RATE_PER_DEVICE: '0',

@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { ApiKeyStore } from '../../src/partners/api-key.store';
 import { PartnerStore } from '../../src/partners/partner.store';
 import { accountSessionKey } from '../../src/shelly/session-key';
 import { SessionManager } from '../../src/shelly/session-manager';
 import type { RunningService } from '../support/app';
-import { callService, linkThroughService } from '../support/account-links';
+import { accountLinkingEnv, linkThroughService, OAUTH_CLIENT } from '../support/account-links';
+import { callService } from '../support/service-api';
 import { eventually, waitFor } from '../support/eventually';
 import { IngestRig, startIngestRig } from '../support/ingest';
 
 const HOST = 'shelly-103-eu.shelly.cloud';
-const CLIENT_ID = 'acme-ingest';
 const USERS = [7101, 7102, 7103, 7104, 7105, 7106];
 const deviceOf = (userId: number) => `c45bbe6a${userId.toString(16).padStart(4, '0')}`;
 
@@ -27,16 +26,10 @@ describe('sessions of linked accounts across replicas', () => {
           devices: USERS.map((userId) => ({ model: 'SHSW-1', id: deviceOf(userId), host: HOST })),
         },
         accounts: USERS.map((userId) => ({ userId, devices: [deviceOf(userId)] })),
-        oauthClients: [
-          {
-            clientId: CLIENT_ID,
-            redirectUriPattern: 'http://127\\.0\\.0\\.1:\\d+/v1/accounts/oauth/callback',
-          },
-        ],
+        oauthClients: [OAUTH_CLIENT],
       },
       env: {
-        SHELLY_OAUTH_CLIENT_ID: CLIENT_ID,
-        ACCOUNT_TOKEN_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        ...accountLinkingEnv(),
         SESSION_LEASE_TTL_MS: '3000',
       },
     });

@@ -1,30 +1,17 @@
-/** An answer of the service's API, its body parsed. */
-export interface AccountAnswer {
-  status: number;
-  body: Record<string, unknown>;
-  text: string;
-}
+import { randomBytes } from 'node:crypto';
+import { callService, type ServiceAnswer } from './service-api';
 
-export async function callService(
-  serviceUrl: string,
-  method: string,
-  path: string,
-  key: string | null,
-  body?: unknown,
-): Promise<AccountAnswer> {
-  const headers: Record<string, string> = {};
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${serviceUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
+/** The OAuth client the simulator registers: it redirects to the callback of a service on this machine. */
+export const OAUTH_CLIENT = {
+  clientId: 'acme-ingest',
+  redirectUriPattern: 'http://127\\.0\\.0\\.1:\\d+/v1/accounts/oauth/callback',
+};
+
+/** What a service needs to link accounts through that client: its id, and a new key to seal tokens. */
+export function accountLinkingEnv(): Record<string, string> {
   return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    text,
+    SHELLY_OAUTH_CLIENT_ID: OAUTH_CLIENT.clientId,
+    ACCOUNT_TOKEN_KEYS: `k1:${randomBytes(32).toString('base64')}`,
   };
 }
 
@@ -47,10 +34,15 @@ export async function signIn(linkUrl: string, userId: number): Promise<string> {
 }
 
 /** The browser lands on the service's redirect URI. */
-export async function followRedirect(redirect: string): Promise<AccountAnswer> {
+export async function followRedirect(redirect: string): Promise<ServiceAnswer> {
   const response = await fetch(redirect);
   const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: JSON.parse(text) as Record<string, unknown>,
+    text,
+  };
 }
 
 /** The whole OAuth flow through the service: link, sign in as the user, land on the redirect URI. */
@@ -59,6 +51,6 @@ export async function linkThroughService(
   key: string,
   scope: 'read' | 'control',
   userId: number,
-): Promise<AccountAnswer> {
+): Promise<ServiceAnswer> {
   return followRedirect(await signIn(await createAccountLink(serviceUrl, key, scope), userId));
 }

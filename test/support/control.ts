@@ -4,6 +4,7 @@ import { DEFAULT_PARTNER_ID } from '../../src/partners/partner';
 import { ConsentCache } from '../../src/consent/consent-cache';
 import { SimulatedDevice } from '../../src/simulator/simulated-device';
 import { SimulatorOptions } from '../../src/simulator/simulator.server';
+import { callService } from './service-api';
 import { waitFor } from './eventually';
 import { IngestRig, startIngestRig } from './ingest';
 
@@ -96,28 +97,13 @@ export async function startControlRig(
     issue('admin'),
   ]);
   const consents = rig.service.app.get(ConsentCache);
-  const call = async (
+  const call = (
     method: string,
     path: string,
     key: string | null | undefined,
     body?: unknown,
     extraHeaders: Record<string, string> = {},
-  ): Promise<Answer> => {
-    const headers: Record<string, string> = { ...extraHeaders };
-    if (key) headers.authorization = `Bearer ${key}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${rig.service.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    };
-  };
+  ): Promise<Answer> => callService(rig.service.url, method, path, key, body, extraHeaders);
 
   const grant = async (device: SimulatedDevice, accessGroups: '00' | '01', partnerId?: string) => {
     const link = partnerId
