@@ -16,7 +16,12 @@ import {
 } from '../test/support/services';
 import { grantAll } from './grant-all';
 import { renderChart, renderTable } from './report';
-import { histogramPercentileMs, ServiceProcess, startProcess } from './service-process';
+import {
+  histogramPercentileMs,
+  MemorySample,
+  ServiceProcess,
+  startProcess,
+} from './service-process';
 import { round, summarize } from './stats';
 import { sleep, waitUntil } from './wait-until';
 
@@ -123,7 +128,7 @@ async function main(): Promise<void> {
     await grantAll(sim);
     await sessionsUp();
     await sleep(2_000);
-    const rssIdle = service.rssMb();
+    const idle = await service.memory();
 
     log(
       `throughput with ${DEFAULT_CLIENT} (the default client): as fast as the service takes frames, for ${THROUGHPUT_MS / 1000} s`,
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
     log(`throughput with ${DEFAULT_CLIENT} and the V8 heap capped at ${HEAP_CAP_MB} MB`);
     service = await restart({}, [`--max-old-space-size=${HEAP_CAP_MB}`]);
     await sleep(2_000);
-    const cappedIdle = service.rssMb();
+    const cappedIdle = await service.memory();
     const capped = await measureThroughput(sim, service, statusMessages);
     await service.stop();
 
@@ -189,13 +194,13 @@ async function main(): Promise<void> {
       cpu_ratio_vs_minimal_pipeline: round(throughput.cpuUsPerEvent / minimal.cpuUsPerEvent, 2),
       latency_ms: latency.endToEnd,
       service_latency_ms: latency.insideService,
-      rss_mb: {
-        idle: rssIdle,
-        max: throughput.rssMax,
+      memory_mb: {
+        idle: memoryFigures(idle),
+        peak: memoryFigures(throughput.memoryPeak),
         heap_capped: {
           heap_limit_mb: HEAP_CAP_MB,
-          idle: cappedIdle,
-          max: capped.rssMax,
+          idle: memoryFigures(cappedIdle),
+          peak: memoryFigures(capped.memoryPeak),
           max_events_per_s: capped.eventsPerSecond,
           lost: capped.sent - capped.published - capped.deadLettered - capped.dropped,
         },
@@ -213,7 +218,7 @@ async function main(): Promise<void> {
         ratio_vs_raw_producer: round(other.eventsPerSecond / rawProducer, 3),
         ratio_vs_minimal_pipeline: round(other.eventsPerSecond / otherMinimal.eventsPerSecond, 3),
         cpu_ratio_vs_minimal_pipeline: round(other.cpuUsPerEvent / otherMinimal.cpuUsPerEvent, 2),
-        rss_mb_max: other.rssMax,
+        rss_mb_max: other.memoryPeak.rss,
       },
     };
     log('consent and command benchmarks');
@@ -255,8 +260,11 @@ async function measureThroughput(
     dropped: await service.metric('shelly_ingest_frames_dropped_total'),
   });
   const before = await counts();
-  let rssMax = service.rssMb();
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, service.rssMb())), 250);
+  let memoryPeak = await service.memory();
+  const sampler = setInterval(
+    () => void service.memory().then((now) => (memoryPeak = highestOfEach(memoryPeak, now))),
+    500,
+  );
   const started = performance.now();
   const cpuBefore = service.cpuSeconds();
   const report = await sim.load({ eventsPerSecond: 2_000_000, durationMs: THROUGHPUT_MS });
@@ -280,8 +288,22 @@ async function measureThroughput(
     dropped: after.dropped - before.dropped,
     eventsPerSecond: Math.round(published / elapsedS),
     cpuUsPerEvent: microsecondsPerEvent(cpuSeconds, published),
-    rssMax,
+    memoryPeak,
   };
+}
+
+/** Each figure's highest value: the peaks may come from different samples. */
+function highestOfEach(a: MemorySample, b: MemorySample): MemorySample {
+  return {
+    rss: Math.max(a.rss, b.rss),
+    heapUsed: Math.max(a.heapUsed, b.heapUsed),
+    heapTotal: Math.max(a.heapTotal, b.heapTotal),
+    external: Math.max(a.external, b.external),
+  };
+}
+
+function memoryFigures(m: MemorySample) {
+  return { rss: m.rss, heap_used: m.heapUsed, heap_total: m.heapTotal, external: m.external };
 }
 
 async function measureLatency(

@@ -23,13 +23,13 @@ export interface BenchResults {
     cpu_ratio_vs_minimal_pipeline: number;
     latency_ms: Record<string, Summary>;
     service_latency_ms: Record<string, Summary>;
-    rss_mb: {
-      idle: number;
-      max: number;
+    memory_mb: {
+      idle: MemoryFigures;
+      peak: MemoryFigures;
       heap_capped: {
         heap_limit_mb: number;
-        idle: number;
-        max: number;
+        idle: MemoryFigures;
+        peak: MemoryFigures;
         max_events_per_s: number;
         lost: number;
       };
@@ -53,13 +53,23 @@ export interface BenchResults {
   replicas: unknown;
 }
 
+interface MemoryFigures {
+  rss: number;
+  heap_used: number;
+  heap_total: number;
+  external: number;
+}
+
 const number = (n: number) => n.toLocaleString('en-US');
+
+const memory = (m: MemoryFigures) =>
+  `${m.rss} MB resident; heap ${m.heap_used} / ${m.heap_total} MB; outside it ${m.external} MB`;
 
 /** The Markdown table of "Latest run" in docs/benchmarks.md. */
 export function renderTable(r: BenchResults): string {
   const i = r.ingest;
   const o = i.other_kafka_client;
-  const c = i.rss_mb.heap_capped;
+  const c = i.memory_mb.heap_capped;
   const rows: [string, string][] = [
     [
       `sustained ingest, ${i.kafka_client} (default client)`,
@@ -93,10 +103,12 @@ export function renderTable(r: BenchResults): string {
       `latency at ${number(Number(rate))} events/s, frame read → Kafka ack`,
       `p50 ${s.p50} ms, p99 ${s.p99} ms`,
     ]),
-    ['resident memory, idle / at the highest rate', `${i.rss_mb.idle} MB / ${i.rss_mb.max} MB`],
+    ['memory idle: resident, V8 heap used / total', memory(i.memory_mb.idle)],
+    ['memory at the highest rate (peaks)', memory(i.memory_mb.peak)],
+    [`the same with the V8 heap capped at ${c.heap_limit_mb} MB, idle`, memory(c.idle)],
     [
-      `the same with the V8 heap capped at ${c.heap_limit_mb} MB`,
-      `${c.idle} MB / ${c.max} MB, at ${number(c.max_events_per_s)} events/s (lost ${c.lost})`,
+      `the same, at the highest rate (${number(c.max_events_per_s)} events/s, lost ${c.lost})`,
+      memory(c.peak),
     ],
     ['average event record', `${i.average_record_bytes} bytes`],
   ];

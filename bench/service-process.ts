@@ -7,6 +7,8 @@ export interface ServiceProcess {
   pid: number;
   /** Resident set size of the process now, in MiB. */
   rssMb(): number;
+  /** Resident set and the V8 heap now, in MiB: the heap from one scrape of the service's /metrics. */
+  memory(): Promise<MemorySample>;
   /** CPU time the process (all its threads) has used since it started, user + system, in seconds. */
   cpuSeconds(): number;
   /** One sample of the service's /metrics, summed over label sets matching `labels`. */
@@ -16,6 +18,14 @@ export interface ServiceProcess {
   stop(): Promise<void>;
   /** SIGKILL: the process dies without a word, as on a node failure. */
   kill(): Promise<void>;
+}
+
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  /** Memory outside the heap that V8 knows of: Buffers and ArrayBuffers, mostly. */
+  external: number;
 }
 
 /** Starts `node <script>` (the built service, or a baseline) as its own process and waits until it answers. */
@@ -42,26 +52,26 @@ export async function startProcess(
     await new Promise((wake) => setTimeout(wake, 100));
   }
   const scrape = async () => (await fetch(`${url}/metrics`)).text();
+  const rssMb = () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return inMb(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) * 1024);
+  };
   return {
     url,
     pid: child.pid as number,
-    rssMb: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-      return Math.round((kb / 1024) * 10) / 10;
+    rssMb,
+    memory: async () => {
+      const text = await scrape();
+      const mb = (name: string) => inMb(sumOf(text, name));
+      return {
+        rss: rssMb(),
+        heapUsed: mb('nodejs_heap_size_used_bytes'),
+        heapTotal: mb('nodejs_heap_size_total_bytes'),
+        external: mb('nodejs_external_memory_bytes'),
+      };
     },
     cpuSeconds: () => processCpuSeconds(child.pid as number),
-    metric: async (name, labels = '') => {
-      let sum = 0;
-      for (const line of (await scrape()).split('\n')) {
-        if (!line.startsWith(name) || line.startsWith('#')) continue;
-        const rest = line.slice(name.length);
-        if (rest[0] !== ' ' && rest[0] !== '{') continue;
-        if (labels && !rest.includes(labels)) continue;
-        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return sum;
-    },
+    metric: async (name, labels = '') => sumOf(await scrape(), name, labels),
     histogram: async (name) => {
       const buckets = new Map<number, number>();
       for (const line of (await scrape()).split('\n')) {
@@ -79,6 +89,21 @@ export async function startProcess(
       await exited;
     },
   };
+}
+
+const inMb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** A metric of a Prometheus text exposition, summed over the label sets that contain `labels`. */
+function sumOf(text: string, name: string, labels = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || line.startsWith('#')) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    if (labels && !rest.includes(labels)) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
 }
 
 let clockTicksPerSecond: number | undefined;

@@ -344,7 +344,7 @@ COUNTERS = {
     "shelly_ingest_cloud_control_requests_total",
     "shelly_ingest_account_token_renewals_total", "shelly_ingest_account_session_reconnects_total",
 }
-GAUGES = {"shelly_ingest_buffer_events", "shelly_ingest_buffer_capacity_events", "shelly_ingest_session_up",
+GAUGES = {"shelly_ingest_buffer_events", "shelly_ingest_buffer_bytes", "shelly_ingest_buffer_capacity_bytes", "shelly_ingest_session_up",
           "shelly_ingest_outbox_depth", "shelly_ingest_outbox_oldest_age_seconds",
           "shelly_ingest_session_keys_owned", "shelly_ingest_session_keys_without_owner",
           "shelly_ingest_device_state_feed_lag_records", "shelly_ingest_device_state_feed_caught_up",

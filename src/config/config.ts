@@ -101,7 +101,7 @@ export interface ShellyConfig {
 }
 
 export interface IngestConfig {
-  bufferMaxEvents: number;
+  bufferMaxBytes: number;
   includeRawStatus: boolean;
   latestStateIntervalMs: number;
 }
@@ -260,7 +260,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       accountConnectsPerSecond: v.SHELLY_ACCOUNT_CONNECTS_PER_SECOND,
     },
     ingest: {
-      bufferMaxEvents: v.INGEST_BUFFER_MAX_EVENTS,
+      bufferMaxBytes: v.INGEST_BUFFER_MAX_BYTES,
       includeRawStatus: v.INGEST_INCLUDE_RAW_STATUS,
       latestStateIntervalMs: v.INGEST_LATEST_STATE_INTERVAL_MS,
     },

@@ -373,11 +373,11 @@ export const variables = {
     default: '200',
     doc: 'Consent callbacks one client IP may send at once before `CONSENT_CALLBACK_RATE_PER_IP` applies.',
   }),
-  INGEST_BUFFER_MAX_EVENTS: variable({
+  INGEST_BUFFER_MAX_BYTES: variable({
     group: 'Ingest',
-    schema: integer(1, 10000000),
-    default: '20000',
-    doc: 'Events held in memory while Kafka is slow or down. At this bound the service stops reading from the sockets (backpressure) instead of dropping.',
+    schema: integer(1048576, 4294967296),
+    default: '8388608',
+    doc: 'Bytes of events (as Kafka records: key, value, headers) held in memory while Kafka is slow or down; they take a little more in memory. At this bound the service stops reading from the sockets (backpressure) instead of dropping. The default, 8 MiB, holds about 7,500 events of the usual 1.1 KB.',
   }),
   INGEST_INCLUDE_RAW_STATUS: variable({
     group: 'Ingest',

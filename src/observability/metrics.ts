@@ -58,9 +58,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly bufferBytes = new Gauge({
+    name: `${prefix}buffer_bytes`,
+    help: 'Bytes of the events waiting in memory for Kafka, as Kafka records.',
+    registers: [this.registry],
+  });
+
   readonly bufferCapacity = new Gauge({
-    name: `${prefix}buffer_capacity_events`,
-    help: 'Events the buffer holds before the sockets are paused.',
+    name: `${prefix}buffer_capacity_bytes`,
+    help: 'Bytes of events the buffer holds before the sockets are paused (INGEST_BUFFER_MAX_BYTES).',
     registers: [this.registry],
   });
 

@@ -86,19 +86,20 @@ export function recordBytes(event: OutgoingEvent): number {
 }
 
 /**
- * The end (exclusive) of the batch that starts at `start`: as many events as fit in `maxEvents` and
- * `maxBytes`, and at least one, so that a record larger than `maxBytes` still leaves, alone.
+ * The end (exclusive) of the batch that starts at `start`, given each event's `recordBytes`: as many
+ * events as fit in `maxEvents` and `maxBytes`, and at least one, so that a record larger than
+ * `maxBytes` still leaves, alone.
  */
 export function batchEnd(
-  events: readonly OutgoingEvent[],
+  sizes: readonly number[],
   start: number,
   maxEvents: number,
   maxBytes: number,
 ): number {
   let end = start;
   let bytes = 0;
-  while (end < events.length && end - start < maxEvents) {
-    bytes += recordBytes(events[end]);
+  while (end < sizes.length && end - start < maxEvents) {
+    bytes += sizes[end];
     if (bytes > maxBytes && end > start) break;
     end++;
   }

@@ -4,7 +4,7 @@ import { backoffDelay, type BackoffPolicy, sleep } from '../common';
 import { type AppConfig, InjectConfig } from '../config';
 import { PgPool } from '../database';
 import { InjectRootLogger, Metrics } from '../observability';
-import { batchEnd, EventPublisher, OutgoingEvent } from './event-publisher';
+import { batchEnd, EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
 import { publishIsolatingRefusals, RecordParking } from './poison-records';
 
 /** Only one instance relays at a time, so the outbox leaves in commit order. */
@@ -114,7 +114,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         await publishIsolatingRefusals(
           this.publisher,
-          events.slice(0, batchEnd(events, 0, BATCH_SIZE, this.config.kafka.batchMaxBytes)),
+          events.slice(
+            0,
+            batchEnd(events.map(recordBytes), 0, BATCH_SIZE, this.config.kafka.batchMaxBytes),
+          ),
           (published) => {
             for (const event of published) done.push(rowIds.get(event) as string);
             const perTopic = new Map<string, number>();

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { AppConfig } from '../config';
 import { Metrics } from '../observability';
-import { EventPublisher, OutgoingEvent } from './event-publisher';
+import { EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
 import { RecordParking } from './poison-records';
 import { PublishBuffer } from './publish-buffer';
 
@@ -77,9 +77,10 @@ describe('publish buffer', () => {
   /** Every line logged, at any level. */
   let logged: LogLine[];
 
+  /** `capacity`: in events the size of `event(0)` (as are those up to `event(9)`). */
   function start(bounds: { capacity: number; batchMaxEvents: number }): void {
     const config = {
-      ingest: { bufferMaxEvents: bounds.capacity },
+      ingest: { bufferMaxBytes: bounds.capacity * recordBytes(event(0)) },
       kafka: {
         batchMaxEvents: bounds.batchMaxEvents,
         batchMaxBytes: 900_000,
@@ -148,6 +149,28 @@ describe('publish buffer', () => {
     expect(changes).toEqual([
       { full: true, depth: 10 },
       { full: false, depth: 3 },
+    ]);
+  });
+
+  it('counts its capacity in bytes: one event as large as ten small ones fills it', async () => {
+    start({ capacity: 10, batchMaxEvents: 3 });
+    const changes: { full: boolean; depth: number }[] = [];
+    buffer.onPressureChange((full) => changes.push({ full, depth: buffer.depth }));
+    publisher.hold = true;
+    const small = recordBytes(event(1));
+    const large = event(0, 'x'.repeat(10 * small - recordBytes(event(0, ''))));
+    expect(recordBytes(large)).toBe(10 * small);
+
+    buffer.push(large);
+    expect(changes).toEqual([{ full: true, depth: 1 }]);
+    buffer.push(event(1));
+    publisher.release();
+    await jest.advanceTimersByTimeAsync(0);
+
+    // The large event's bytes left with it: what is left, one small event, is below half.
+    expect(changes).toEqual([
+      { full: true, depth: 1 },
+      { full: false, depth: 1 },
     ]);
   });
 

@@ -9,7 +9,7 @@ import { type AppConfig, InjectConfig } from '../config';
 import { backoffDelay, type BackoffPolicy, sleep } from '../common';
 import { ShutdownState } from '../shutdown';
 import { InjectRootLogger, Metrics, type RecordSettlement } from '../observability';
-import { batchEnd, EventPublisher, OutgoingEvent } from './event-publisher';
+import { batchEnd, EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
 import { publishIsolatingRefusals, RecordParking } from './poison-records';
 
 export type PressureListener = (full: boolean) => void;
@@ -36,6 +36,10 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
   private queue: OutgoingEvent[] = [];
   /** When each queued event arrived, in milliseconds of `performance.now()`; parallel to `queue`. */
   private arrivals: number[] = [];
+  /** Each queued event's `recordBytes`; parallel to `queue`. */
+  private sizes: number[] = [];
+  /** The sum of `sizes` from `head` on. */
+  private bufferedBytes = 0;
   /** Who waits for each queued event's end, if anyone; parallel to `queue`. */
   private settlementListeners: (SettlementListener | undefined)[] = [];
   private head = 0;
@@ -47,6 +51,7 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
   private pausesSinceSummary = 0;
   private pausedMsSinceSummary = 0;
   private summaryTimer?: NodeJS.Timeout;
+  /** In bytes of records. */
   private readonly capacity: number;
   private readonly pressureListeners = new Set<PressureListener>();
   private readonly idleWaiters = new Set<() => void>();
@@ -61,10 +66,10 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
     private readonly shutdown: ShutdownState,
     private readonly parking: RecordParking,
   ) {
-    this.capacity = config.ingest.bufferMaxEvents;
+    this.capacity = config.ingest.bufferMaxBytes;
     this.log = logger.child({ component: 'publish-buffer' });
     metrics.bufferCapacity.set(this.capacity);
-    metrics.bufferEvents.set(0);
+    this.countDepth();
   }
 
   onModuleInit(): void {
@@ -82,6 +87,11 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
     return this.queue.length - this.head;
   }
 
+  /** The queued events' `recordBytes`, summed. */
+  get bytes(): number {
+    return this.bufferedBytes;
+  }
+
   get isFull(): boolean {
     return this.full;
   }
@@ -92,11 +102,14 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
   }
 
   push(event: OutgoingEvent, onSettled?: SettlementListener): void {
+    const size = recordBytes(event);
     this.queue.push(event);
     this.arrivals.push(performance.now());
+    this.sizes.push(size);
     this.settlementListeners.push(onSettled);
-    this.metrics.bufferEvents.set(this.depth);
-    if (!this.full && this.depth >= this.capacity) this.setFull(true);
+    this.bufferedBytes += size;
+    this.countDepth();
+    if (!this.full && this.bufferedBytes >= this.capacity) this.setFull(true);
     if (!this.draining) void this.drain();
   }
 
@@ -173,7 +186,7 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
     const { batchMaxEvents, batchMaxBytes } = this.config.kafka;
     return this.queue.slice(
       this.head,
-      batchEnd(this.queue, this.head, batchMaxEvents, batchMaxBytes),
+      batchEnd(this.sizes, this.head, batchMaxEvents, batchMaxBytes),
     );
   }
 
@@ -192,15 +205,22 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
 
   /** The oldest `count` events are done with: published or parked. */
   private release(count: number): void {
+    for (let i = this.head; i < this.head + count; i++) this.bufferedBytes -= this.sizes[i];
     this.head += count;
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.arrivals = this.arrivals.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.settlementListeners = this.settlementListeners.slice(this.head);
       this.head = 0;
     }
+    this.countDepth();
+    if (this.full && this.bufferedBytes <= this.capacity * RESUME_AT) this.setFull(false);
+  }
+
+  private countDepth(): void {
     this.metrics.bufferEvents.set(this.depth);
-    if (this.full && this.depth <= this.capacity * RESUME_AT) this.setFull(false);
+    this.metrics.bufferBytes.set(this.bufferedBytes);
   }
 
   private setFull(full: boolean): void {
