@@ -25,7 +25,7 @@ export interface HttpJob {
 export interface LoadReport {
   sent: number;
   latenciesMs: number[];
-  /** Answers by HTTP status (or `isok` for direct commands). */
+  /** Answers by HTTP status and error code (or `isok` for direct commands). */
   answers: Record<string, number>;
   elapsedMs: number;
   /** How far the sender fell behind its schedule at worst. */
@@ -107,6 +107,13 @@ async function direct(job: DirectJob): Promise<LoadReport> {
   return report;
 }
 
+/** The status, and for an error the API's error code: `429 rate_limited`. */
+function answerOf(status: number | undefined, body: Buffer[]): string {
+  if (status === undefined || status < 400) return String(status);
+  const { code } = JSON.parse(Buffer.concat(body).toString()) as { code: string };
+  return `${status} ${code}`;
+}
+
 /**
  * A partner system's client: keep-alive connections, at most `HTTP_CONNECTIONS` of them; a request
  * that finds them all busy waits for one, and that wait counts as latency.
@@ -133,8 +140,9 @@ function http(job: HttpJob): Promise<LoadReport> {
           headers,
         },
         (response) => {
-          response.resume();
-          response.once('end', () => resolve(String(response.statusCode)));
+          const body: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => body.push(chunk));
+          response.once('end', () => resolve(answerOf(response.statusCode, body)));
           response.once('error', reject);
         },
       );

@@ -71,6 +71,10 @@ async function main(): Promise<void> {
     SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
     CONTROL_RATE_PER_KEY: String(RATE * 2),
     CONTROL_BURST_PER_KEY: String(RATE * 2),
+    // Every device is granted from this one address at start.
+    CONSENT_CALLBACK_RATE_PER_IP: '0',
+    CONTROL_RATE_PER_PARTNER: String(RATE * 2),
+    CONTROL_BURST_PER_PARTNER: String(RATE * 2),
     LOG_LEVEL: 'error',
   });
   try {
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
       integrator: SERVICE.tag,
       callbackLost: false,
     });
+    if (granted !== DEVICES) throw new Error(`${granted} of ${DEVICES} consent callbacks applied`);
     const sessions = service.app.get(SessionManager);
     while (service.app.get(ConsentCache).size < granted || sessions.states().some((s) => !s.up)) {
       await new Promise((r) => setTimeout(r, 50));
