@@ -1,12 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { DomainError, LiveReplicas, RateLimiter } from './common';
 import type { AppConfig } from './config';
 import { ManagementServer } from './management-server';
-import { createLogger } from './observability';
+import { createLogger, NestLogger, requestLog } from './observability';
 import { serveOpenApi } from './api-document';
 
 /** Every JSON body this API takes (consent callbacks, commands) is far smaller. */
@@ -25,7 +24,8 @@ export async function startApp(
     bodyParser: false,
     abortOnError: false,
   });
-  app.useLogger(app.get(NestPinoLogger));
+  app.useLogger(new NestLogger(logger));
+  app.use(requestLog(logger));
   app.set('trust proxy', config.http.trustProxyHops);
   const management = app.get(ManagementServer);
   if (config.http.managementPort !== null) app.use(management.separatePorts);

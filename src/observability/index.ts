@@ -4,6 +4,8 @@ export type { RecordSettlement } from './frame-trace';
 export { createLogger } from './logger';
 export { InjectRootLogger, LoggingModule, ROOT_LOGGER } from './logging.module';
 export { Metrics } from './metrics';
+export { NestLogger } from './nest-logger';
+export { requestLog } from './request-log';
 export { MetricsModule } from './metrics.module';
 export { Replica } from './replica';
 export { endSpan, SpanKind, Tracing } from './tracing';
