@@ -11,12 +11,17 @@ export interface ServiceProcess {
   cpuSeconds(): number;
   /** One sample of the service's /metrics, summed over label sets matching `labels`. */
   metric(name: string, labels?: string): Promise<number>;
+  /** One scrape of /metrics, to read several figures of the same moment. */
+  metrics(): Promise<MetricReader>;
   /** Bucket counts of a histogram: `le` bound to cumulative count. */
   histogram(name: string): Promise<Map<number, number>>;
   stop(): Promise<void>;
   /** SIGKILL: the process dies without a word, as on a node failure. */
   kill(): Promise<void>;
 }
+
+/** A metric of one scrape, summed over label sets matching `labels`. */
+export type MetricReader = (name: string, labels?: string) => number;
 
 /** Starts `node <script>` (the built service, or a baseline) as its own process and waits until it answers. */
 export async function startProcess(
@@ -51,17 +56,8 @@ export async function startProcess(
       return Math.round((kb / 1024) * 10) / 10;
     },
     cpuSeconds: () => processCpuSeconds(child.pid as number),
-    metric: async (name, labels = '') => {
-      let sum = 0;
-      for (const line of (await scrape()).split('\n')) {
-        if (!line.startsWith(name) || line.startsWith('#')) continue;
-        const rest = line.slice(name.length);
-        if (rest[0] !== ' ' && rest[0] !== '{') continue;
-        if (labels && !rest.includes(labels)) continue;
-        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return sum;
-    },
+    metric: async (name, labels) => readMetric(await scrape())(name, labels),
+    metrics: async () => readMetric(await scrape()),
     histogram: async (name) => {
       const buckets = new Map<number, number>();
       for (const line of (await scrape()).split('\n')) {
@@ -78,6 +74,21 @@ export async function startProcess(
       child.kill('SIGKILL');
       await exited;
     },
+  };
+}
+
+function readMetric(text: string): MetricReader {
+  const lines = text.split('\n');
+  return (name, labels = '') => {
+    let sum = 0;
+    for (const line of lines) {
+      if (!line.startsWith(name) || line.startsWith('#')) continue;
+      const rest = line.slice(name.length);
+      if (rest[0] !== ' ' && rest[0] !== '{') continue;
+      if (labels && !rest.includes(labels)) continue;
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
   };
 }
 
