@@ -166,6 +166,8 @@ export interface SoakSample {
   heap_total_mb: number;
   event_loop_delay_p99_ms: number;
   backlog_events: number;
+  /** Latest-state records the service's own consumer has not read yet. */
+  state_feed_lag_records: number;
   /** Device-status events Kafka acknowledged so far, resyncs' included. */
   acknowledged: number;
 }

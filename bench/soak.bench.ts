@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     let sent = 0;
     let target = 0;
     let brokerDownS = 0;
+    let consentBurstS = 0;
     const statusFramesRead = (metrics: MetricReader) => metrics(FRAMES_READ, 'event="status"');
 
     const faults: Fault[] = [];
@@ -116,9 +117,11 @@ async function main(): Promise<void> {
       name: 'consent burst',
       alongsideLoad: true,
       run: async () => {
+        const bursting = elapsedS();
         const devices = sim.devices.slice(0, CONSENT_BURST_DEVICES);
         await revokeAll(sim, devices);
         await grantAll(sim, devices);
+        consentBurstS = round(elapsedS() - bursting, 1);
       },
     });
     faults.sort((a, b) => a.atS - b.atS);
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
         heap_total_mb: megabytes(metrics('nodejs_heap_size_total_bytes')),
         event_loop_delay_p99_ms: round(metrics('nodejs_eventloop_lag_p99_seconds') * 1000, 2),
         backlog_events: metrics('shelly_ingest_buffer_events'),
+        state_feed_lag_records: metrics('shelly_ingest_device_state_feed_lag_records'),
         acknowledged: metrics(PUBLISHED, `topic="${topics.deviceStatus}"`),
       });
     };
@@ -204,6 +208,7 @@ async function main(): Promise<void> {
       lost,
       resync_statuses_published: resyncStatuses,
       broker_down_s: brokerDownS,
+      consent_burst_s: consentBurstS,
       records_on_topic: recordsOnTopic,
       nothing_lost: lost === 0 && recordsOnTopic >= acknowledged,
       memory: {
@@ -228,6 +233,7 @@ async function main(): Promise<void> {
         max: delays[delays.length - 1],
       },
       backlog_events_max: Math.max(...samples.map((s) => s.backlog_events)),
+      state_feed_lag_records_max: Math.max(...samples.map((s) => s.state_feed_lag_records)),
     };
     const soak = {
       measured_at: new Date().toISOString(),
