@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { readVariables } from '../src/config/config';
 import { topicNames } from '../src/config/topics';
-import { ShellySimulator } from '../src/simulator/simulator.server';
+import type { ShellySimulator } from '../src/simulator/simulator.server';
 import { freePort } from '../test/support/free-port';
 import { readTopic } from '../test/support/kafka-reader';
 import {
@@ -14,6 +14,16 @@ import {
   requireServices,
   uniqueName,
 } from '../test/support/services';
+import {
+  DEVICES,
+  fleetServiceEnv,
+  HOSTS,
+  ITG,
+  messagesIn,
+  PARTITIONS,
+  sessionsUp,
+  startFleet,
+} from './fleet';
 import { grantAll } from './grant-all';
 import { renderChart, renderTable } from './report';
 import {
@@ -29,23 +39,8 @@ const env = process.env;
 const THROUGHPUT_MS = Number(env.BENCH_THROUGHPUT_MS ?? 60_000);
 const LATENCY_MS = Number(env.BENCH_LATENCY_MS ?? 15_000);
 const LATENCY_RATES = [1_000, 5_000, 20_000];
-const DEVICES = 10_000;
-const HOSTS = [101, 102, 103, 104].map((n) => `shelly-${n}-eu.shelly.cloud`);
-/** Gen1 and Gen2 models whose status frames weigh 0.7–1.1 KB. */
-const MODELS = [
-  'SHSW-1',
-  'SHHT-1',
-  'SHDW-2',
-  'SNSW-001P16EU',
-  'SNSW-102P16EU',
-  'SNDM-0013US',
-  'SNSN-0013A',
-  'SNSN-0024X',
-];
-const PARTITIONS = 12;
 /** Old-generation limit of the memory-bounded run, as an operator would set it for a small container. */
 const HEAP_CAP_MB = 160;
-const ITG = { tag: 'ITG_BENCH', token: 'bench-integrator-token-0123456789' };
 /** The service's default Kafka client carries every run; the other one is measured for throughput. */
 const DEFAULT_CLIENT = readVariables({}, ['KAFKA_CLIENT']).KAFKA_CLIENT;
 const OTHER_CLIENT = DEFAULT_CLIENT === 'kafkajs' ? 'platformatic' : 'kafkajs';
@@ -68,57 +63,27 @@ async function main(): Promise<void> {
   const prefix = `${uniqueName('bench')}.`;
   const topics = topicNames(prefix);
   const port = await freePort();
-  const sim = await ShellySimulator.start({
-    integrators: [ITG],
-    hosts: HOSTS,
-    fleet: { count: DEVICES, models: MODELS },
-    seed: 1,
-    callbackUrl: `http://127.0.0.1:${port}/v1/shelly/consent`,
+  const sim = await startFleet(port);
+  const serviceEnv = fleetServiceEnv(sim, {
+    port,
+    databaseUrl: database.url,
+    kafkaBrokers,
+    topicPrefix: prefix,
   });
-  const serviceEnv = {
-    NODE_ENV: 'production',
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
-    // One port, as the baseline's: the same probe and scrape for both.
-    MANAGEMENT_PORT: String(port),
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.url,
-    KAFKA_BROKERS: kafkaBrokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
-    SHELLY_INTEGRATOR_TAG: ITG.tag,
-    SHELLY_INTEGRATOR_TOKEN: ITG.token,
-    API_KEY_PEPPER: 'bench-pepper-0123456789abcdef0123456789abcdef',
-    SHELLY_TOKEN_URL: sim.tokenUrl,
-    SHELLY_WS_URL_TEMPLATE: sim.wsUrlTemplate,
-    SHELLY_ALLOW_INSECURE: 'true',
-    SHELLY_CONSENT_PUBLIC_KEY: sim.publicKeyPem,
-    // Every device is granted from this one address at start.
-    CONSENT_CALLBACK_RATE_PER_IP: '0',
-  };
   /** `BENCH_PROFILE_DIR=<dir>` writes a CPU profile of each service process there. */
   const serviceArgs = env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`]
     : [];
   const admin = kafka.admin();
   await admin.connect();
-  const messagesIn = async (topic: string) =>
-    (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
-  const sessionsUp = () =>
-    waitUntil(
-      () => Promise.resolve(sim.connections().length === HOSTS.length),
-      30_000,
-      'a session to every host',
-    );
-
-  const statusMessages = () => messagesIn(topics.deviceStatus);
+  const statusMessages = () => messagesIn(admin, topics.deviceStatus);
   /** The service again, once the consents are in the database, with settings changed for one run. */
   const restart = async (overrides: Record<string, string>, nodeArgs: string[] = []) => {
     const started = await startProcess('dist/main.js', { ...serviceEnv, ...overrides }, port, [
       ...nodeArgs,
       ...serviceArgs,
     ]);
-    await sessionsUp();
+    await sessionsUp(sim);
     return started;
   };
 
@@ -126,7 +91,7 @@ async function main(): Promise<void> {
     let service = await startProcess('dist/main.js', serviceEnv, port, serviceArgs);
     log(`granting ${DEVICES} devices through signed consent callbacks`);
     await grantAll(sim);
-    await sessionsUp();
+    await sessionsUp(sim);
     await sleep(2_000);
     const idle = await service.memory();
 

@@ -169,3 +169,103 @@ ${latency}
 </svg>
 `;
 }
+
+/** One sample of the soak, every 10 s. */
+export interface SoakSample {
+  at_s: number;
+  rss_mb: number;
+  heap_used_mb: number;
+  heap_total_mb: number;
+  event_loop_delay_p99_ms: number;
+  backlog_events: number;
+  /** Latest-state records the service's own consumer has not read yet. */
+  state_feed_lag_records: number;
+  /** Device-status events Kafka acknowledged so far, resyncs' included. */
+  acknowledged: number;
+}
+
+export interface SoakChart {
+  duration_s: number;
+  /** The two spans whose mean resident memory the verdict compares. */
+  windows: [number, number][];
+  faults: { at_s: number; fault: string }[];
+  samples: SoakSample[];
+}
+
+const FAULT_COLORS = ['#777777', '#c0392b', '#3a8f3a'];
+
+/**
+ * The soak over time in two panels: resident memory and the V8 heap, then the event-loop delay; the
+ * compared spans shaded, each fault a dashed line.
+ */
+export function renderSoakChart(soak: SoakChart): string {
+  const left = 60;
+  const plotWidth = 660;
+  const x = (s: number) => Math.round(left + (s / soak.duration_s) * plotWidth);
+  const panel = (
+    top: number,
+    title: string,
+    unit: string,
+    series: { label: string; color: string; value: (s: SoakSample) => number }[],
+  ) => {
+    const height = 170;
+    const highest = Math.max(
+      1,
+      ...soak.samples.flatMap((s) => series.map((line) => line.value(s))),
+    );
+    const y = (v: number) => Math.round(top + height - (v / (highest * 1.1)) * height);
+    const windows = soak.windows
+      .map(
+        ([from, to]) =>
+          `<rect x="${x(from)}" y="${top}" width="${x(to) - x(from)}" height="${height}" fill="#eeeeee"/>`,
+      )
+      .join('');
+    const faults = soak.faults
+      .map(
+        (f) =>
+          `<line x1="${x(f.at_s)}" y1="${top}" x2="${x(f.at_s)}" y2="${top + height}" stroke="${faultColor(f.fault)}" stroke-dasharray="3,3"/>`,
+      )
+      .join('');
+    const lines = series
+      .map((line) => {
+        const points = soak.samples.map((s) => `${x(s.at_s)},${y(line.value(s))}`).join(' ');
+        return `<polyline points="${points}" fill="none" stroke="${line.color}" stroke-width="1.5"/>`;
+      })
+      .join('');
+    const legend = series
+      .map(
+        (line, n) =>
+          `<text x="${left + n * 150}" y="${top + height + 34}" fill="${line.color}">${line.label}</text>`,
+      )
+      .join('');
+    const scale = `<text x="10" y="${y(highest) + 4}">${number(Math.round(highest))} ${unit}</text><text x="10" y="${top + height + 4}">0</text>`;
+    const tickMinutes = soak.duration_s > 600 ? 5 : 1;
+    const minutes = Array.from(
+      { length: Math.floor(soak.duration_s / 60 / tickMinutes) + 1 },
+      (_, n) => n * tickMinutes,
+    )
+      .map((m) => `<text x="${x(m * 60) - 4}" y="${top + height + 16}">${m}</text>`)
+      .join('');
+    return `<text x="10" y="${top - 12}" font-size="15" font-weight="bold">${title}</text>
+${windows}${faults}<rect x="${left}" y="${top}" width="${plotWidth}" height="${height}" fill="none" stroke="#ccc"/>${lines}${scale}${minutes}${legend}`;
+  };
+  const faultKinds = [...new Set(soak.faults.map((f) => f.fault))];
+  const faultColor = (fault: string) =>
+    FAULT_COLORS[faultKinds.indexOf(fault) % FAULT_COLORS.length];
+  const faultLegend = faultKinds
+    .map((fault) => `<tspan fill="${faultColor(fault)}">${fault}</tspan>`)
+    .join(', ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="540" font-family="sans-serif" font-size="13">
+<rect width="100%" height="100%" fill="white"/>
+${panel(40, 'Soak: resident memory and V8 heap, MB, by minute', 'MB', [
+  { label: 'resident', color: '#2f6fb3', value: (s) => s.rss_mb },
+  { label: 'heap total', color: '#9bb4cf', value: (s) => s.heap_total_mb },
+  { label: 'heap used', color: '#d1853a', value: (s) => s.heap_used_mb },
+])}
+${panel(310, 'Event-loop delay p99 over each 10 s, ms', 'ms', [
+  { label: 'event-loop delay p99', color: '#2f6fb3', value: (s) => s.event_loop_delay_p99_ms },
+])}
+<text x="10" y="532">Shaded: the spans compared for memory growth. Dashed: ${faultLegend}.</text>
+</svg>
+`;
+}

@@ -13,6 +13,8 @@ export interface ServiceProcess {
   cpuSeconds(): number;
   /** One sample of the service's /metrics, summed over label sets matching `labels`. */
   metric(name: string, labels?: string): Promise<number>;
+  /** One scrape of /metrics, to read several figures of the same moment. */
+  metrics(): Promise<MetricReader>;
   /** Bucket counts of a histogram: `le` bound to cumulative count. */
   histogram(name: string): Promise<Map<number, number>>;
   stop(): Promise<void>;
@@ -27,6 +29,9 @@ export interface MemorySample {
   /** Memory outside the heap that V8 knows of: Buffers and ArrayBuffers, mostly. */
   external: number;
 }
+
+/** A metric of one scrape, summed over label sets matching `labels`. */
+export type MetricReader = (name: string, labels?: string) => number;
 
 /** Starts `node <script>` (the built service, or a baseline) as its own process and waits until it answers. */
 export async function startProcess(
@@ -61,8 +66,8 @@ export async function startProcess(
     pid: child.pid as number,
     rssMb,
     memory: async () => {
-      const text = await scrape();
-      const mb = (name: string) => inMb(sumOf(text, name));
+      const metric = readMetric(await scrape());
+      const mb = (name: string) => inMb(metric(name));
       return {
         rss: rssMb(),
         heapUsed: mb('nodejs_heap_size_used_bytes'),
@@ -71,7 +76,8 @@ export async function startProcess(
       };
     },
     cpuSeconds: () => processCpuSeconds(child.pid as number),
-    metric: async (name, labels = '') => sumOf(await scrape(), name, labels),
+    metric: async (name, labels) => readMetric(await scrape())(name, labels),
+    metrics: async () => readMetric(await scrape()),
     histogram: async (name) => {
       const buckets = new Map<number, number>();
       for (const line of (await scrape()).split('\n')) {
@@ -93,17 +99,20 @@ export async function startProcess(
 
 const inMb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-/** A metric of a Prometheus text exposition, summed over the label sets that contain `labels`. */
-function sumOf(text: string, name: string, labels = ''): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || line.startsWith('#')) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== ' ' && rest[0] !== '{') continue;
-    if (labels && !rest.includes(labels)) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
+/** A scrape of a Prometheus text exposition, to read metrics from: each summed over the label sets that contain `labels`. */
+function readMetric(text: string): MetricReader {
+  const lines = text.split('\n');
+  return (name, labels = '') => {
+    let sum = 0;
+    for (const line of lines) {
+      if (!line.startsWith(name) || line.startsWith('#')) continue;
+      const rest = line.slice(name.length);
+      if (rest[0] !== ' ' && rest[0] !== '{') continue;
+      if (labels && !rest.includes(labels)) continue;
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
+  };
 }
 
 let clockTicksPerSecond: number | undefined;

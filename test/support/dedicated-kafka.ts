@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
 
-const scripts = resolve(__dirname, '../../deploy/local/kafka');
+// From the repository's root, where tests and benchmarks run, whether compiled to dist-bench or not.
+const scripts = resolve('deploy/local/kafka');
 
 export interface DedicatedKafka {
   brokers: string;
