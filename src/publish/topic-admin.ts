@@ -77,6 +77,17 @@ export async function ensureTopics(
   }
 }
 
+/**
+ * Compacted, and compacted soon: Kafka compacts only closed segments, and by default closes one after
+ * 7 days or 1 GiB, so every replica's start (which reads the topic whole) would read millions of
+ * superseded states. A segment a minute keeps what is read at most a minute of states, plus what the
+ * cleaner has not reached yet, beyond one record per device.
+ */
+const LATEST_STATE_TOPIC_CONFIG = [
+  { name: 'cleanup.policy', value: 'compact' },
+  { name: 'segment.ms', value: '60000' },
+];
+
 /** Another instance may create the same topics meanwhile: kafkajs takes "already exists" as done. */
 async function createMissingTopics(
   kafka: Kafka,
@@ -97,7 +108,7 @@ async function createMissingTopics(
         numPartitions: config.topicPartitions,
         replicationFactor: config.topicReplicationFactor,
         configEntries: isLatestStateTopic(config.topicPrefix, topic)
-          ? [{ name: 'cleanup.policy', value: 'compact' }]
+          ? LATEST_STATE_TOPIC_CONFIG
           : [],
       })),
     });

@@ -94,7 +94,7 @@ describe('the latest-state topic', () => {
     }
   });
 
-  it('is created compacted', async () => {
+  it('is created compacted, a segment a minute so that superseded states go soon', async () => {
     rig = await startIngestRig();
     const admin = new Kafka({
       brokers: kafkaBrokers.split(','),
@@ -104,11 +104,20 @@ describe('the latest-state topic', () => {
     try {
       const { resources } = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [{ type: 2, name: rig.topics.deviceState, configNames: ['cleanup.policy'] }],
+        resources: [
+          {
+            type: 2,
+            name: rig.topics.deviceState,
+            configNames: ['cleanup.policy', 'segment.ms'],
+          },
+        ],
       });
-      expect(resources[0].configEntries).toEqual([
-        expect.objectContaining({ configName: 'cleanup.policy', configValue: 'compact' }),
-      ]);
+      expect(resources[0].configEntries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ configName: 'cleanup.policy', configValue: 'compact' }),
+          expect.objectContaining({ configName: 'segment.ms', configValue: '60000' }),
+        ]),
+      );
       const { resources: status } = await admin.describeConfigs({
         includeSynonyms: false,
         resources: [{ type: 2, name: rig.topics.deviceStatus, configNames: ['cleanup.policy'] }],
