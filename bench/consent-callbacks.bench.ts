@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConsentCache } from '../src/consent/consent-cache';
@@ -14,6 +15,25 @@ import { summarize } from './stats';
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DEVICES = 4_000;
+const CLIENT = (process.env.BENCH_HTTP_CLIENT ?? 'http') as 'http' | 'fetch';
+
+/** CPU time, in ms, of every process named `name` on this machine (Postgres: its backends too). */
+function cpuMsOf(name: string): number {
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks / ticksPerSecond) * 1000;
+}
 
 /**
  * Verified consent callbacks per second against the real service (Postgres, Kafka relay running),
@@ -38,13 +58,25 @@ async function main(): Promise<void> {
       ]),
     );
     // The load runs in a worker thread: its own event loop, so it does not steal the service's.
+    // The service runs in this process: its CPU is the process's less the load thread's own.
+    const processCpuBefore = process.cpuUsage();
+    const postgresCpuBefore = cpuMsOf('postgres');
     const load = await new Promise<LoadReport>((done, fail) => {
-      const job: LoadJob = { url, requests, concurrency: CONCURRENCY, durationMs: DURATION_MS };
+      const job: LoadJob = {
+        url,
+        requests,
+        concurrency: CONCURRENCY,
+        durationMs: DURATION_MS,
+        client: CLIENT,
+      };
       const worker = new Worker(resolve(__dirname, 'http-load.worker.js'), { workerData: job });
       worker.once('message', done);
       worker.once('error', fail);
     });
+    const processCpu = process.cpuUsage(processCpuBefore);
+    const postgresCpuMs = cpuMsOf('postgres') - postgresCpuBefore;
     const elapsedS = load.elapsedMs / 1000;
+    const perCallbackUs = (ms: number) => Math.round((ms * 1000) / load.latenciesMs.length);
 
     const second = await startService(
       { SHELLY_CONSENT_PUBLIC_KEY: callbackPublicKeyPem },
@@ -79,6 +111,12 @@ async function main(): Promise<void> {
       duration_s: Math.round(elapsedS * 10) / 10,
       callbacks_per_s: Math.round(load.latenciesMs.length / elapsedS),
       latency_ms: summarize(load.latenciesMs),
+      http_client: CLIENT,
+      cpu_per_callback_us: {
+        service: perCallbackUs((processCpu.user + processCpu.system) / 1000 - load.cpuMs),
+        load_client: perCallbackUs(load.cpuMs),
+        postgres: perCallbackUs(postgresCpuMs),
+      },
       revoke_to_second_instance_ms: summarize(propagation),
     };
     writeFileSync(
