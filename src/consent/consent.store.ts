@@ -300,7 +300,7 @@ async function writeChanges(
 
 /**
  * Consents, their history and hosts, read and written with plain `pg` alike: the write is one
- * hand-written statement for speed (see `apply`).
+ * hand-written statement per group of changes for speed (see `writeChanges`).
  */
 @Injectable()
 export class ConsentStore {
