@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { PgPool } from '../database';
-import { eventSources, outboxInsert, type TopicRouter } from '../publish';
+import { GroupCommit, PgPool, type Settled } from '../database';
+import { eventSources, type OutboxEvent, outboxInsert, type TopicRouter } from '../publish';
 import {
   Consent,
   ConsentCallback,
@@ -53,9 +53,14 @@ export interface AppliedConsentChange {
   version: number | null;
 }
 
-interface TokenRow {
-  seen_callback_hash: string | null;
-  newest_issued_at: Date | null;
+/** Most callbacks committed in one transaction. */
+const CALLBACK_GROUP_MAX = 64;
+
+/** A verified callback waiting for its group's transaction. */
+interface PendingCallback {
+  callback: ConsentCallback;
+  audit: { rawBody: unknown; verification: TrustVerification; topics: TopicRouter };
+  callbackHash: string;
 }
 
 /** A statement's parameters, numbered as they are added. */
@@ -100,6 +105,15 @@ function consentFromRow(row: ConsentRow): Consent {
   };
 }
 
+/** A row of `lock_consent_devices`: a device's consent, an accepted token, or a fresh version. */
+type LockedRow = ConsentRow & {
+  kind: 'device' | 'token' | 'version';
+  newest_issued_at: Date | null;
+  token_hash: string | null;
+  seen_callback_hash: string | null;
+  version: string | null;
+};
+
 interface ConsentHistoryRow {
   change: string;
   partner_id: string;
@@ -135,8 +149,6 @@ async function findConsent(db: Pool | PoolClient, deviceId: string): Promise<Con
 }
 
 interface ConsentWrite {
-  /** The statement that records the callback's token, written with the change. */
-  token?: string;
   deviceId: string;
   before: Consent | null;
   after: Consent | null;
@@ -150,143 +162,271 @@ interface ConsentWrite {
   eventSource: string;
 }
 
-/**
- * Writes one consent change in one statement: the token record (for a callback), the consent, the
- * audit trail, the outbox, the host record and the notification: fewer round trips while the
- * device's lock is held. The host insert takes no row lock (DO NOTHING), so changes for many devices
- * on one host do not queue on it.
- */
-async function writeChange(db: PoolClient, sql: Statement, write: ConsentWrite): Promise<void> {
-  const { before, after, change, now } = write;
-  const current = (after ?? before) as Consent;
-  // A device that moves to another partner is revoked for the one it leaves, in the history and
-  // on that partner's consent topic, and granted afresh to the other.
-  const left = change === 'granted' ? before : null;
-  const previous = left ? null : before;
-  const events = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
-  if (left) events.unshift(consentEvent('revoked', left, null, { id: randomUUID(), time: now }));
+/** A callback's token, recorded with the change it carried (or alone when nothing changed). */
+interface TokenWrite {
+  tokenHash: string;
+  deviceId: string;
+  callbackHash: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
 
-  const deviceId = sql.add(write.deviceId);
-  const [callback, verification, recordedAt] = [
-    sql.add(JSON.stringify(write.callback)),
-    sql.add(JSON.stringify(write.verification)),
-    sql.add(now),
-  ];
-  const historyRow = (entry: {
-    change: string;
-    scope: string | null;
-    previousScope: string | null;
-    consent: Consent;
-  }) =>
-    `(${deviceId}, ${sql.add(entry.change)}, ${sql.add(entry.scope)}, ${sql.add(entry.previousScope)},
-      ${sql.add(entry.consent.ownerUserId)}, ${sql.add(entry.consent.host)}, ${callback}, ${verification},
-      ${recordedAt}, ${sql.add(entry.consent.partnerId)})`;
-  const history = [
-    ...(left
-      ? [historyRow({ change: 'revoked', scope: null, previousScope: left.scope, consent: left })]
-      : []),
-    historyRow({
-      change,
-      scope: after?.scope ?? null,
-      previousScope: previous?.scope ?? null,
-      consent: current,
-    }),
-  ];
-  const writeConsent = after
-    ? `INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host,
-                                  channel_names, partner_id, granted_at, updated_at, version)
-       VALUES (${deviceId}, ${sql.add(after.ownerUserId)}, ${sql.add(after.deviceType)},
-               ${sql.add(after.deviceCode)}, ${sql.add(after.scope)}, ${sql.add(after.host)},
-               ${sql.add(after.channelNames)}, ${sql.add(after.partnerId)}, ${sql.add(after.grantedAt)},
-               ${recordedAt}, ${sql.add(write.version)})
+/**
+ * Writes consent changes, each of another device, and tokens in one statement: the token records
+ * (for callbacks), the consents, the audit trail, the outbox (events in the order of `changes`),
+ * the host records and the notifications: fewer round trips while the devices' locks are held. The
+ * host insert takes no row lock (DO NOTHING), so changes for many devices on one host do not queue
+ * on it.
+ */
+async function writeChanges(
+  db: PoolClient,
+  changes: readonly ConsentWrite[],
+  tokens: readonly TokenWrite[] = [],
+): Promise<void> {
+  const sql = new Statement();
+  const ctes: string[] = [];
+  if (tokens.length > 0) {
+    const rows = tokens.map(
+      (token) =>
+        `(${sql.add(token.tokenHash)}, ${sql.add(token.deviceId)}, ${sql.add(token.callbackHash)},
+          ${sql.add(token.issuedAt)}, ${sql.add(token.expiresAt)})`,
+    );
+    ctes.push(`token AS (
+       INSERT INTO consent_callback_token (token_hash, device_id, callback_hash, issued_at, expires_at)
+       VALUES ${rows.join(', ')})`);
+  }
+
+  const upserts: string[] = [];
+  const removed: string[] = [];
+  const history: string[] = [];
+  const events: OutboxEvent[] = [];
+  const hosts = new Set<string>();
+  const notices: string[] = [];
+  for (const write of changes) {
+    const { before, after, change, now } = write;
+    const current = (after ?? before) as Consent;
+    // A device that moves to another partner is revoked for the one it leaves, in the history and
+    // on that partner's consent topic, and granted afresh to the other.
+    const left = change === 'granted' ? before : null;
+    const previous = left ? null : before;
+    const deviceEvents = [consentEvent(change, previous, after, { id: randomUUID(), time: now })];
+    if (left) {
+      deviceEvents.unshift(consentEvent('revoked', left, null, { id: randomUUID(), time: now }));
+    }
+    for (const event of deviceEvents) {
+      events.push({
+        topic: write.topics.topicsOf(event.partner).consent,
+        key: write.deviceId,
+        source: write.eventSource,
+        event,
+      });
+    }
+
+    const deviceId = sql.add(write.deviceId);
+    const [callback, verification, recordedAt] = [
+      sql.add(JSON.stringify(write.callback)),
+      sql.add(JSON.stringify(write.verification)),
+      sql.add(now),
+    ];
+    const historyRow = (entry: {
+      change: string;
+      scope: string | null;
+      previousScope: string | null;
+      consent: Consent;
+    }) =>
+      `(${deviceId}, ${sql.add(entry.change)}, ${sql.add(entry.scope)}, ${sql.add(entry.previousScope)},
+        ${sql.add(entry.consent.ownerUserId)}, ${sql.add(entry.consent.host)}, ${callback}, ${verification},
+        ${recordedAt}, ${sql.add(entry.consent.partnerId)})`;
+    if (left) {
+      history.push(
+        historyRow({ change: 'revoked', scope: null, previousScope: left.scope, consent: left }),
+      );
+    }
+    history.push(
+      historyRow({
+        change,
+        scope: after?.scope ?? null,
+        previousScope: previous?.scope ?? null,
+        consent: current,
+      }),
+    );
+    if (after) {
+      upserts.push(
+        `(${deviceId}, ${sql.add(after.ownerUserId)}, ${sql.add(after.deviceType)},
+          ${sql.add(after.deviceCode)}, ${sql.add(after.scope)}, ${sql.add(after.host)},
+          ${sql.add(after.channelNames)}, ${sql.add(after.partnerId)}, ${sql.add(after.grantedAt)},
+          ${recordedAt}, ${sql.add(write.version)})`,
+      );
+    } else {
+      removed.push(write.deviceId);
+    }
+    hosts.add(current.host);
+    notices.push(writeConsentNotice(write.deviceId, after, write.version));
+  }
+
+  if (upserts.length > 0) {
+    ctes.push(`consent AS (
+       INSERT INTO device_consent (device_id, owner_user_id, device_type, device_code, scope, host,
+                                   channel_names, partner_id, granted_at, updated_at, version)
+       VALUES ${upserts.join(', ')}
        ON CONFLICT (device_id) DO UPDATE SET owner_user_id = EXCLUDED.owner_user_id,
          device_type = EXCLUDED.device_type, device_code = EXCLUDED.device_code,
          scope = EXCLUDED.scope, host = EXCLUDED.host, channel_names = EXCLUDED.channel_names,
          partner_id = EXCLUDED.partner_id, granted_at = EXCLUDED.granted_at,
-         updated_at = EXCLUDED.updated_at, version = EXCLUDED.version`
-    : `DELETE FROM device_consent WHERE device_id = ${deviceId}`;
-  const outbox = outboxInsert(
-    events.map((event) => ({
-      topic: write.topics.topicsOf(event.partner).consent,
-      key: write.deviceId,
-      source: write.eventSource,
-      event,
-    })),
-    sql.parameters.length + 1,
-  );
-  sql.parameters.push(...outbox.parameters);
-  await db.query(
-    `WITH ${write.token ? `token AS (${write.token}), ` : ''}consent AS (
-       ${writeConsent}
-     ), history AS (
+         updated_at = EXCLUDED.updated_at, version = EXCLUDED.version)`);
+  }
+  if (removed.length > 0) {
+    ctes.push(
+      `removal AS (DELETE FROM device_consent WHERE device_id = ANY (${sql.add(removed)}::text[]))`,
+    );
+  }
+  if (changes.length > 0) {
+    ctes.push(`history AS (
        INSERT INTO consent_history (device_id, change, scope, previous_scope, owner_user_id, host,
                                     callback, verification, recorded_at, partner_id)
-       VALUES ${history.join(', ')}
-     ), outbox AS (
-       ${outbox.sql}
-     ), host AS (
-       INSERT INTO shelly_host (name) VALUES (${sql.add(current.host)}) ON CONFLICT (name) DO NOTHING
-     )
-     SELECT pg_notify(${sql.add(CONSENT_CHANNEL)}, ${sql.add(writeConsentNotice(write.deviceId, after, write.version))})`,
-    sql.parameters,
-  );
+       VALUES ${history.join(', ')})`);
+    const outbox = outboxInsert(events, sql.parameters.length + 1);
+    sql.parameters.push(...outbox.parameters);
+    ctes.push(`outbox AS (${outbox.sql})`);
+    ctes.push(`host AS (
+       INSERT INTO shelly_host (name) SELECT unnest(${sql.add([...hosts])}::text[])
+       ON CONFLICT (name) DO NOTHING)`);
+  }
+  // Notified in the order of the changes; listeners hear them when the transaction commits.
+  const channel = notices.length > 0 ? sql.add(CONSENT_CHANNEL) : '';
+  const notify = notices.map((notice) => `pg_notify(${channel}, ${sql.add(notice)})`);
+  await db.query(`WITH ${ctes.join(', ')} SELECT ${notify.join(', ') || '1'}`, sql.parameters);
 }
 
 /**
  * Consents, their history and hosts, read and written with plain `pg` alike: the write is one
- * hand-written statement for speed (see `apply`).
+ * hand-written statement per group of changes for speed (see `writeChanges`).
  */
 @Injectable()
 export class ConsentStore {
-  constructor(private readonly pool: PgPool) {}
+  private readonly callbacks: GroupCommit<PendingCallback, AppliedConsentChange>;
+
+  constructor(private readonly pool: PgPool) {
+    this.callbacks = new GroupCommit(
+      (work) => this.pool.transaction(work),
+      (db, group) => this.applyGroup(db, group),
+      { maxBatch: CALLBACK_GROUP_MAX },
+    );
+  }
 
   /**
-   * Applies one verified callback in a single transaction: the token record, the consent row, its
-   * history entry, the host record, the consent event in the outbox and the change notification all
-   * commit together or not at all. Callbacks for one device are serialized by an advisory lock, under
-   * which the token is checked against the ones accepted before (see `decideTokenUse`).
+   * Applies one verified callback. Callbacks that arrive while another group's commit is in flight
+   * are applied together in one transaction (see `GroupCommit`), each in its order of arrival; each
+   * gets its own answer or error. Per callback, the token record, the consent row, its history
+   * entry, the host record, the consent event in the outbox and the change notification commit
+   * together or not at all. Callbacks for one device are serialized by an advisory lock, under which
+   * the token is checked against the ones accepted before (see `decideTokenUse`).
    */
-  async apply(
+  apply(
     callback: ConsentCallback,
     audit: { rawBody: unknown; verification: TrustVerification; topics: TopicRouter },
   ): Promise<AppliedConsentChange> {
-    const { verification } = audit;
     const callbackHash = createHash('sha256')
       .update(`${callback.partnerId}\n${JSON.stringify(audit.rawBody)}`)
       .digest('hex');
-    return this.pool.transaction(async (db) => {
-      await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-        `consent:${callback.deviceId}`,
-      ]);
-      const { rows } = await db.query<ConsentRow & TokenRow & { next_version: string }>(
-        `SELECT nextval('consent_version_seq') AS next_version,
-           (SELECT callback_hash FROM consent_callback_token WHERE token_hash = $2) AS seen_callback_hash,
-           (SELECT max(issued_at) FROM consent_callback_token WHERE device_id = $1) AS newest_issued_at,
-           ${consentColumns.replace(/(\w+)/g, 'c.$1')}
-         FROM (SELECT 1) AS one LEFT JOIN device_consent c ON c.device_id = $1`,
-        [callback.deviceId, verification.tokenHash],
-      );
-      const row = rows[0];
-      const before = row.device_id === null ? null : consentFromRow(row);
-      const issuedAt = new Date(verification.issuedAt);
-      const tokenUse = decideTokenUse(
-        { seenCallbackHash: row.seen_callback_hash, newestIssuedAt: row.newest_issued_at },
-        { callbackHash, issuedAt },
-      );
-      const unchanged = { change: 'unchanged' as const, consent: before, version: null };
-      if (tokenUse === 'repeat') return unchanged;
+    return this.callbacks.submit({ callback, audit, callbackHash });
+  }
 
-      const sql = new Statement();
-      const token = `INSERT INTO consent_callback_token (token_hash, device_id, callback_hash, issued_at, expires_at)
-         VALUES (${sql.add(verification.tokenHash)}, ${sql.add(callback.deviceId)}, ${sql.add(callbackHash)},
-                 ${sql.add(issuedAt)}, ${sql.add(new Date(verification.expiresAt))})`;
-      const change = decideChange(before, callback);
-      if (change === 'unchanged') {
-        await db.query(token, sql.parameters);
-        return unchanged;
+  /**
+   * One group of callbacks in the transaction given: one round trip locks every device of the group
+   * and reads their consents, their tokens and fresh versions (`lock_consent_devices`); then each
+   * callback is decided in order against the state the ones before it left (two callbacks of one
+   * device in a group see each other), and the group's writes go in one statement (one more per
+   * repeated device). A callback refused by its token is answered alone and writes nothing; a
+   * failed write throws, and the group is done again callback by callback (see `GroupCommit`).
+   */
+  private async applyGroup(
+    db: PoolClient,
+    group: readonly PendingCallback[],
+  ): Promise<Settled<AppliedConsentChange>[]> {
+    const { rows } = await db.query<LockedRow>(
+      'SELECT * FROM lock_consent_devices($1::text[], $2::text[], $3::int)',
+      [
+        group.map((pending) => pending.callback.deviceId),
+        group.map((pending) => pending.audit.verification.tokenHash),
+        group.length,
+      ],
+    );
+    const devices = new Map<string, { consent: Consent | null; newestIssuedAt: Date | null }>();
+    const seenTokens = new Map<string, string>();
+    const versions: number[] = [];
+    for (const row of rows) {
+      if (row.kind === 'device') {
+        devices.set(row.device_id, {
+          consent: row.partner_id === null ? null : consentFromRow(row),
+          newestIssuedAt: row.newest_issued_at,
+        });
+      } else if (row.kind === 'token') {
+        seenTokens.set(row.token_hash as string, row.seen_callback_hash as string);
+      } else {
+        versions.push(Number(row.version));
+      }
+    }
+    versions.sort((a, b) => a - b);
+
+    const outcomes: Settled<AppliedConsentChange>[] = [];
+    // The writes go in rounds of one statement each; a device's second callback in the group
+    // writes in the round after its first, as one statement cannot change a row twice.
+    const rounds: { changes: ConsentWrite[]; tokens: TokenWrite[] }[] = [];
+    const writesOf = new Map<string, number>();
+    const roundOf = (deviceId: string) => {
+      const round = writesOf.get(deviceId) ?? 0;
+      writesOf.set(deviceId, round + 1);
+      rounds[round] ??= { changes: [], tokens: [] };
+      return rounds[round];
+    };
+    for (const { callback, audit, callbackHash } of group) {
+      const { verification } = audit;
+      const device = devices.get(callback.deviceId) as {
+        consent: Consent | null;
+        newestIssuedAt: Date | null;
+      };
+      const before = device.consent;
+      const issuedAt = new Date(verification.issuedAt);
+      const unchanged = { change: 'unchanged' as const, consent: before, version: null };
+      let tokenUse: 'fresh' | 'repeat';
+      try {
+        tokenUse = decideTokenUse(
+          {
+            seenCallbackHash: seenTokens.get(verification.tokenHash) ?? null,
+            newestIssuedAt: device.newestIssuedAt,
+          },
+          { callbackHash, issuedAt },
+        );
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        continue;
+      }
+      if (tokenUse === 'repeat') {
+        outcomes.push({ ok: true, value: unchanged });
+        continue;
+      }
+      // The token counts from now on for the callbacks after it in the group.
+      seenTokens.set(verification.tokenHash, callbackHash);
+      if (!device.newestIssuedAt || device.newestIssuedAt.getTime() < issuedAt.getTime()) {
+        device.newestIssuedAt = issuedAt;
       }
 
-      const version = Number(row.next_version);
+      const round = roundOf(callback.deviceId);
+      round.tokens.push({
+        tokenHash: verification.tokenHash,
+        deviceId: callback.deviceId,
+        callbackHash,
+        issuedAt,
+        expiresAt: new Date(verification.expiresAt),
+      });
+      const change = decideChange(before, callback);
+      if (change === 'unchanged') {
+        outcomes.push({ ok: true, value: unchanged });
+        continue;
+      }
+
+      const version = versions.shift() as number;
       const now = new Date();
       const after: Consent | null =
         callback.action === 'remove'
@@ -303,8 +443,7 @@ export class ConsentStore {
               grantedAt: change === 'granted' ? now : (before?.grantedAt ?? now),
               updatedAt: now,
             };
-      await writeChange(db, sql, {
-        token,
+      round.changes.push({
         deviceId: callback.deviceId,
         before,
         after,
@@ -316,8 +455,11 @@ export class ConsentStore {
         topics: audit.topics,
         eventSource: eventSources.consentCallback,
       });
-      return { change, consent: after, version };
-    });
+      device.consent = after;
+      outcomes.push({ ok: true, value: { change, consent: after, version } });
+    }
+    for (const round of rounds) await writeChanges(db, round.changes, round.tokens);
+    return outcomes;
   }
 
   /**
@@ -349,18 +491,20 @@ export class ConsentStore {
       const decided = after ? decideChange(before, { action: 'add', ...after }) : 'revoked';
       if (decided === 'unchanged') return unchanged;
       const version = Number(rows[0].next_version);
-      await writeChange(db, new Statement(), {
-        deviceId: seen.deviceId,
-        before,
-        after,
-        change: decided,
-        callback: null,
-        verification: audit.source,
-        version,
-        now,
-        topics: audit.topics,
-        eventSource: audit.eventSource,
-      });
+      await writeChanges(db, [
+        {
+          deviceId: seen.deviceId,
+          before,
+          after,
+          change: decided,
+          callback: null,
+          verification: audit.source,
+          version,
+          now,
+          topics: audit.topics,
+          eventSource: audit.eventSource,
+        },
+      ]);
       return { change: decided, consent: after, version };
     });
   }

@@ -8,3 +8,5 @@ export { migrate } from './migrator';
 export { pgConnectionConfig } from './pg-connection-config';
 export { PgPool } from './pg-pool';
 export { PrismaService } from './prisma.service';
+export { GroupCommit } from './group-commit';
+export type { GroupCommitOptions, GroupWork, Settled, TransactionRunner } from './group-commit';
