@@ -35,6 +35,25 @@ describe('outbox relay loop', () => {
     await relay.onModuleDestroy();
   });
 
+  it('relays again at once when woken during a pass that found nothing', async () => {
+    let finishPass = (_relayed: number) => {};
+    const transaction = jest.fn(() => new Promise<number>((resolve) => (finishPass = resolve)));
+    const relay = relayOver(transaction);
+    relay.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(transaction).toHaveBeenCalledTimes(1);
+
+    relay.wake();
+    finishPass(0);
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(transaction).toHaveBeenCalledTimes(2);
+    finishPass(0);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(transaction).toHaveBeenCalledTimes(2);
+    await relay.onModuleDestroy();
+  });
+
   it('retries a failing relay after 250 ms, doubling up to 10 s, without jitter', async () => {
     const attempts: number[] = [];
     const transaction = jest.fn().mockImplementation(() => {

@@ -45,6 +45,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
   private loop?: Promise<void>;
   private wakeUp = new AbortController();
+  /** A wake-up that came during a relay pass: that pass may have read before the rows it announced. */
+  private wokenDuringPass = false;
   private readonly log: Logger;
   /** The row Kafka last refused and in how many passes; rows leave in order, so there is one. */
   private refused?: { id: string; passes: number };
@@ -74,6 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Asks for a relay pass now instead of at the next poll. */
   wake(): void {
+    this.wokenDuringPass = true;
     this.wakeUp.abort();
   }
 
@@ -188,10 +191,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Waits `ms`, or until `wake()`; a wake-up ends only the wait in progress. */
+  /** Waits `ms`, or until `wake()`, or not at all when woken since the pass began. */
   private async pause(ms: number): Promise<void> {
+    if (this.wokenDuringPass) {
+      this.wokenDuringPass = false;
+      return;
+    }
     this.wakeUp = new AbortController();
     // A shutdown that began during the relay pass had no wait to end.
     if (this.running) await sleep(ms, this.wakeUp.signal);
+    this.wokenDuringPass = false;
   }
 }
