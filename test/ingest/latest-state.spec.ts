@@ -94,6 +94,27 @@ describe('the latest-state topic', () => {
     }
   });
 
+  it('publishes the states not published yet when the service stops', async () => {
+    // No interval passes in this test: only the stop can publish the states.
+    rig = await startIngestRig({ env: { INGEST_LATEST_STATE_INTERVAL_MS: '600000' } });
+    const { sim, topics } = rig;
+    await rig.grantAll();
+    await rig.waitForSessions(sim.hosts.length);
+    await rig.waitForResync();
+    for (const device of sim.devices) sim.emitStatus(device);
+    const ids = sim.devices.map((d) => d.identity.id).sort();
+    await eventually(async () => {
+      const statuses = await readWhole(topics.deviceStatus);
+      expect(new Set(statuses.map((r) => r.key)).size).toBe(ids.length);
+    }, 30_000);
+    expect(await topicMessageCount(kafkaBrokers, topics.deviceState)).toBe(0);
+
+    await rig.service.stop();
+
+    const latest = latestByKey(await readWhole(topics.deviceState));
+    expect([...latest.keys()].sort()).toEqual(ids);
+  });
+
   it('is created compacted, a segment a minute so that superseded states go soon', async () => {
     rig = await startIngestRig();
     const admin = new Kafka({

@@ -96,6 +96,8 @@ describe('device state shared by the replicas through the latest-state topic', (
     }, 30_000);
 
     other.app.get(LatestStatePublisher).publishChanged();
+    // Published a slice per turn of the event loop: this device's, if any, in the first.
+    await new Promise((turn) => setImmediate(turn));
     const published = (events: OutgoingEvent[]) =>
       events.filter((e) => e.topic === rig!.topics.deviceState && e.key === deviceId).length;
     expect(published(pushed[holder])).toBeGreaterThan(0);
