@@ -44,6 +44,8 @@ async function consume<Message>(
   done: (messages: Message[]) => boolean,
   timeoutMs: number,
 ): Promise<Message[]> {
+  // Nothing to wait for (an empty topic read whole): no message would ever ask `done` again.
+  if (done([])) return [];
   const kafka = new Kafka({
     clientId: 'test-reader',
     brokers: brokers.split(','),
