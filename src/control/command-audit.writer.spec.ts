@@ -3,7 +3,7 @@ import { topicNames } from '../config/topics';
 import { Metrics } from '../observability/metrics';
 import { TopicRouter } from '../publish/topic-router';
 import { CommandAuditRecord } from './command-audit';
-import { CommandAuditWriter, MAX_BACKLOG } from './command-audit.writer';
+import { CommandAuditWriter, MAX_BACKLOG_BYTES } from './command-audit.writer';
 
 function record(n: number): CommandAuditRecord {
   return {
@@ -78,16 +78,33 @@ describe('command audit writer', () => {
     });
     const query = jest.fn().mockRejectedValue(down);
     const { writer: audit } = writer(query);
-    for (let i = 0; i < MAX_BACKLOG; i++) audit.record(record(i));
+    let queued = 0;
+    while (audit.accepting && queued < 100_000) audit.record(record(queued++));
     await jest.advanceTimersByTimeAsync(1_000);
 
-    expect(audit.backlog).toBe(MAX_BACKLOG);
+    expect(audit.backlog).toBe(queued);
     expect(audit.accepting).toBe(false);
 
     query.mockResolvedValue({ rows: [] });
     await jest.advanceTimersByTimeAsync(10_000);
     expect(audit.backlog).toBe(0);
     expect(audit.accepting).toBe(true);
+  });
+
+  it('bounds the records kept while the database is down by their bytes: large commands fill it sooner', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const { writer: audit } = writer(jest.fn().mockRejectedValue(down));
+    const large = (n: number): CommandAuditRecord => ({
+      ...record(n),
+      command: { type: 'rpc', method: 'Script.PutCode', params: { code: 'x'.repeat(8_000) } },
+    });
+    let queued = 0;
+    while (audit.accepting && queued < 100_000) audit.record(large(queued++));
+
+    expect(queued).toBeGreaterThan(MAX_BACKLOG_BYTES / 9_000);
+    expect(queued).toBeLessThanOrEqual(Math.ceil(MAX_BACKLOG_BYTES / 8_000));
   });
 
   it('writes each record of a batch the database refuses alone, and logs and counts the one it refuses again', async () => {

@@ -9,8 +9,13 @@ import { CommandAuditRecord } from './command-audit';
 /** Records wait this long for company, so that one statement writes many. */
 const FLUSH_DELAY_MS = 50;
 const MAX_BATCH = 500;
-/** Beyond this many unwritten records the control API stops taking commands (fail closed). */
-export const MAX_BACKLOG = 10_000;
+/**
+ * Beyond this many bytes of unwritten records the control API stops taking commands (fail closed):
+ * a few thousand commands, fewer when they carry large RPC parameters.
+ */
+export const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
+/** What a record weighs besides its command: ids, times, codes, and the objects holding them. */
+const RECORD_BYTES_BESIDES_COMMAND = 512;
 const RETRY: BackoffPolicy = { minMs: 100, maxMs: 5_000, jitter: 0.1 };
 /** How long closing keeps retrying an unreachable database before it gives up. */
 const CLOSE_RETRY_MS = 5_000;
@@ -26,6 +31,9 @@ const CLOSE_RETRY_MS = 5_000;
 @Injectable()
 export class CommandAuditWriter {
   private queue: CommandAuditRecord[] = [];
+  /** Each queued record's weight; parallel to `queue`. */
+  private sizes: number[] = [];
+  private queuedBytes = 0;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private closing = false;
@@ -46,11 +54,14 @@ export class CommandAuditWriter {
   }
 
   get accepting(): boolean {
-    return this.queue.length < MAX_BACKLOG;
+    return this.queuedBytes < MAX_BACKLOG_BYTES;
   }
 
   record(record: CommandAuditRecord): void {
+    const size = JSON.stringify(record.command).length + RECORD_BYTES_BESIDES_COMMAND;
     this.queue.push(record);
+    this.sizes.push(size);
+    this.queuedBytes += size;
     if (this.running || this.timer) return;
     if (this.closing || this.queue.length >= MAX_BATCH) this.run();
     else this.timer = setTimeout(() => this.run(), FLUSH_DELAY_MS);
@@ -86,7 +97,7 @@ export class CommandAuditWriter {
       } catch (error) {
         if (!isDatabaseUnavailable(error)) {
           const handled = await this.writeOneByOne(batch);
-          this.queue.splice(0, handled);
+          this.release(handled);
           this.relay.wake();
           if (handled === batch.length) continue;
         }
@@ -105,9 +116,15 @@ export class CommandAuditWriter {
         continue;
       }
       failures = 0;
-      this.queue.splice(0, batch.length);
+      this.release(batch.length);
       this.relay.wake();
     }
+  }
+
+  /** The oldest `count` records are done with. */
+  private release(count: number): void {
+    this.queue.splice(0, count);
+    for (const size of this.sizes.splice(0, count)) this.queuedBytes -= size;
   }
 
   /**
@@ -132,7 +149,7 @@ export class CommandAuditWriter {
   /** The last resort on shutdown with the database gone: the records go to the log, not nowhere. */
   private giveUp(error: unknown): void {
     const lost = this.queue;
-    this.queue = [];
+    this.release(lost.length);
     this.log.error(
       { err: error, records: lost },
       `${lost.length} command audit records could not be written to the database`,
