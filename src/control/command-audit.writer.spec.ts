@@ -91,7 +91,7 @@ describe('command audit writer', () => {
     expect(audit.accepting).toBe(true);
   });
 
-  it('bounds the records kept while the database is down by their bytes: large commands fill it sooner', async () => {
+  it('bounds the records kept while the database is down by their bytes: large commands fill it sooner', () => {
     const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
       code: 'ECONNREFUSED',
     });
