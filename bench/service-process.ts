@@ -7,8 +7,8 @@ export interface ServiceProcess {
   pid: number;
   /** Resident set size of the process now, in MiB. */
   rssMb(): number;
-  /** Resident set and the V8 heap now, in MiB: the heap from one scrape of the service's /metrics. */
-  memory(): Promise<MemorySample>;
+  /** Resident set and the V8 heap now, in MiB: the heap from `metrics`, or a scrape of its own. */
+  memory(metrics?: MetricReader): Promise<MemorySample>;
   /** CPU time the process (all its threads) has used since it started, user + system, in seconds. */
   cpuSeconds(): number;
   /** One sample of the service's /metrics, summed over label sets matching `labels`. */
@@ -65,8 +65,8 @@ export async function startProcess(
     url,
     pid: child.pid as number,
     rssMb,
-    memory: async () => {
-      const metric = readMetric(await scrape());
+    memory: async (metrics) => {
+      const metric = metrics ?? readMetric(await scrape());
       const mb = (name: string) => inMb(metric(name));
       return {
         rss: rssMb(),

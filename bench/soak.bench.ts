@@ -129,11 +129,12 @@ async function main(): Promise<void> {
     const samples: SoakSample[] = [];
     const takeSample = async () => {
       const metrics = await service.metrics();
+      const memory = await service.memory(metrics);
       samples.push({
         at_s: round(elapsedS(), 1),
-        rss_mb: service.rssMb(),
-        heap_used_mb: megabytes(metrics('nodejs_heap_size_used_bytes')),
-        heap_total_mb: megabytes(metrics('nodejs_heap_size_total_bytes')),
+        rss_mb: memory.rss,
+        heap_used_mb: memory.heapUsed,
+        heap_total_mb: memory.heapTotal,
         event_loop_delay_p99_ms: round(metrics('nodejs_eventloop_lag_p99_seconds') * 1000, 2),
         backlog_events: metrics('shelly_ingest_buffer_events'),
         state_feed_lag_records: metrics('shelly_ingest_device_state_feed_lag_records'),
@@ -255,10 +256,6 @@ async function main(): Promise<void> {
     await kafka.destroy();
     await database.drop();
   }
-}
-
-function megabytes(bytes: number): number {
-  return round(bytes / 1024 / 1024, 1);
 }
 
 function mean(values: number[]): number {
