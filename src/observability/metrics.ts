@@ -3,6 +3,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 const prefix = 'shelly_ingest_';
 
+/** What the buffer gauges read at each scrape: setting them on every event cost more than the scrapes do. */
+export interface BufferDepth {
+  readonly depth: number;
+  readonly bytes: number;
+}
+
 const misnamedDefaultMetrics = [
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
@@ -52,16 +58,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly bufferEvents = new Gauge({
+  private publishBuffer?: BufferDepth;
+
+  private readonly bufferEvents: Gauge = new Gauge({
     name: `${prefix}buffer_events`,
     help: 'Events waiting in memory for Kafka.',
     registers: [this.registry],
+    collect: () => {
+      this.bufferEvents.set(this.publishBuffer?.depth ?? 0);
+    },
   });
 
-  readonly bufferBytes = new Gauge({
+  private readonly bufferBytes: Gauge = new Gauge({
     name: `${prefix}buffer_bytes`,
     help: 'Bytes of the events waiting in memory for Kafka, as Kafka records.',
     registers: [this.registry],
+    collect: () => {
+      this.bufferBytes.set(this.publishBuffer?.bytes ?? 0);
+    },
   });
 
   readonly bufferCapacity = new Gauge({
@@ -294,5 +308,10 @@ export class Metrics {
     // Gauges named like counters, which `promtool check metrics` rejects; the same figures remain
     // per type in nodejs_active_handles, nodejs_active_requests and nodejs_active_resources.
     for (const name of misnamedDefaultMetrics) this.registry.removeSingleMetric(name);
+  }
+
+  /** Makes the buffer gauges read `buffer` at each scrape. */
+  observePublishBuffer(buffer: BufferDepth): void {
+    this.publishBuffer = buffer;
   }
 }

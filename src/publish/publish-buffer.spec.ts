@@ -174,6 +174,27 @@ describe('publish buffer', () => {
     ]);
   });
 
+  it('reports the events and bytes it holds at each scrape of the metrics', async () => {
+    start({ capacity: 100, batchMaxEvents: 3 });
+    publisher.hold = true;
+    for (const e of numbered(5)) buffer.push(e);
+    const scraped = async () =>
+      (await metrics.registry.getMetricsAsJSON()).filter((metric) =>
+        metric.name.startsWith('shelly_ingest_buffer_'),
+      );
+    const value = async (name: string) =>
+      (await scraped()).find((metric) => metric.name === name)?.values[0].value;
+
+    expect(await value('shelly_ingest_buffer_events')).toBe(5);
+    expect(await value('shelly_ingest_buffer_bytes')).toBe(5 * recordBytes(event(0)));
+
+    publisher.hold = false;
+    publisher.release();
+    await drained();
+    expect(await value('shelly_ingest_buffer_events')).toBe(0);
+    expect(await value('shelly_ingest_buffer_bytes')).toBe(0);
+  });
+
   it('waits 100 ms after a failed request, doubling, and 100 ms again once a request succeeded', async () => {
     start({ capacity: 100, batchMaxEvents: 1 });
     publisher.script = ['down', 'down', 'down', 'up', 'down', 'up'];

@@ -69,7 +69,7 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
     this.capacity = config.ingest.bufferMaxBytes;
     this.log = logger.child({ component: 'publish-buffer' });
     metrics.bufferCapacity.set(this.capacity);
-    this.countDepth();
+    metrics.observePublishBuffer(this);
   }
 
   onModuleInit(): void {
@@ -108,7 +108,6 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
     this.sizes.push(size);
     this.settlementListeners.push(onSettled);
     this.bufferedBytes += size;
-    this.countDepth();
     if (!this.full && this.bufferedBytes >= this.capacity) this.setFull(true);
     if (!this.draining) void this.drain();
   }
@@ -214,13 +213,7 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
       this.settlementListeners = this.settlementListeners.slice(this.head);
       this.head = 0;
     }
-    this.countDepth();
     if (this.full && this.bufferedBytes <= this.capacity * RESUME_AT) this.setFull(false);
-  }
-
-  private countDepth(): void {
-    this.metrics.bufferEvents.set(this.depth);
-    this.metrics.bufferBytes.set(this.bufferedBytes);
   }
 
   private setFull(full: boolean): void {
