@@ -16,7 +16,6 @@ import { summarize } from './stats';
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DEVICES = 4_000;
-const CLIENT = (process.env.BENCH_HTTP_CLIENT ?? 'http') as 'http' | 'fetch';
 /** Where to write a CPU profile of the service's thread during the load; none when unset. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
@@ -98,7 +97,6 @@ async function main(): Promise<void> {
         requests,
         concurrency: CONCURRENCY,
         durationMs: DURATION_MS,
-        client: CLIENT,
       };
       const worker = new Worker(resolve(__dirname, 'http-load.worker.js'), { workerData: job });
       worker.once('message', done);
@@ -154,7 +152,6 @@ async function main(): Promise<void> {
       duration_s: Math.round(elapsedS * 10) / 10,
       callbacks_per_s: Math.round(load.latenciesMs.length / elapsedS),
       latency_ms: summarize(load.latenciesMs),
-      http_client: CLIENT,
       cpu_per_callback_us: {
         service: perCallbackUs((processCpu.user + processCpu.system) / 1000 - load.cpuMs),
         // Of which its event loop's thread; the rest: the libuv pool (WebCrypto's ES384 verify), GC.

@@ -6,11 +6,6 @@ export interface LoadJob {
   requests: { headers: Record<string, string>; body: string }[];
   concurrency: number;
   durationMs: number;
-  /**
-   * `http`: node:http with a keep-alive agent (the default); `fetch`: undici's fetch, which costs
-   * this thread about twice the CPU per request, CPU the service on the same 2 cores then lacks.
-   */
-  client?: 'http' | 'fetch';
 }
 
 export interface LoadReport {
@@ -23,6 +18,10 @@ export interface LoadReport {
 
 type Send = (request: LoadJob['requests'][number]) => Promise<number>;
 
+/**
+ * node:http with a keep-alive agent: undici's fetch costs this thread about three times the CPU per
+ * request, CPU the service on the same two cores then lacks.
+ */
 function httpSender(url: string, concurrency: number): Send {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const target = new URL(url);
@@ -48,17 +47,9 @@ function httpSender(url: string, concurrency: number): Send {
     });
 }
 
-function fetchSender(url: string): Send {
-  return async (request) => {
-    const response = await fetch(url, { method: 'POST', ...request });
-    await response.arrayBuffer();
-    return response.status;
-  };
-}
-
 /** Sends the requests with a fixed number in flight until they run out or time is up. */
 async function run(job: LoadJob): Promise<LoadReport> {
-  const send = job.client === 'fetch' ? fetchSender(job.url) : httpSender(job.url, job.concurrency);
+  const send = httpSender(job.url, job.concurrency);
   const latenciesMs: number[] = [];
   let failures = 0;
   let next = 0;

@@ -310,7 +310,7 @@ export class ConsentStore {
     this.callbacks = new GroupCommit(
       (work) => this.pool.transaction(work),
       (db, group) => this.applyGroup(db, group),
-      { maxBatch: CALLBACK_GROUP_MAX },
+      CALLBACK_GROUP_MAX,
     );
   }
 

@@ -35,7 +35,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('GroupCommit', () => {
   it('runs an item alone at once when nothing is in flight, with no timer', async () => {
     const db = fakeDatabase();
-    const group = new GroupCommit(db.runner, work);
+    const group = new GroupCommit(db.runner, work, 64);
     const answer = group.submit('a');
     await settle();
     expect(db.transactions.map((t) => t.items)).toEqual([['a']]);
@@ -45,7 +45,7 @@ describe('GroupCommit', () => {
 
   it('queues items while a transaction is in flight, then runs them all in the next one', async () => {
     const db = fakeDatabase();
-    const group = new GroupCommit(db.runner, work);
+    const group = new GroupCommit(db.runner, work, 64);
     const first = group.submit('a');
     await settle();
     const queued = ['b', 'c', 'd'].map((item) => group.submit(item));
@@ -63,7 +63,7 @@ describe('GroupCommit', () => {
 
   it('takes at most maxBatch items in one transaction', async () => {
     const db = fakeDatabase();
-    const group = new GroupCommit(db.runner, work, { maxBatch: 2 });
+    const group = new GroupCommit(db.runner, work, 2);
     const answers = ['a', 'b', 'c', 'd'].map((item) => group.submit(item));
     for (let i = 0; i < 3; i++) {
       await settle();
@@ -75,7 +75,7 @@ describe('GroupCommit', () => {
 
   it('answers each item its own outcome: a refused item does not fail the others', async () => {
     const db = fakeDatabase();
-    const group = new GroupCommit(db.runner, work);
+    const group = new GroupCommit(db.runner, work, 64);
     const first = group.submit('a');
     const answers = ['b', 'bad-c', 'd'].map((item) => group.submit(item).catch((e: Error) => e));
     await settle();
@@ -92,7 +92,7 @@ describe('GroupCommit', () => {
 
   it('tries each item of a failed group again alone, in order', async () => {
     const db = fakeDatabase();
-    const group = new GroupCommit(db.runner, work);
+    const group = new GroupCommit(db.runner, work, 64);
     const first = group.submit('a');
     const answers = ['b', 'c'].map((item) => group.submit(item).catch((e: Error) => e));
     await settle();
@@ -113,7 +113,7 @@ describe('GroupCommit', () => {
 
   it('rejects every caller of the group with the error when the database is unreachable', async () => {
     const db = fakeDatabase();
-    const group = new GroupCommit(db.runner, work);
+    const group = new GroupCommit(db.runner, work, 64);
     const first = group.submit('a');
     const answers = ['b', 'c'].map((item) => group.submit(item).catch((e: Error) => e));
     await settle();
@@ -136,7 +136,7 @@ describe('GroupCommit', () => {
 
   it('rejects the caller of a group of one with its error, without trying it again', async () => {
     const db = fakeDatabase();
-    const group = new GroupCommit(db.runner, work);
+    const group = new GroupCommit(db.runner, work, 64);
     const answer = group.submit('a');
     await settle();
     const refused = Object.assign(new Error('duplicate key'), { code: '23505' });

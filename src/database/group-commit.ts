@@ -14,11 +14,6 @@ export type TransactionRunner<C> = <T>(work: (db: C) => Promise<T>) => Promise<T
  */
 export type GroupWork<I, R, C> = (db: C, items: readonly I[]) => Promise<Settled<R>[]>;
 
-export interface GroupCommitOptions {
-  /** Most items in one transaction. */
-  maxBatch?: number;
-}
-
 interface Pending<I, R> {
   item: I;
   resolve: (value: R) => void;
@@ -41,17 +36,15 @@ interface Pending<I, R> {
  * commit's outcome may be unknown, and every retry would fail the same way).
  */
 export class GroupCommit<I, R, C = PoolClient> {
-  private readonly maxBatch: number;
   private queue: Pending<I, R>[] = [];
   private running = false;
 
   constructor(
     private readonly transaction: TransactionRunner<C>,
     private readonly work: GroupWork<I, R, C>,
-    options: GroupCommitOptions = {},
-  ) {
-    this.maxBatch = options.maxBatch ?? 64;
-  }
+    /** Most items in one transaction. */
+    private readonly maxBatch: number,
+  ) {}
 
   /** Resolves with the item's own value once its group committed, or rejects with its own error. */
   submit(item: I): Promise<R> {

@@ -9,4 +9,4 @@ export { pgConnectionConfig } from './pg-connection-config';
 export { PgPool } from './pg-pool';
 export { PrismaService } from './prisma.service';
 export { GroupCommit } from './group-commit';
-export type { GroupCommitOptions, GroupWork, Settled, TransactionRunner } from './group-commit';
+export type { GroupWork, Settled, TransactionRunner } from './group-commit';
