@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { ShellySimulator } from '../src/simulator/simulator.server';
+import type { ServiceProcess } from './service-process';
 import { waitUntil } from './wait-until';
 
 /** The fleet of the ingest and soak benchmarks: 10,000 devices on 4 hosts. */
@@ -65,6 +66,34 @@ export function sessionsUp(sim: ShellySimulator): Promise<void> {
     () => Promise.resolve(sim.connections().length === HOSTS.length),
     30_000,
     'a session to every host',
+  );
+}
+
+/**
+ * Waits until `hosts` sessions are open on `services` and their resyncs are over: each session open,
+ * and each grant, verifies devices and publishes their states, which are no frames the simulator
+ * sent and a load of the start, not of the steady state a benchmark measures. A session counts as
+ * open on the service in the same turn as its resync is queued.
+ */
+export async function resyncsOver(
+  services: readonly ServiceProcess[],
+  hosts: number,
+): Promise<void> {
+  await waitUntil(
+    async () => {
+      let open = 0;
+      let pending = 0;
+      for (const service of services) {
+        const metrics = await service.metrics();
+        open += metrics('shelly_ingest_session_up');
+        pending +=
+          metrics('shelly_ingest_resync_devices_pending') + metrics('shelly_ingest_buffer_events');
+      }
+      return open === hosts && pending === 0;
+    },
+    300_000,
+    'the sessions to open and their resyncs to end',
+    250,
   );
 }
 

@@ -3,12 +3,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 const prefix = 'shelly_ingest_';
 
-/** What the buffer gauges read at each scrape: setting them on every event cost more than the scrapes do. */
-export interface BufferDepth {
-  readonly depth: number;
-  readonly bytes: number;
-}
-
 const misnamedDefaultMetrics = [
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
@@ -58,24 +52,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private publishBuffer?: BufferDepth;
+  /** What each sampled gauge reads at a scrape; see `sample`. */
+  private readonly samplers = new Map<Gauge, () => number>();
 
-  private readonly bufferEvents: Gauge = new Gauge({
+  readonly bufferEvents = this.sampledGauge({
     name: `${prefix}buffer_events`,
     help: 'Events waiting in memory for Kafka.',
-    registers: [this.registry],
-    collect: () => {
-      this.bufferEvents.set(this.publishBuffer?.depth ?? 0);
-    },
   });
 
-  private readonly bufferBytes: Gauge = new Gauge({
+  readonly bufferBytes = this.sampledGauge({
     name: `${prefix}buffer_bytes`,
     help: 'Bytes of the events waiting in memory for Kafka, as Kafka records.',
-    registers: [this.registry],
-    collect: () => {
-      this.bufferBytes.set(this.publishBuffer?.bytes ?? 0);
-    },
   });
 
   readonly bufferCapacity = new Gauge({
@@ -235,6 +222,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly resyncDevicesPending = this.sampledGauge({
+    name: `${prefix}resync_devices_pending`,
+    help: 'Devices whose resync DeviceVerify is queued, awaiting its answer or due for a retry; 0 once every resync is over.',
+  });
+
   readonly tokenRenewals = new Counter({
     name: `${prefix}token_renewals_total`,
     help: 'Integrator token requests, by outcome (success, failure).',
@@ -310,8 +302,23 @@ export class Metrics {
     for (const name of misnamedDefaultMetrics) this.registry.removeSingleMetric(name);
   }
 
-  /** Makes the buffer gauges read `buffer` at each scrape. */
-  observePublishBuffer(buffer: BufferDepth): void {
-    this.publishBuffer = buffer;
+  /**
+   * Has `gauge`, one of the sampled gauges, take the value of `read` at each scrape: for figures that
+   * change on every event, where setting the gauge each time would cost more than the scrapes do.
+   */
+  sample(gauge: Gauge, read: () => number): void {
+    this.samplers.set(gauge, read);
+  }
+
+  private sampledGauge(configuration: { name: string; help: string }): Gauge {
+    const gauge: Gauge = new Gauge({
+      ...configuration,
+      registers: [this.registry],
+      collect: () => {
+        const read = this.samplers.get(gauge);
+        if (read) gauge.set(read());
+      },
+    });
+    return gauge;
   }
 }

@@ -69,7 +69,8 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
     this.capacity = config.ingest.bufferMaxBytes;
     this.log = logger.child({ component: 'publish-buffer' });
     metrics.bufferCapacity.set(this.capacity);
-    metrics.observePublishBuffer(this);
+    metrics.sample(metrics.bufferEvents, () => this.depth);
+    metrics.sample(metrics.bufferBytes, () => this.bufferedBytes);
   }
 
   onModuleInit(): void {

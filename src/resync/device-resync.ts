@@ -53,6 +53,7 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
     this.log = logger.child({ component: 'device-resync' });
     this.hostAllowed = hostMatcher(config.consent.hostAllowlist);
     this.intervalMs = 1000 / config.shelly.resyncVerifiesPerSecond;
+    metrics.sample(metrics.resyncDevicesPending, () => this.pending);
   }
 
   onModuleInit(): void {
@@ -78,13 +79,11 @@ export class DeviceResync implements OnModuleInit, OnModuleDestroy {
     for (const timer of this.retries) clearTimeout(timer);
   }
 
-  /** Nothing queued, awaited or due for a retry: what the resyncs learned so far is applied. */
-  get idle(): boolean {
-    return (
-      this.awaiting === 0 &&
-      this.retries.size === 0 &&
-      [...this.queues.values()].every((queue) => queue.size === 0)
-    );
+  /** Devices queued, awaited or due for a retry; at 0, what the resyncs learned so far is applied. */
+  get pending(): number {
+    let queued = 0;
+    for (const queue of this.queues.values()) queued += queue.size;
+    return queued + this.awaiting + this.retries.size;
   }
 
   private consentedDevicesOf(host: string): string[] {

@@ -208,7 +208,7 @@ describe('resync after a reconnect', () => {
     expect(history.at(-1)).toMatchObject({ change: 'granted' });
   });
 
-  it('tries a verify that got no answer again, and counts it', async () => {
+  it('tries a verify that got no answer again, counts it, and shows the device pending until answered', async () => {
     const r = await start([HOST], { CONTROL_COMMAND_TIMEOUT_MS: '300' });
     r.sim.faults.dropCommandResponses(true);
     const droppedAt = await reconnect(r);
@@ -222,6 +222,10 @@ describe('resync after a reconnect', () => {
         ),
       ).toBeGreaterThanOrEqual(r.sim.devices.length);
     }, 20_000);
+    const pending = () =>
+      metricValue(r.service.managementUrl, 'shelly_ingest_resync_devices_pending');
+    expect(await pending()).toBeGreaterThanOrEqual(r.sim.devices.length);
+
     r.sim.faults.dropCommandResponses(false);
     await waitFor(() => {
       const verifies = verifiedSince(r, droppedAt);
@@ -229,5 +233,6 @@ describe('resync after a reconnect', () => {
         (d) => verifies.filter((id) => id === d.identity.deviceId).length >= 2,
       );
     }, 20_000);
+    await eventually(async () => expect(await pending()).toBe(0), 20_000);
   });
 });

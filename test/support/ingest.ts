@@ -114,7 +114,7 @@ export async function startIngestRig(
     waitForBufferEmpty: (timeoutMs = 30_000) =>
       waitFor(() => service.app.get(PublishBuffer).depth === 0, timeoutMs),
     waitForResync: async () => {
-      await waitFor(() => service.app.get(DeviceResync).idle, 20_000);
+      await waitFor(() => service.app.get(DeviceResync).pending === 0, 20_000);
       await waitFor(() => service.app.get(PublishBuffer).depth === 0, 30_000);
     },
     startReplica: async (overrides = {}) => {
