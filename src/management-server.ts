@@ -21,6 +21,8 @@ function isManagementPath(path: string): boolean {
 @Injectable()
 export class ManagementServer implements OnApplicationShutdown {
   private server?: Server;
+  /** Kept from the listen: `server.address()` asks the kernel again on every call. */
+  private listeningPort?: number;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -29,7 +31,7 @@ export class ManagementServer implements OnApplicationShutdown {
 
   /** The port it listens on; undefined when the API port serves management paths too. */
   get port(): number | undefined {
-    return (this.server?.address() as AddressInfo | null)?.port;
+    return this.listeningPort;
   }
 
   async listen(): Promise<void> {
@@ -41,6 +43,7 @@ export class ManagementServer implements OnApplicationShutdown {
       server.listen(managementPort, host, listening);
     });
     this.server = server;
+    this.listeningPort = (server.address() as AddressInfo).port;
   }
 
   /** Express middleware: each port answers 404 for the other port's paths. */
