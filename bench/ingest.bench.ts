@@ -39,8 +39,11 @@ const env = process.env;
 const THROUGHPUT_MS = Number(env.BENCH_THROUGHPUT_MS ?? 60_000);
 const LATENCY_MS = Number(env.BENCH_LATENCY_MS ?? 15_000);
 const LATENCY_RATES = [1_000, 5_000, 20_000];
-/** Old-generation limit of the memory-bounded run, as an operator would set it for a small container. */
-const HEAP_CAP_MB = 160;
+/**
+ * Old-generation limit of the memory-bounded run: what the chart sets for a 512 MiB container. With
+ * 160 MB the 10,000 devices' service ran out of heap in one run of two.
+ */
+const HEAP_CAP_MB = 256;
 /** The service's default Kafka client carries every run; the other one is measured for throughput. */
 const DEFAULT_CLIENT = readVariables({}, ['KAFKA_CLIENT']).KAFKA_CLIENT;
 const OTHER_CLIENT = DEFAULT_CLIENT === 'kafkajs' ? 'platformatic' : 'kafkajs';
