@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { AppConfig } from '../config';
 import { Metrics } from '../observability';
 import { EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
+import { eventSources } from './event-sources';
 import { RecordParking } from './poison-records';
 import { PublishBuffer } from './publish-buffer';
 
@@ -193,6 +194,17 @@ describe('publish buffer', () => {
     await drained();
     expect(await value('shelly_ingest_buffer_events')).toBe(0);
     expect(await value('shelly_ingest_buffer_bytes')).toBe(0);
+  });
+
+  it('times from frame to acknowledgement only the events read off a socket, not latest states', async () => {
+    start({ capacity: 100, batchMaxEvents: 10 });
+    buffer.push(event(1));
+    buffer.push({ ...event(2), source: eventSources.latestState });
+    await drained();
+
+    expect(publisher.acknowledged).toHaveLength(2);
+    const latency = (await metrics.eventLatency.get()).values;
+    expect(latency.find((sample) => sample.metricName?.endsWith('_count'))?.value).toBe(1);
   });
 
   it('waits 100 ms after a failed request, doubling, and 100 ms again once a request succeeded', async () => {

@@ -10,9 +10,17 @@ import { backoffDelay, type BackoffPolicy, sleep } from '../common';
 import { ShutdownState } from '../shutdown';
 import { InjectRootLogger, Metrics, type RecordSettlement } from '../observability';
 import { batchEnd, EventPublisher, OutgoingEvent, recordBytes } from './event-publisher';
+import { eventSources } from './event-sources';
 import { publishIsolatingRefusals, RecordParking } from './poison-records';
 
 export type PressureListener = (full: boolean) => void;
+
+/**
+ * Sources of records made by the service rather than read off a socket (latest states, audit,
+ * accounts): they stay out of the frame-to-acknowledgement latency.
+ */
+const NOT_FROM_FRAMES = new Set<string>(Object.values(eventSources));
+
 /** Told how one pushed event ended: acknowledged by Kafka or parked. */
 export type SettlementListener = (settled: RecordSettlement) => void;
 
@@ -34,7 +42,10 @@ const BACKPRESSURE_SUMMARY_MS = 60_000;
 @Injectable()
 export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private queue: OutgoingEvent[] = [];
-  /** When each queued event arrived, in milliseconds of `performance.now()`; parallel to `queue`. */
+  /**
+   * When each queued event arrived, in milliseconds of `performance.now()`, NaN for one not from a
+   * frame; parallel to `queue`.
+   */
   private arrivals: number[] = [];
   /** Each queued event's `recordBytes`; parallel to `queue`. */
   private sizes: number[] = [];
@@ -105,7 +116,7 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
   push(event: OutgoingEvent, onSettled?: SettlementListener): void {
     const size = recordBytes(event);
     this.queue.push(event);
-    this.arrivals.push(performance.now());
+    this.arrivals.push(NOT_FROM_FRAMES.has(event.source) ? NaN : performance.now());
     this.sizes.push(size);
     this.settlementListeners.push(onSettled);
     this.bufferedBytes += size;
@@ -194,7 +205,8 @@ export class PublishBuffer implements OnModuleInit, OnModuleDestroy, BeforeAppli
   private published(events: readonly OutgoingEvent[]): void {
     const now = performance.now();
     for (let i = this.head; i < this.head + events.length; i++) {
-      this.metrics.eventLatency.observe((now - this.arrivals[i]) / 1000);
+      const arrival = this.arrivals[i];
+      if (!Number.isNaN(arrival)) this.metrics.eventLatency.observe((now - arrival) / 1000);
       this.settlementListeners[i]?.('published');
     }
     const perTopic = new Map<string, number>();
