@@ -26,20 +26,12 @@ describe('consent callback replays', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  const count = async (text: string, parameter: string) =>
-    Number((await sql<{ n: string }>(service.databaseUrl, text, [parameter])).rows[0].n);
+  const count = async (text: string, ...parameters: string[]) =>
+    Number((await sql<{ n: string }>(service.databaseUrl, text, parameters)).rows[0].n);
   const historyOf = (id: string) =>
     count('SELECT count(*) AS n FROM consent_history WHERE device_id = $1', hex(id));
   /** Rows ever written to the outbox: the relay deletes rows it has published, so a count of rows could fall between two reads. */
-  const outboxWrites = async () =>
-    Number(
-      (
-        await sql<{ n: string }>(
-          service.databaseUrl,
-          'SELECT last_value AS n FROM outbox_event_id_seq',
-        )
-      ).rows[0].n,
-    );
+  const outboxWrites = () => count('SELECT last_value AS n FROM outbox_event_id_seq');
   const cached = (id: string) => service.app.get(ConsentCache).get(hex(id));
 
   it('answers an exact repeat of a callback with its token 200 unchanged and writes nothing', async () => {
